@@ -1,0 +1,185 @@
+"""Pydantic v2 models of the JSON contract (schema_version "1") described in DESIGN.md.
+
+Records are validated strictly: unknown keys are refused, vocabularies are closed, dates
+must match their precision, and, when the document text is passed as validation context
+(``AgreementRecord.model_validate(data, context={"text": text})``), every quoted text must
+equal ``text[start:end]`` and every span must index the text.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Any, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
+
+SCHEMA_VERSION = "1"
+
+AgreementKind = Literal[
+    "memorandum_of_understanding",
+    "cooperation_agreement",
+    "framework_agreement",
+    "partnership_agreement",
+    "letter_of_intent",
+    "joint_declaration",
+    "contract",
+    "other",
+]
+Precision = Literal["day", "month", "year"]
+Role = Literal["signatory", "quoted", "contact", "other"]
+SourceFormat = Literal["txt", "md", "html"]
+
+Offset = Annotated[int, Field(ge=0)]
+Span = tuple[Offset, Offset]
+
+_DATE_PATTERNS: dict[str, re.Pattern[str]] = {
+    "day": re.compile(r"^\d{4}-\d{2}-\d{2}$"),
+    "month": re.compile(r"^\d{4}-\d{2}$"),
+    "year": re.compile(r"^\d{4}$"),
+}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _document_text(info: ValidationInfo) -> str | None:
+    context = info.context
+    if isinstance(context, dict) and isinstance(context.get("text"), str):
+        return context["text"]
+    return None
+
+
+def _check_span(span: Span, text: str | None) -> None:
+    start, end = span
+    if start > end:
+        raise ValueError(f"span {list(span)} ends before it starts")
+    if text is not None and end > len(text):
+        raise ValueError(f"span {list(span)} is outside the text ({len(text)} characters)")
+
+
+def _check_quote(quote: str, span: Span, text: str | None) -> None:
+    _check_span(span, text)
+    if text is not None and text[span[0] : span[1]] != quote:
+        raise ValueError(f"text{list(span)} is {text[span[0]:span[1]]!r}, not the quoted {quote!r}")
+
+
+class Source(_Strict):
+    """Where a record comes from."""
+
+    path: str
+    sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+    format: SourceFormat | None = None
+    language: str | None = Field(default=None, pattern=r"^[a-z]{2}$")
+    title: str | None = None
+
+
+class Quoted(_Strict):
+    """A value with the exact words it was read from."""
+
+    text: str = Field(min_length=1)
+    span: Span
+
+    @model_validator(mode="after")
+    def _quote_matches_text(self, info: ValidationInfo) -> Self:
+        _check_quote(self.text, self.span, _document_text(info))
+        return self
+
+
+class AgreementType(Quoted):
+    value: AgreementKind
+
+
+class DateValue(Quoted):
+    value: str
+    precision: Precision
+
+    @model_validator(mode="after")
+    def _value_matches_precision(self) -> Self:
+        if not _DATE_PATTERNS[self.precision].match(self.value):
+            raise ValueError(f"date {self.value!r} does not have {self.precision} precision")
+        padded = {"day": self.value, "month": f"{self.value}-01", "year": f"{self.value}-01-01"}
+        date.fromisoformat(padded[self.precision])
+        return self
+
+
+class Place(Quoted):
+    value: str = Field(min_length=1)
+
+
+class _Mentioned(_Strict):
+    """Something mentioned one or more times: every mention's span is kept."""
+
+    spans: list[Span] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _spans_index_text(self, info: ValidationInfo) -> Self:
+        text = _document_text(info)
+        for span in self.spans:
+            _check_span(span, text)
+        return self
+
+
+class Organization(_Mentioned):
+    name: str = Field(min_length=1)
+    acronym: str | None = None
+
+
+class Person(_Mentioned):
+    name: str = Field(min_length=1)
+    title: str | None = None
+    affiliation: str | None = None
+    role: Role
+
+
+class Theme(_Mentioned):
+    value: str = Field(min_length=1)
+
+
+class ExtractorInfo(_Strict):
+    version: str
+    spacy_model: str | None
+
+
+class AgreementRecord(_Strict):
+    """What one announcement says about its main agreement."""
+
+    schema_version: Literal["1"] = SCHEMA_VERSION
+    id: str = Field(min_length=1)
+    source: Source
+    agreement_type: AgreementType | None = None
+    signing_date: DateValue | None = None
+    publication_date: DateValue | None = None
+    signing_place: Place | None = None
+    parties: list[Organization] = Field(default_factory=list)
+    organizations: list[Organization] = Field(default_factory=list)
+    people: list[Person] = Field(default_factory=list)
+    themes: list[Theme] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+    extractor: ExtractorInfo
+
+
+class ErrorDetail(_Strict):
+    type: str = Field(min_length=1)
+    message: str = Field(min_length=1)
+
+
+class ErrorRecord(_Strict):
+    """A document that could not be processed: its source and the reason, nothing else."""
+
+    source: Source
+    error: ErrorDetail
+
+
+Record = AgreementRecord | ErrorRecord
+
+
+def record_json_schema() -> dict[str, Any]:
+    """The JSON Schema of one output record (an agreement record or an error record)."""
+    from pydantic import TypeAdapter
+
+    schema = TypeAdapter(Record).json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "Agreement extraction record (schema_version 1)"
+    return schema

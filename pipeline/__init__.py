@@ -1,0 +1,12 @@
+"""Extract agreements (parties, dates, place, type, people, themes) from announcements."""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("agreement-extractor")
+except PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = "0.0.0+source"
+
+from pipeline.extractor import Extractor, ExtractorConfig  # noqa: E402  (needs __version__)
+
+__all__ = ["Extractor", "ExtractorConfig", "__version__"]

@@ -1,0 +1,168 @@
+"""The library's entry point: load the models once, then turn documents into records."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from models import AgreementRecord, ErrorRecord, Record, Source
+from pipeline import __version__
+from pipeline.document import Document
+from pipeline.nlp import build_pipeline
+from pipeline.readers import ReadError, document_from_text, read_document
+from pipeline.rules import load_rules
+from pipeline.stages import agreement, dates, parties, people, signals, themes
+
+DEFAULT_MAX_BYTES = 5_000_000
+DEFAULT_BATCH_SIZE = 32
+
+
+@dataclass(frozen=True)
+class ExtractorConfig:
+    """Everything that decides an extractor's output; picklable, so workers can rebuild it."""
+
+    language: str = "en"
+    spacy_model: str | None = None
+    max_bytes: int = DEFAULT_MAX_BYTES
+    batch_size: int = DEFAULT_BATCH_SIZE
+
+
+class Extractor:
+    """Loads the spaCy pipeline once; every ``extract_*`` call reuses it."""
+
+    def __init__(self, language: str = "en", spacy_model: str | Path | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES, batch_size: int = DEFAULT_BATCH_SIZE) -> None:
+        self.config = ExtractorConfig(language, str(spacy_model) if spacy_model else None, max_bytes, batch_size)
+        self.rules = load_rules(language)
+        self.nlp: Language = build_pipeline(self.rules, spacy_model)
+        model_name = str(spacy_model) if spacy_model else self.rules.spacy_model
+        self.model_description = f"{model_name} {self.nlp.meta.get('version', '')}".strip()
+
+    @classmethod
+    def from_config(cls, config: ExtractorConfig) -> Extractor:
+        return cls(config.language, config.spacy_model, max_bytes=config.max_bytes, batch_size=config.batch_size)
+
+    def extract_text(self, text: str, publication_date: date | None = None, source_name: str = "<text>", fmt: str = "txt") -> Record:
+        """One announcement given as text. ``publication_date``, when the caller knows it, anchors
+        relative dates ("yesterday"); the record's ``publication_date`` is only what the text says."""
+        try:
+            document = document_from_text(text, source_name, fmt)
+        except ReadError as error:
+            return error_record(source_name, error.type, error.message)
+        return self.extract_document(document, publication_date)
+
+    def extract_file(self, path: str | Path, source_name: str | None = None) -> Record:
+        """One file; an unreadable one gives an error record, never an exception."""
+        try:
+            document = read_document(Path(path), source_name, max_bytes=self.config.max_bytes)
+        except ReadError as error:
+            return error_record(source_name or Path(path).as_posix(), error.type, error.message)
+        return self.extract_document(document)
+
+    def extract_files(self, paths: Iterable[str | Path], n_process: int = 1) -> Iterator[Record]:
+        """Records in input order, streaming: files are read and parsed a batch at a time."""
+        if n_process > 1:
+            from pipeline.parallel import extract_in_pool
+
+            yield from extract_in_pool(self.config, [(Path(p), None) for p in paths], n_process)
+            return
+        yield from self.extract_named((Path(p), None) for p in paths)
+
+    def extract_named(self, items: Iterable[tuple[Path, str | None]]) -> Iterator[Record]:
+        """Like ``extract_files`` for ``(path, source name)`` pairs; one ``nlp.pipe`` stream."""
+        pending: list[Record | Document] = []
+        for path, name in items:
+            try:
+                pending.append(read_document(path, name, max_bytes=self.config.max_bytes))
+            except ReadError as error:
+                pending.append(error_record(name or path.as_posix(), error.type, error.message))
+            if len(pending) >= self.config.batch_size:
+                yield from self._extract_batch(pending)
+                pending = []
+        yield from self._extract_batch(pending)
+
+    def _extract_batch(self, items: list[Record | Document]) -> Iterator[Record]:
+        documents = [item for item in items if isinstance(item, Document)]
+        parsed = iter(self.nlp.pipe((d.text for d in documents), batch_size=self.config.batch_size))
+        for item in items:
+            yield self._record_for(item, next(parsed)) if isinstance(item, Document) else item
+
+    def extract_document(self, document: Document, publication_date: date | None = None) -> Record:
+        """A document already read: parse it and build its record."""
+        return self._record_for(document, self.nlp(document.text), publication_date)
+
+    def _record_for(self, document: Document, doc: Doc, anchor: date | None = None) -> Record:
+        try:
+            return self._build_record(document, doc, anchor)
+        except Exception as error:  # a bug must not stop a batch: the record says what broke
+            return error_record(document.path, "internal_error", f"{type(error).__name__}: {error}", document)
+
+    def _build_record(self, document: Document, doc: Doc, anchor: date | None) -> AgreementRecord:
+        rules = self.rules
+        warnings: list[str] = []
+        clauses = signals.signing_clauses(doc, document, rules)
+        order = dates.date_order(doc, document, rules)
+        published, found = dates.publication_date(doc, document, rules, order)
+        warnings += found
+        anchor_mention = published or (dates.anchor_mention(anchor) if anchor else None)
+        signed, found = dates.signing_date(doc, clauses, rules, anchor_mention, order)
+        warnings += found
+        kind, found = agreement.agreement_type(doc, document, clauses, rules)
+        warnings += found
+        place = agreement.signing_place(doc, clauses, rules)
+        party_result = parties.find_parties(doc, document, clauses, rules)
+        warnings += party_result.warnings
+        if published is None:
+            warnings.append("no publication date found; relative dates could not be resolved" if anchor is None else "publication date given by the caller, not found in the text")
+        data = {
+            "id": document.id,
+            "source": _source(document, rules.language),
+            "agreement_type": _quoted(kind),
+            "signing_date": _date(signed),
+            "publication_date": _date(published),
+            "signing_place": _quoted(place),
+            "parties": [_org(o) for o in party_result.parties],
+            "organizations": [_org(o) for o in party_result.organizations],
+            "people": [
+                {"name": p.name, "title": p.title, "affiliation": p.affiliation, "role": p.role, "spans": p.spans}
+                for p in people.find_people(doc, document, rules, party_result.slot_tokens)
+            ],
+            "themes": [{"value": t.value, "spans": t.spans} for t in themes.find_themes(doc, document, clauses, rules)],
+            "warnings": warnings,
+            "extractor": {"version": __version__, "spacy_model": self.model_description},
+        }
+        return AgreementRecord.model_validate(data, context={"text": document.text})
+
+
+def _source(document: Document, language: str | None) -> dict:
+    return {
+        "path": document.path,
+        "sha256": document.sha256,
+        "format": document.format,
+        "language": document.language or language,
+        "title": document.title.text if document.title else None,
+    }
+
+
+def _quoted(found: agreement.Found | None) -> dict | None:
+    return None if found is None else {"value": found.value, "text": found.text, "span": (found.start, found.end)}
+
+
+def _date(mention: dates.DateMention | None) -> dict | None:
+    if mention is None or mention.end <= mention.start:
+        return None
+    return {"value": mention.value, "precision": mention.precision, "text": mention.text, "span": (mention.start, mention.end)}
+
+
+def _org(org: parties.OrgRecord) -> dict:
+    return {"name": org.name, "acronym": org.acronym, "spans": org.spans}
+
+
+def error_record(path: str, kind: str, message: str, document: Document | None = None) -> ErrorRecord:
+    """The record of a document that could not be processed."""
+    source = Source(path=path) if document is None else Source(path=path, sha256=document.sha256, format=document.format, language=document.language)
+    return ErrorRecord(source=source, error={"type": kind, "message": message})

@@ -1,0 +1,465 @@
+"""Files on disk → ``Document``: explicit decoding, header metadata, HTML main text.
+
+Every offset later stages emit indexes ``Document.text``, so this module fixes that text
+once: decoded without guessing silently, newlines normalised to ``"\\n"``, a BOM removed,
+and otherwise kept character for character (Markdown front matter included). Title and
+publication date are ``Evidence`` pointing into that same text.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import json
+import re
+import stat
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Literal
+
+import lxml.html
+import trafilatura
+from charset_normalizer import from_bytes
+from lxml import etree
+
+from pipeline.document import Document, Evidence, SourceFormat
+
+SUPPORTED_SUFFIXES: Mapping[str, SourceFormat] = MappingProxyType(
+    {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
+)
+
+ReadErrorType = Literal[
+    "unsupported_format", "unreadable", "too_large", "binary", "decode", "empty", "unparsable_html"
+]
+
+MAX_TITLE_CHARS = 200
+"""A first line this long or longer is a paragraph, not a headline."""
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    # UTF-32 LE before UTF-16 LE: its BOM starts with the UTF-16 LE one.
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_MAX_CONTROL_RATIO = 0.1
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
+
+_FRONT_MATTER = re.compile(r"---[ \t]*\n(?:.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+_FIELD_LINE = re.compile(r"([A-Za-z_][\w.-]*)[ \t]*:(?:[ \t]+(.*?))?[ \t]*$")
+_BLOCK_SCALAR = re.compile(r"[|>][+-]?[0-9]?")
+_ATX_HEADING = re.compile(r"[ \t]*(?:#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?|(.*?))[ \t]*$")
+_TITLE_KEYS = ("title",)
+_DATE_KEYS = ("date", "published", "publishdate", "publish_date", "publication_date", "pubdate")
+
+_HTML_TITLE_META = ("og:title", "twitter:title", "dc.title", "dcterms.title")
+_HTML_DATE_META = (
+    "article:published_time",
+    "og:article:published_time",
+    "datepublished",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date",
+    "dcterms.date",
+    "dc.date.created",
+    "dcterms.created",
+    "citation_publication_date",
+    "citation_date",
+    "pubdate",
+    "publishdate",
+    "publish_date",
+    "publication_date",
+    "parsely-pub-date",
+    "sailthru.date",
+    "date",
+)
+_MAX_DATE_CHARS = 64
+
+
+class ReadError(Exception):
+    """A file that cannot become a Document; ``type`` and ``message`` feed the error record."""
+
+    def __init__(self, type: ReadErrorType, message: str) -> None:  # noqa: A002 - the record's field name
+        super().__init__(type, message)  # both in args, so the error pickles across processes
+        self.type: ReadErrorType = type
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True, slots=True)
+class _Header:
+    """What a document's header says: where the body starts, and the title/date evidence."""
+
+    body_start: int = 0
+    title: Evidence | None = None
+    date: Evidence | None = None
+
+
+def read_document(path: Path, source_name: str | None = None, max_bytes: int = 5_000_000) -> Document:
+    """Read one announcement file; any problem with the file is a ``ReadError``, never another exception."""
+    name = source_name if source_name is not None else path.as_posix()
+    fmt = SUPPORTED_SUFFIXES.get(path.suffix.lower())
+    if fmt is None:
+        raise ReadError(
+            "unsupported_format",
+            f"{name}: unsupported format {path.suffix or '(no extension)'!r}; "
+            f"expected one of {', '.join(SUPPORTED_SUFFIXES)}",
+        )
+    data = _read_bytes(path, name, max_bytes)
+    text = _decode(data, name, html=fmt == "html")
+    return _build(text, name, hashlib.sha256(data).hexdigest(), fmt)
+
+
+def document_from_text(text: str, source_name: str = "<text>", fmt: SourceFormat = "txt") -> Document:
+    """A Document from text already in memory (``Extractor.extract_text``), read like a file of format ``fmt``.
+
+    The sha256 is of the UTF-8 text as given; ``Document.text`` has its newlines normalised,
+    so offsets refer to the normalised text.
+    """
+    sha256 = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return _build(_normalise(text), source_name, sha256, fmt)
+
+
+def _read_bytes(path: Path, name: str, max_bytes: int) -> bytes:
+    """The file's bytes, refusing non-regular files (a FIFO would block) and oversize ones before reading."""
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            what = "is a directory" if stat.S_ISDIR(info.st_mode) else "is not a regular file"
+            raise ReadError("unreadable", f"{name}: {what}")
+        if info.st_size > max_bytes:
+            raise ReadError("too_large", f"{name}: {info.st_size} bytes, over the limit of {max_bytes}")
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)  # the file may have grown since stat
+    except OSError as err:
+        raise ReadError("unreadable", f"{name}: {err.strerror or err}") from err
+    if len(data) > max_bytes:
+        raise ReadError("too_large", f"{name}: over the limit of {max_bytes} bytes")
+    return data
+
+
+def _decode(data: bytes, name: str, html: bool) -> str:
+    """Bytes → normalised text: a BOM wins, then strict UTF-8, then (HTML) the declared charset, then a guess.
+
+    UTF-8 goes before a declared charset because a non-ASCII byte sequence that is valid
+    UTF-8 is almost never anything else, while pages mislabelled "iso-8859-1" are common.
+    """
+    text = next((_decode_bom(data, codec, name) for bom, codec in _BOMS if data.startswith(bom)), None)
+    if text is None:
+        if b"\x00" in data:
+            raise ReadError("binary", f"{name}: NUL bytes and no UTF-16/32 byte-order mark; not a text file")
+        text = _decode_without_bom(data, html)
+    if text is None:
+        raise ReadError("decode", f"{name}: not UTF-8 and no text encoding fits its bytes")
+    if len(_CONTROL_CHARS.findall(text)) > _MAX_CONTROL_RATIO * len(text):
+        raise ReadError("binary", f"{name}: decodes mostly to control characters; not a text file")
+    return _normalise(text)
+
+
+def _decode_bom(data: bytes, codec: str, name: str) -> str:
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as err:
+        raise ReadError("decode", f"{name}: has a {codec} byte-order mark but is not valid {codec}") from err
+
+
+def _decode_without_bom(data: bytes, html: bool) -> str | None:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    declared = _META_CHARSET.search(data[:4096]) if html else None
+    if declared is not None:
+        try:
+            codec = codecs.lookup(declared.group(1).decode("ascii"))
+            # Per the HTML standard a meta "utf-16" on a page without BOM means UTF-8: never decode by it.
+            if not codec.name.startswith(("utf-16", "utf-32")):
+                return data.decode(codec.name)
+        except (LookupError, ValueError):  # unknown name, non-text codec, or bytes it rejects
+            pass
+    return _guess(data)
+
+
+def _guess(data: bytes) -> str | None:
+    """charset-normalizer's best guess, but Windows-1252 among equally good ones.
+
+    On short Western European texts charset-normalizer ranks cp1250 first ("à" → "ŕ")
+    with cp1252 tied; cp1252 is by far the commoner legacy encoding of such texts.
+    """
+    matches = from_bytes(data)
+    best = matches.best()
+    if best is None:
+        return None
+    tied = (m for m in matches if (m.chaos, m.coherence) == (best.chaos, best.coherence))
+    return str(next((m for m in tied if "cp1252" in m.could_be_from_charset), best))
+
+
+def _normalise(text: str) -> str:
+    """One newline convention and no BOM, so offsets mean the same thing on every platform."""
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _build(text: str, name: str, sha256: str, fmt: SourceFormat) -> Document:
+    """The format-specific part of reading, shared by files and in-memory text."""
+    if not text.strip():
+        raise ReadError("empty", f"{name}: no text")
+    if fmt == "html":
+        text, header = _html_document(text, name)
+    elif fmt == "md":
+        header = _front_matter(text) or _Header()
+    else:
+        header = _bare_header(text) or _Header()
+    if not text[header.body_start :].strip():
+        raise ReadError("empty", f"{name}: no text after the header" if header.body_start else f"{name}: no text")
+    title = header.title or _first_line_title(text, header.body_start)
+    return Document(
+        text=text,
+        path=name,
+        sha256=sha256,
+        format=fmt,
+        body_start=header.body_start,
+        title=title,
+        publication_date=header.date,
+    )
+
+
+def _lines(text: str, start: int, end: int) -> Iterator[tuple[int, str]]:
+    """``(offset, line without its newline)`` for each line of ``text[start:end]``."""
+    while start < end:
+        stop = text.find("\n", start, end)
+        stop = end if stop == -1 else stop
+        yield start, text[start:stop]
+        start = stop + 1
+
+
+def _front_matter(text: str) -> _Header | None:
+    """Markdown front matter: a leading ``---`` line up to the next ``---`` (or ``...``) line."""
+    match = _FRONT_MATTER.match(text)
+    if match is None:
+        return None
+    fields = _fields(text, text.index("\n") + 1, match.end())
+    return _Header(match.end(), _first_field(fields, _TITLE_KEYS), _first_field(fields, _DATE_KEYS))
+
+
+def _bare_header(text: str) -> _Header | None:
+    """``key: value`` lines opening a text file and ended by a blank line, with a title or date among them.
+
+    Scraped text files carry their metadata this way (``title: …`` / ``date: …`` and no
+    ``---``); reading it keeps "title: " out of the title and gives the date its evidence.
+    """
+    end: int | None = None
+    for offset, line in _lines(text, 0, len(text)):
+        if not line.strip():
+            end = offset
+            break
+        if not (_FIELD_LINE.match(line) or (offset and line[:1] in (" ", "\t"))):
+            return None
+    if end is None:
+        return None
+    fields = _fields(text, 0, end)
+    title, date = _first_field(fields, _TITLE_KEYS), _first_field(fields, _DATE_KEYS)
+    if title is None and date is None:
+        return None
+    return _Header(end, title, date)
+
+
+def _fields(text: str, start: int, end: int) -> dict[str, Evidence]:
+    """Top-level ``key: value`` pairs of a header, tolerantly: no YAML library, no failure.
+
+    A value runs on over indented continuation lines (a folded plain or ``>``/``|`` block
+    scalar); its evidence is the raw characters without surrounding quotes, so
+    ``text[start:end]`` is exactly the value as written. The first occurrence of a key wins.
+    """
+    fields: dict[str, Evidence] = {}
+    key: str | None = None
+    value_start = value_end = 0
+
+    def close() -> None:
+        if key is not None and key not in fields:
+            evidence = _value_evidence(text, value_start, value_end)
+            if evidence is not None:
+                fields[key] = evidence
+
+    for offset, line in _lines(text, start, end):
+        field = _FIELD_LINE.match(line)
+        if field is not None:
+            close()
+            key = field.group(1).lower()
+            value = field.group(2) or ""
+            if value and not _BLOCK_SCALAR.fullmatch(value):
+                value_start, value_end = offset + field.start(2), offset + field.end(2)
+            else:  # the value, if any, is on the continuation lines
+                value_start = value_end = offset + len(line)
+        elif key is not None and line[:1] in (" ", "\t") and line.strip():
+            value_end = offset + len(line.rstrip())
+        else:
+            close()
+            key = None
+    close()
+    return fields
+
+
+def _value_evidence(text: str, start: int, end: int) -> Evidence | None:
+    """The value's characters, trimmed and without a surrounding pair of matching quotes; None when blank."""
+    start, end = _trim(text, start, end)
+    if end - start >= 2 and text[start] in "\"'" and text[end - 1] == text[start]:
+        start, end = _trim(text, start + 1, end - 1)
+    return Evidence(text[start:end], start, end) if end > start else None
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _first_field(fields: Mapping[str, Evidence], keys: tuple[str, ...]) -> Evidence | None:
+    return next((fields[key] for key in keys if key in fields), None)
+
+
+def _first_line_title(text: str, start: int) -> Evidence | None:
+    """The first line with a letter or digit, without Markdown ``#`` markup, if it is headline-sized."""
+    for offset, line in _lines(text, start, len(text)):
+        if not any(char.isalnum() for char in line):
+            continue  # blank, or a rule such as "---" / "***"
+        heading = _ATX_HEADING.match(line)
+        assert heading is not None  # the pattern matches any line
+        group = 1 if heading.group(1) is not None else 2
+        begin, stop = offset + heading.start(group), offset + heading.end(group)
+        if stop - begin >= MAX_TITLE_CHARS:
+            return None
+        return Evidence(text[begin:stop], begin, stop)
+    return None
+
+
+def _html_document(html: str, name: str) -> tuple[str, _Header]:
+    """HTML → (front-matter header + main text, header evidence), like a Markdown file would read."""
+    tree = _parse_html(html, name)
+    meta = _meta(tree)
+    values = {"title": _html_title(tree, meta), "date": _html_date(tree, meta)}  # before extraction prunes
+    body = _normalise(_main_text(tree, name))
+    header = "---\n"
+    evidence: dict[str, Evidence] = {}
+    for key, value in values.items():
+        if value:
+            header += f"{key}: "
+            evidence[key] = Evidence(value, len(header), len(header) + len(value))
+            header += value + "\n"
+    if not evidence:
+        return body, _Header()
+    header += "---\n"
+    return header + body, _Header(len(header), evidence.get("title"), evidence.get("date"))
+
+
+def _parse_html(html: str, name: str) -> lxml.html.HtmlElement:
+    """An lxml tree built without network access or huge-tree mode (libxml2 caps depth and size).
+
+    The HTML parser does not expand DTD entities, so entity-expansion bombs stay inert.
+    Re-encoding to UTF-8 bytes sidesteps lxml's refusal of str input with an XML encoding
+    declaration and overrides any (already honoured) meta charset.
+    """
+    parser = lxml.html.HTMLParser(
+        encoding="utf-8",
+        no_network=True,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+        collect_ids=False,
+        default_doctype=False,
+    )
+    try:
+        return lxml.html.document_fromstring(html.encode("utf-8", "surrogatepass"), parser=parser)
+    except (etree.LxmlError, ValueError) as err:
+        raise ReadError("unparsable_html", f"{name}: HTML could not be parsed ({err})") from err
+
+
+def _main_text(tree: lxml.html.HtmlElement, name: str) -> str:
+    """trafilatura's main text, favouring recall; its plain baseline when that comes back empty.
+
+    Third-party extraction on hostile markup may fail in unforeseen ways: any exception
+    falls through to the next method, and only when all fail is the page unparsable.
+    """
+    try:
+        text = trafilatura.extract(
+            tree,
+            output_format="txt",
+            include_tables=True,
+            include_comments=False,
+            favor_recall=True,
+        )
+        if text and text.strip():
+            return text
+    except Exception:  # noqa: BLE001 - fall back to the baseline below
+        pass
+    try:
+        return trafilatura.baseline(tree)[1]
+    except Exception as err:  # noqa: BLE001 - reported as a read error, not a crash
+        raise ReadError("unparsable_html", f"{name}: no main text could be extracted ({err})") from err
+
+
+def _meta(tree: lxml.html.HtmlElement) -> dict[str, str]:
+    """``<meta>`` values by lower-cased property/name/itemprop, first occurrence, whitespace collapsed."""
+    values: dict[str, str] = {}
+    for element in tree.iter("meta"):
+        key = (element.get("property") or element.get("name") or element.get("itemprop") or "").strip().lower()
+        content = " ".join((element.get("content") or "").split())
+        if key and content:
+            values.setdefault(key, content)
+    return values
+
+
+def _html_title(tree: lxml.html.HtmlElement, meta: Mapping[str, str]) -> str | None:
+    """Metadata title, else the first ``<h1>``, ``<title>``, ``<h2>``, ``<h3>``, preferring several words.
+
+    A one-word title is usually the site's name (``<title> ITI </title>`` above a real
+    ``<h3>`` headline); it is used only when nothing longer exists.
+    """
+    candidates = [meta[key] for key in _HTML_TITLE_META if key in meta]
+    for tag in ("h1", "title", "h2", "h3"):
+        element = next(tree.iter(tag), None)
+        if element is not None:
+            candidates.append(" ".join(element.text_content().split()))
+    candidates = [c for c in candidates if c and len(c) < MAX_TITLE_CHARS]
+    return next((c for c in candidates if " " in c), candidates[0] if candidates else None)
+
+
+def _html_date(tree: lxml.html.HtmlElement, meta: Mapping[str, str]) -> str | None:
+    """The publication date the page declares: meta tags, JSON-LD, ``<time>``; never one read off the body text.
+
+    Body-text guesses are wrong on press pages: trafilatura's default metadata took
+    "2011-12" (a fiscal year) for the date of a page whose dateline is March 16, 2011.
+    """
+    declared = [meta[key] for key in _HTML_DATE_META if key in meta]
+    declared += _json_ld_dates(tree)
+    for path in ("//*[@itemprop='datePublished']", "//time[@pubdate]", "//time[@datetime]"):
+        for element in tree.xpath(path):
+            value = element.get("content") or element.get("datetime") or element.text_content()
+            declared.append(" ".join(value.split()))
+    return next((d for d in declared if any(c.isdigit() for c in d) and len(d) <= _MAX_DATE_CHARS), None)
+
+
+def _json_ld_dates(tree: lxml.html.HtmlElement) -> list[str]:
+    """``datePublished`` values of the page's JSON-LD blocks (walked iteratively: hostile JSON may nest deeply)."""
+    dates: list[str] = []
+    for script in tree.xpath("//script[@type='application/ld+json']"):
+        try:
+            stack = [json.loads(script.text_content())]
+        except (ValueError, RecursionError):
+            continue
+        while stack:
+            item = stack.pop()
+            if isinstance(item, dict):
+                if isinstance(item.get("datePublished"), str):
+                    dates.append(" ".join(item["datePublished"].split()))
+                stack.extend(item.values())
+            elif isinstance(item, list):
+                stack.extend(reversed(item))
+    return dates

@@ -1,0 +1,65 @@
+"""Language rules kept as data (``pipeline/patterns/<lang>.json``) and read once.
+
+Stages share their code across languages; only these word lists and phrases differ.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+
+@dataclass(frozen=True)
+class LanguageRules:
+    """The word lists one language's stages use; field names follow the JSON keys."""
+
+    language: str
+    spacy_model: str
+    date_order: str
+    agreement_types: dict[str, list[str]]
+    generic_types: frozenset[str]
+    signing_lemmas: frozenset[str]
+    signing_nouns: frozenset[str]
+    future_markers: frozenset[str]
+    past_agreement_markers: frozenset[str]
+    relative_day_words: tuple[str, ...]
+    duration_units: frozenset[str]
+    duration_exceptions: frozenset[str]
+    publication_cues: tuple[str, ...]
+    person_honorifics: frozenset[str]
+    title_words: frozenset[str]
+    quote_lemmas: frozenset[str]
+    contact_cues: tuple[str, ...]
+    credit_cues: tuple[str, ...]
+    byline_cues: tuple[str, ...]
+    theme_cues: frozenset[str]
+    theme_stop_heads: frozenset[str]
+    theme_drop_modifiers: frozenset[str]
+    legal_suffixes: frozenset[str]
+    mdy_cues: tuple[str, ...]
+    place_nouns: frozenset[str]
+
+
+def available_languages() -> list[str]:
+    """Languages that have a rules file."""
+    folder = resources.files("pipeline.patterns")
+    return sorted(p.name.removesuffix(".json") for p in folder.iterdir() if p.name.endswith(".json"))
+
+
+@cache
+def load_rules(language: str) -> LanguageRules:
+    """Read ``patterns/<language>.json``; lists become frozensets where order does not matter."""
+    if language not in available_languages():
+        raise KeyError(f"no extraction rules for language {language!r}")
+    raw = json.loads(resources.files("pipeline.patterns").joinpath(f"{language}.json").read_text("utf-8"))
+    values = {}
+    for name, field in LanguageRules.__dataclass_fields__.items():
+        value = raw[name]
+        if field.type.startswith("frozenset"):
+            value = frozenset(v.lower() for v in value)
+        elif field.type.startswith("tuple"):
+            value = tuple(v.lower() for v in value)
+        values[name] = value
+    return LanguageRules(**values)

@@ -1,0 +1,216 @@
+"""Publication and signing dates, following DESIGN.md's date rules.
+
+spaCy finds the date spans (NER ``DATE``/``TIME`` entities plus the numeric-date ruler);
+dateparser normalises each span on its own, anchored on the publication date, and its
+``period`` gives the precision. Durations ("five years"), decades and week-long spans are
+not points in time and are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+
+from dateparser.date import DateDataParser
+from spacy.tokens import Doc, Span, Token
+
+from pipeline.document import Document, Evidence
+from pipeline.nlp import DATE_SPANS
+from pipeline.rules import LanguageRules
+from pipeline.stages.signals import SigningClause
+
+_AMBIGUOUS_NUMERIC = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{2}|\d{4})$")
+_DECADE = re.compile(r"\d0s\b|\d0's\b")
+_EDGE_PUNCT = " \t\n:;,.–—-*_|()[]"
+# Prepositions that attach a date to something other than the moment of signing.
+_NON_POINT_PREPOSITIONS = frozenset({"for", "during", "until", "till", "through", "since", "from", "by", "before", "after", "within", "over", "throughout"})
+_HEAD_REGION_CHARS = 700
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date found in the text and what it means."""
+
+    text: str
+    start: int
+    end: int
+    value: str
+    precision: str
+    first_day: date
+    relative: bool
+    ambiguous_order: bool = False
+
+
+@lru_cache(maxsize=64)
+def _parser(language: str, order: str, anchor: date | None) -> DateDataParser:
+    settings = {"PREFER_DATES_FROM": "past", "DATE_ORDER": order, "PREFER_DAY_OF_MONTH": "first"}
+    if anchor is not None:
+        settings["RELATIVE_BASE"] = datetime(anchor.year, anchor.month, anchor.day)
+    return DateDataParser(languages=[language], settings=settings)
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink ``[start, end)`` so that it does not begin or end with punctuation or spaces."""
+    while start < end and text[start] in _EDGE_PUNCT:
+        start += 1
+    while end > start and text[end - 1] in _EDGE_PUNCT:
+        end -= 1
+    return start, end
+
+
+def _is_point_in_time(words: list[str], rules: LanguageRules) -> bool:
+    if any(w in rules.duration_units for w in words):
+        return any(w in rules.duration_exceptions for w in words)
+    return True
+
+
+def normalise(
+    text: str, start: int, end: int, rules: LanguageRules, anchor: date | None, order: str
+) -> DateMention | None:
+    """One date span → a ``DateMention`` at its real precision, or ``None`` if it is no date."""
+    start, end = _trim(text, start, end)
+    quote = text[start:end]
+    if not quote or _DECADE.search(quote):
+        return None
+    words = re.findall(r"[^\W\d_]+", quote.lower())
+    if not _is_point_in_time(words, rules):
+        return None
+    lowered = quote.lower()
+    relative = any(re.search(rf"\b{re.escape(w)}\b", lowered) for w in rules.relative_day_words) and not re.search(r"\d{4}", quote)
+    if relative and anchor is None:
+        return None
+    data = _parser(rules.language, order, anchor).get_date_data(quote)
+    if data.date_obj is None or data.period not in ("day", "month", "year", "time"):
+        return None
+    when = data.date_obj.date()
+    precision = "day" if data.period == "time" else data.period
+    if precision == "year" and not re.search(r"\d{4}", quote):
+        return None  # dateparser's "year" for unit-less words is a guess
+    value = {"day": when.isoformat(), "month": when.isoformat()[:7], "year": f"{when.year:04d}"}[precision]
+    numeric = _AMBIGUOUS_NUMERIC.match(quote)
+    ambiguous = bool(numeric) and int(numeric.group(1)) <= 12 and int(numeric.group(2)) <= 12 and numeric.group(1) != numeric.group(2)
+    first_day = when if precision == "day" else when.replace(day=1) if precision == "month" else date(when.year, 1, 1)
+    return DateMention(quote, start, end, value, precision, first_day, relative, ambiguous)
+
+
+def date_spans(doc: Doc) -> list[Span]:
+    """Date-like spans in the doc: rule matches first, then NER DATE/TIME not overlapping them."""
+    ruled = list(doc.spans.get(DATE_SPANS, []))
+    taken = {i for span in ruled for i in range(span.start, span.end)}
+    found = ruled + [
+        ent for ent in doc.ents
+        if ent.label_ in ("DATE", "TIME") and not any(i in taken for i in range(ent.start, ent.end))
+    ]
+    return sorted(found, key=lambda span: span.start_char)
+
+
+def date_order(doc: Doc, document: Document, rules: LanguageRules) -> str:
+    """DMY unless the text carries cues of a month-first locale (e.g. a US place)."""
+    head = document.text[document.body_start : document.body_start + _HEAD_REGION_CHARS].lower()
+    if any(re.search(rf"(?<!\w){re.escape(cue)}(?!\w)", head) for cue in rules.mdy_cues):
+        return "MDY"
+    return rules.date_order
+
+
+def publication_date(
+    doc: Doc, document: Document, rules: LanguageRules, order: str
+) -> tuple[DateMention | None, list[str]]:
+    """The front-matter/metadata date, else a dateline near the top of the body."""
+    if document.publication_date is not None:
+        evidence: Evidence = document.publication_date
+        found = normalise(document.text, evidence.start, evidence.end, rules, None, "YMD")
+        if found is not None:
+            return found, []
+    head_end = document.body_start + _HEAD_REGION_CHARS
+    for span in date_spans(doc):
+        if span.start_char < document.body_start or span.start_char > head_end:
+            continue
+        if not _looks_like_dateline(doc, span, rules):
+            continue
+        found = normalise(document.text, span.start_char, span.end_char, rules, None, order)
+        if found is not None and not found.relative:
+            warnings = [_ambiguity_warning("publication", found, order)] if found.ambiguous_order else []
+            return found, warnings
+    return None, []
+
+
+def _looks_like_dateline(doc: Doc, span: Span, rules: LanguageRules) -> bool:
+    """A date on a short line of its own, after a publication cue, or opening "CITY, DATE —"."""
+    text = doc.text
+    line_start = text.rfind("\n", 0, span.start_char) + 1
+    line_end = text.find("\n", span.end_char)
+    line = text[line_start : line_end if line_end != -1 else len(text)]
+    before = text[line_start : span.start_char].lower()
+    if len(line.strip(" *_#")) <= 80 and not re.search(r"\b(signed|sign|signs|agreement)\b", line.lower()):
+        return True
+    if any(cue in before for cue in rules.publication_cues):
+        return True
+    return span.start_char - line_start <= 40 and re.match(r"^[\W_]*[A-Z][\w .'-]*,\s*$", text[line_start : span.start_char]) is not None
+
+
+def _ambiguity_warning(field: str, mention: DateMention, order: str) -> str:
+    return f"{field} date {mention.text!r} is ambiguous (day/month); read as {order} → {mention.value}"
+
+
+def signing_date(
+    doc: Doc,
+    clauses: list[SigningClause],
+    rules: LanguageRules,
+    publication: DateMention | None,
+    order: str,
+) -> tuple[DateMention | None, list[str]]:
+    """The date attached to the main agreement's signing, resolved against the publication date."""
+    anchor = publication.first_day if publication and publication.precision == "day" else None
+    spans = date_spans(doc)
+    candidates: list[tuple[tuple[int, int, int], DateMention]] = []
+    warnings: list[str] = []
+    for rank, clause in enumerate(clauses):
+        for span in spans:
+            if not (clause.sentence.start_char <= span.start_char < clause.sentence.end_char):
+                continue
+            if publication is not None and span.start_char == publication.start:
+                continue
+            if _attached_by(span, _NON_POINT_PREPOSITIONS):
+                continue
+            found = normalise(doc.text, span.start_char, span.end_char, rules, anchor, order)
+            if found is None:
+                if anchor is None and _mentions_relative_day(span.text, rules):
+                    warnings.append(f"signing date {span.text.strip()!r} is relative and there is no publication date to resolve it")
+                continue
+            attached = clause.trigger in _ancestors_and_self(span.root)
+            distance = abs(span.root.i - clause.trigger.i)
+            candidates.append(((0 if attached else 1, rank, distance), found))
+    if not candidates:
+        return None, warnings
+    candidates.sort(key=lambda item: item[0])
+    best = candidates[0][1]
+    if best.ambiguous_order:
+        warnings.append(_ambiguity_warning("signing", best, order))
+    others = {c.value for _, c in candidates[1:] if c.value != best.value}
+    if others and candidates[1][0][:2] == candidates[0][0][:2]:
+        warnings.append(f"signing date: chose {best.text!r} over {', '.join(sorted(others))}")
+    return best, warnings
+
+
+def _mentions_relative_day(text: str, rules: LanguageRules) -> bool:
+    lowered = text.lower()
+    return any(re.search(rf"\b{re.escape(w)}\b", lowered) for w in rules.relative_day_words)
+
+
+def _ancestors_and_self(token: Token) -> set[Token]:
+    return {token, *token.ancestors}
+
+
+def _attached_by(span: Span, prepositions: frozenset[str]) -> bool:
+    """Whether the date hangs on a preposition like "for"/"since" (a period, not the signing)."""
+    head = span.root.head
+    return head.dep_ == "prep" and head.lower_ in prepositions or any(
+        t.lower_ in prepositions for t in span[:1] if t.pos_ == "ADP"
+    )
+
+
+def anchor_mention(anchor: date) -> DateMention:
+    """A publication date the caller supplied: an anchor for relative dates, not evidence."""
+    return DateMention(anchor.isoformat(), -1, -1, anchor.isoformat(), "day", anchor, False)

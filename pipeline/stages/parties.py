@@ -1,0 +1,167 @@
+"""Parties: the signatories of the main agreement; every other organisation is only mentioned.
+
+Parties come from the syntactic slots of the best signing clauses — the subject of the
+signing verb ("X and Y signed", "X has signed ... by signing"), its agent ("signed by
+X's president"), "with Y" and "between X and Y" — never from every organisation in the text.
+A person in a slot brings their organisation ("Peking University President Lin Jianhua").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from pipeline.document import Document
+from pipeline.rules import LanguageRules
+from pipeline.stages.organizations import ORG_LABELS, OrgIndex, name_key, strip_article
+from pipeline.stages.signals import SigningClause
+
+_SUBJECT_DEPS = ("nsubj", "nsubjpass")
+_PARTNER_PREPOSITIONS = ("with", "between", "among", "amongst")
+_CLIMB_DEPS = ("advcl", "xcomp", "pcomp", "conj", "acl", "relcl", "ccomp")
+_MAX_CLAUSES = 3
+_PROPER_PARTY_LABELS = ("ORG", "GPE", "NORP")
+
+
+@dataclass(frozen=True)
+class OrgRecord:
+    """An organisation as the record shows it."""
+
+    name: str
+    acronym: str | None
+    spans: list[tuple[int, int]]
+
+
+@dataclass(frozen=True)
+class PartyResult:
+    parties: list[OrgRecord]
+    organizations: list[OrgRecord]
+    slot_tokens: frozenset[int]
+    warnings: list[str]
+
+
+def find_parties(doc: Doc, document: Document, clauses: list[SigningClause], rules: LanguageRules) -> PartyResult:
+    """Parties from the signing clauses (headline as a fallback), and the other organisations."""
+    index = OrgIndex(doc, rules, document.body_start)
+    found: dict[str, tuple[str, str | None]] = {}
+    slot_tokens: set[int] = set()
+    warnings: list[str] = []
+    usable = [c for c in clauses if not c.earlier_agreement][:_MAX_CLAUSES]
+    for clause in usable:
+        slots = _slot_heads(clause)
+        slot_tokens.update(t.i for head in slots for t in head.subtree)
+        for span in _names_in_slots(doc, slots):
+            name, acronym = index.canonical(span)
+            found.setdefault(name_key(name, rules), (name, acronym))
+        if len(found) >= 2:
+            break
+    if len(found) < 2 and document.title is not None:
+        for span in _names_in_title(doc, document):
+            name, acronym = index.canonical(span)
+            key = name_key(name, rules)
+            if key not in found and not _is_alias(key, found, index, rules):
+                found[key] = (name, acronym)
+                warnings.append(f"party {name!r} found only in the headline")
+    parties = [OrgRecord(n, a, index.mention_spans(n, a, 0) or [(0, 0)]) for n, a in found.values()]
+    parties = [p for p in parties if p.spans != [(0, 0)]]
+    parties.sort(key=lambda p: p.spans[0][0] if p.spans[0][0] >= document.body_start else p.spans[0][0] + len(doc.text))
+    if len(parties) == 1:
+        warnings.append("only one party found")
+    return PartyResult(parties, _other_organizations(index, {name_key(p.name, rules) for p in parties}, document, rules), frozenset(slot_tokens), warnings)
+
+
+def _is_alias(key: str, found: dict[str, tuple[str, str | None]], index: OrgIndex, rules: LanguageRules) -> bool:
+    return any(acronym and name_key(acronym, rules) == key for _, acronym in found.values())
+
+
+def _slot_heads(clause: SigningClause) -> list[Token]:
+    """Tokens heading the phrases that name the signatories, conjuncts included."""
+    verb = _verb_with_subject(clause.trigger)
+    heads: list[Token] = []
+    for child in verb.children:
+        if child.dep_ in _SUBJECT_DEPS and not _is_agreement(child, clause):
+            heads.append(child)
+    for token in (clause.trigger, *clause.trigger.subtree):
+        if token.dep_ == "agent" or (token.dep_ == "prep" and token.lower_ in _PARTNER_PREPOSITIONS):
+            heads.extend(c for c in token.children if c.dep_ == "pobj")
+    if clause.trigger.pos_ not in ("VERB", "AUX"):
+        heads.extend(
+            c for t in clause.sentence if t.dep_ == "prep" and t.lower_ == "between" for c in t.children if c.dep_ == "pobj"
+        )
+    expanded: list[Token] = []
+    for head in heads:
+        expanded.extend([head, *head.conjuncts])
+    return sorted(set(expanded), key=lambda t: t.i)
+
+
+def _is_agreement(token: Token, clause: SigningClause) -> bool:
+    return clause.agreement is not None and clause.agreement.start <= token.i < clause.agreement.end or token.lemma_.lower() in ("agreement", "memorandum", "mou", "it", "which", "that")
+
+
+def _verb_with_subject(trigger: Token) -> Token:
+    """The trigger, or the verb above it whose subject it shares ("by signing", "to sign")."""
+    token = trigger
+    for _ in range(4):
+        if any(c.dep_ in _SUBJECT_DEPS for c in token.children) or token.dep_ not in (*_CLIMB_DEPS, "pobj", "prep"):
+            return token
+        token = token.head
+    return token
+
+
+def _names_in_slots(doc: Doc, heads: list[Token]) -> list[Span]:
+    """Organisation names inside each slot phrase (not inside its conjuncts)."""
+    names: list[Span] = []
+    for head in heads:
+        own = _own_tokens(head)
+        entities = [e for e in doc.ents if e.label_ in ORG_LABELS and all(t.i in own for t in e)]
+        if entities:
+            names.extend(strip_article(e) for e in entities)
+            continue
+        phrase = _proper_phrase(head, own)
+        if phrase is not None:
+            names.append(phrase)
+    return names
+
+
+def _own_tokens(head: Token) -> set[int]:
+    conjunct_tokens = {t.i for c in head.conjuncts if c.i > head.i for t in c.subtree}
+    return {t.i for t in head.subtree} - conjunct_tokens
+
+
+def _proper_phrase(head: Token, own: set[int]) -> Span | None:
+    """A noun phrase with a proper name in it ("the Sohe electorate of X"), when NER missed it."""
+    if head.ent_type_ in ("PERSON", "DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL"):
+        return None
+    if head.pos_ not in ("PROPN", "NOUN") or head.ent_type_ not in ("", *_PROPER_PARTY_LABELS):
+        return None
+    keep = [head.i]
+    keep.extend(t.i for t in head.lefts if t.dep_ in ("compound", "amod", "poss", "nmod", "case", "det") for t in t.subtree)
+    for prep in head.rights:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            keep.extend(t.i for t in prep.subtree)
+    keep = sorted(i for i in keep if i in own)
+    span = strip_article(head.doc[keep[0] : keep[-1] + 1])
+    if not any(t.pos_ == "PROPN" for t in span) or any(t.text in (",", ";", "(") for t in span):
+        return None
+    return span
+
+
+def _names_in_title(doc: Doc, document: Document) -> list[Span]:
+    title = document.title
+    return [
+        strip_article(e) for e in doc.ents
+        if e.label_ in ORG_LABELS and title.start <= e.start_char and e.end_char <= title.end
+    ]
+
+
+def _other_organizations(index: OrgIndex, party_keys: set[str], document: Document, rules: LanguageRules) -> list[OrgRecord]:
+    """Every organisation entity of the body that is not a party, once each."""
+    seen: dict[str, OrgRecord] = {}
+    for entity in index.entities:
+        name, acronym = index.canonical(entity)
+        key = name_key(name, rules)
+        if key in party_keys or key in seen or not key or (acronym and name_key(acronym, rules) in party_keys):
+            continue
+        seen[key] = OrgRecord(name, acronym, index.mention_spans(name, acronym, document.body_start) or [(entity.start_char, entity.end_char)])
+    return list(seen.values())

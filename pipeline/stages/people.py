@@ -1,0 +1,186 @@
+"""People of the announcement, with the title and organisation the text gives them.
+
+Names come from NER ``PERSON`` entities, cleaned of honorifics ("Dr", "Professor"), and
+lines that are photo credits or bylines are skipped. Titles are read from the commonest
+press-release forms: "Name, Title at/of Org", "Org's Title, Name", "Org Title Name".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from pipeline.document import Document
+from pipeline.rules import LanguageRules
+from pipeline.stages.organizations import strip_article
+
+_TITLE_STOP = frozenset({",", ".", ";", ":", "(", ")", "“", "”", '"', "–", "—", "-", "\n"})
+_MAX_TITLE_TOKENS = 12
+_TAIL_CHARS = 600
+
+
+@dataclass(frozen=True)
+class PersonRecord:
+    name: str
+    title: str | None
+    affiliation: str | None
+    role: str
+    spans: list[tuple[int, int]]
+
+
+def find_people(doc: Doc, document: Document, rules: LanguageRules, signatory_tokens: frozenset[int]) -> list[PersonRecord]:
+    """Every real person with a part in the announcement, once, in order of first mention."""
+    people: dict[str, dict] = {}
+    for entity in doc.ents:
+        if entity.label_ != "PERSON" or entity.start_char < document.body_start:
+            continue
+        name = _clean_name(entity, rules)
+        if name is None or _in_credit_or_byline(doc, name, rules):
+            continue
+        key = name.text.lower()
+        surname_owner = next((k for k in people if k.split()[-1] == key), None)
+        if len(name) == 1:
+            if surname_owner:
+                people[surname_owner]["spans"].append((name.start_char, name.end_char))
+                people[surname_owner]["roles"].add(_role(name, doc, rules, signatory_tokens))
+            continue
+        entry = people.setdefault(key, {"name": name.text, "title": None, "affiliation": None, "spans": [], "roles": set()})
+        entry["spans"].append((name.start_char, name.end_char))
+        entry["roles"].add(_role(name, doc, rules, signatory_tokens))
+        if entry["title"] is None:
+            entry["title"], entry["affiliation"] = _title_and_affiliation(doc, name, rules)
+    return [
+        PersonRecord(e["name"], e["title"], e["affiliation"], _strongest(e["roles"]), sorted(set(e["spans"])))
+        for e in people.values()
+    ]
+
+
+def _strongest(roles: set[str]) -> str:
+    return next(r for r in ("signatory", "quoted", "contact", "other") if r in roles or r == "other")
+
+
+def _clean_name(entity: Span, rules: LanguageRules) -> Span | None:
+    """Drop honorifics and possessives; refuse things NER mistook for names."""
+    start, end = entity.start, entity.end
+    doc = entity.doc
+    while start < end and (doc[start].lower_.strip(".") in rules.person_honorifics or doc[start].lower_ in rules.title_words):
+        start += 1
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].lower_ in ("’s", "'s")):
+        end -= 1
+    name = doc[start:end]
+    words = [t for t in name if t.is_alpha or "." in t.text]
+    if not words or any(t.like_num or t.is_digit for t in name) or "\n" in name.text:
+        return None
+    if not all(t.text[:1].isupper() for t in name if t.is_alpha and t.lower_ not in ("van", "von", "de", "der", "da", "bin", "binti", "al")):
+        return None
+    return name
+
+
+def _line_of(doc: Doc, span: Span) -> str:
+    start = doc.text.rfind("\n", 0, span.start_char) + 1
+    end = doc.text.find("\n", span.end_char)
+    return doc.text[start : end if end != -1 else len(doc.text)]
+
+
+def _in_credit_or_byline(doc: Doc, name: Span, rules: LanguageRules) -> bool:
+    """"© Inria / Photo G. Scagnelli", "Photo credits: X", "By Jane Doe"."""
+    line = _line_of(doc, name).lower()
+    before = line[: line.find(name.text.lower())] if name.text.lower() in line else line
+    if any(re.search(rf"(?<!\w){re.escape(cue)}(?!\w)", before) for cue in rules.credit_cues):
+        return True
+    stripped = before.strip(" *_#>-")
+    return any(stripped == cue or stripped.endswith(" " + cue) and len(stripped) <= len(cue) + 12 for cue in rules.byline_cues)
+
+
+def _role(name: Span, doc: Doc, rules: LanguageRules, signatory_tokens: frozenset[int]) -> str:
+    if any(t.i in signatory_tokens for t in name):
+        return "signatory"
+    root = name.root
+    verbs = [root.head] if root.dep_ in ("nsubj", "nsubjpass") else []
+    verbs += [root.head.head] if root.dep_ == "appos" and root.head.dep_ == "nsubj" else []
+    if any(v.lemma_.lower() in rules.quote_lemmas for v in verbs):
+        return "quoted"
+    line = _line_of(doc, name).lower()
+    if any(cue in line for cue in rules.contact_cues) or name.start_char >= len(doc.text) - _TAIL_CHARS and "@" in doc.text[name.end_char : name.end_char + 200]:
+        return "contact"
+    return "other"
+
+
+def _title_and_affiliation(doc: Doc, name: Span, rules: LanguageRules) -> tuple[str | None, str | None]:
+    after = _title_after(doc, name, rules)
+    return after if after[0] else _title_before(doc, name, rules)
+
+
+def _is_title_phrase(tokens: list[Token], rules: LanguageRules) -> bool:
+    return any(t.lower_ in rules.title_words or t.lower_.split("-")[-1] in rules.title_words for t in tokens)
+
+
+def _title_after(doc: Doc, name: Span, rules: LanguageRules) -> tuple[str | None, str | None]:
+    """"Christine Morin, Director of X at Inria" → ("Director of X", "Inria")."""
+    if name.end >= len(doc) or doc[name.end].text != ",":
+        return None, None
+    tokens: list[Token] = []
+    for token in doc[name.end + 1 : name.end + 1 + _MAX_TITLE_TOKENS]:
+        if token.text in _TITLE_STOP or "\n" in token.text or token.pos_ == "VERB":
+            break
+        tokens.append(token)
+    if not tokens or not _is_title_phrase(tokens, rules):
+        return None, None
+    organisation = _organisation_in(doc, tokens)
+    if organisation is not None:
+        link = doc[organisation.start - 1] if organisation.start > tokens[0].i else None
+        title_end = link.i if link is not None and link.lower_ in ("at", "of", "for", "from", "in") else organisation.start
+        title = doc[tokens[0].i : title_end].text.strip(" ,") if title_end > tokens[0].i else None
+        return title or None, organisation.text
+    at = next((t for t in reversed(tokens) if t.lower_ == "at" and t.i > tokens[0].i), None)
+    if at is not None and all(t.text[:1].isupper() or t.lower_ in ("of", "and", "for", "the") for t in tokens[at.i - tokens[0].i + 1 :]):
+        return doc[tokens[0].i : at.i].text, doc[at.i + 1 : tokens[-1].i + 1].text or None
+    following = _organisation_following(doc, tokens[-1].i + 1)
+    return doc[tokens[0].i : tokens[-1].i + 1].text, following
+
+
+def _organisation_in(doc: Doc, tokens: list[Token]) -> Span | None:
+    first, last = tokens[0].i, tokens[-1].i
+    for ent in doc.ents:
+        if ent.label_ in ("ORG", "GPE") and first <= ent.start and ent.end - 1 <= last:
+            return strip_article(ent)
+    return None
+
+
+def _organisation_following(doc: Doc, i: int) -> str | None:
+    """", ITI Ltd." after a title."""
+    if i < len(doc) and doc[i].text == ",":
+        for ent in doc.ents:
+            if ent.start == i + 1 and ent.label_ == "ORG":
+                return strip_article(ent).text
+    return None
+
+
+def _title_before(doc: Doc, name: Span, rules: LanguageRules) -> tuple[str | None, str | None]:
+    """"Peking University President Lin Jianhua", "Lincoln University’s Vice-Chancellor, Dr Andrew West"."""
+    i = name.start - 1
+    while i >= 0 and (doc[i].lower_.strip(".") in rules.person_honorifics) and doc[i].lower_ not in ("the",):
+        i -= 1
+    honorific_title = doc[i + 1].text if i + 1 < name.start and doc[i + 1].lower_ in rules.title_words else None
+    if i >= 0 and doc[i].text == ",":
+        i -= 1
+    end = i + 1
+    while i >= 0 and end - i <= _MAX_TITLE_TOKENS and doc[i].text not in _TITLE_STOP and "\n" not in doc[i].text and (doc[i].text[:1].isupper() or doc[i].lower_ in ("of", "and", "for", "(", ")")):
+        if doc[i].ent_type_ in ("ORG", "GPE", "NORP") and doc[i].ent_iob_ != "":
+            break
+        i -= 1
+    title_tokens = list(doc[i + 1 : end])
+    while title_tokens and title_tokens[0].lower_ in ("of", "and", "for"):
+        title_tokens.pop(0)
+    affiliation = None
+    if i >= 0 and doc[i].ent_type_ in ("ORG",):
+        ent = next(e for e in doc.ents if e.start <= i < e.end)
+        affiliation = strip_article(ent).text
+    if i >= 0 and doc[i].lower_ in ("’s", "'s") and i > 0 and doc[i - 1].ent_type_ == "ORG":
+        ent = next(e for e in doc.ents if e.start <= i - 1 < e.end)
+        affiliation = strip_article(ent).text
+    if title_tokens and _is_title_phrase(title_tokens, rules):
+        return doc[title_tokens[0].i : title_tokens[-1].i + 1].text, affiliation
+    return honorific_title, affiliation if honorific_title else None

@@ -1,0 +1,89 @@
+"""Where the text talks about signing: the clauses every other stage anchors on.
+
+A signing clause is a sentence of the body with a signing trigger — a verb such as
+"sign"/"ink"/"conclude"/"enter (into)", or a noun such as "signing"/"signature" — ranked
+so that the headline agreement comes first and references to earlier agreements last.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+from spacy.util import filter_spans
+
+from pipeline.document import Document
+from pipeline.nlp import AGREEMENT_SPANS
+from pipeline.rules import LanguageRules
+
+_PAST_MARKER_WINDOW = 3
+
+
+@dataclass(frozen=True)
+class SigningClause:
+    """A sentence that reports a signing, its trigger word and the agreement it names."""
+
+    sentence: Span
+    trigger: Token
+    agreement: Span | None
+    future: bool
+    earlier_agreement: bool
+
+
+def agreement_mentions(doc: Doc, start_char: int = 0) -> list[Span]:
+    """Agreement phrases ("memorandum of understanding", "MoU", ...), longest match wins."""
+    return [s for s in filter_spans(doc.spans.get(AGREEMENT_SPANS, [])) if s.start_char >= start_char]
+
+
+def is_signing_trigger(token: Token, rules: LanguageRules) -> bool:
+    """A signing verb or noun; "enter" only as "enter into"."""
+    if token.lower_ in rules.signing_nouns:
+        return True
+    if token.pos_ not in ("VERB", "AUX") or token.lemma_.lower() not in rules.signing_lemmas:
+        return False
+    if token.lemma_.lower() == "enter":
+        return any(child.lower_ == "into" for child in token.children)
+    return True
+
+
+def signing_clauses(doc: Doc, document: Document, rules: LanguageRules) -> list[SigningClause]:
+    """Signing clauses of the body, best first: the headline agreement before earlier ones."""
+    mentions = agreement_mentions(doc, document.body_start)
+    clauses: list[SigningClause] = []
+    for sentence in doc.sents:
+        if sentence.end_char <= document.body_start:
+            continue
+        triggers = [t for t in sentence if is_signing_trigger(t, rules)]
+        if not triggers:
+            continue
+        trigger = next((t for t in triggers if t.pos_ in ("VERB", "AUX")), triggers[0])
+        named = [m for m in mentions if sentence.start <= m.start < sentence.end]
+        agreement = _closest(named, trigger)
+        clauses.append(
+            SigningClause(
+                sentence=sentence,
+                trigger=trigger,
+                agreement=agreement,
+                future=_is_future(trigger, rules),
+                earlier_agreement=agreement is not None and _refers_to_earlier(agreement, rules),
+            )
+        )
+    return sorted(clauses, key=lambda c: (c.earlier_agreement, c.agreement is None and c.trigger.pos_ not in ("VERB", "AUX")))
+
+
+def _closest(spans: list[Span], token: Token) -> Span | None:
+    return min(spans, key=lambda s: abs(s.start - token.i), default=None)
+
+
+def _is_future(trigger: Token, rules: LanguageRules) -> bool:
+    """"will sign", "is to sign", "plans to sign": the signing has not happened yet."""
+    words = [child.lower_ for child in trigger.children if child.dep_ in ("aux", "auxpass")]
+    if trigger.dep_ == "xcomp":
+        words.append(trigger.head.lower_)
+    return any(word in rules.future_markers for word in words)
+
+
+def _refers_to_earlier(agreement: Span, rules: LanguageRules) -> bool:
+    """"a first agreement", "the existing MoU", "a previous accord"."""
+    window = agreement.doc[max(agreement.start - _PAST_MARKER_WINDOW, 0) : agreement.start]
+    return any(t.lower_ in rules.past_agreement_markers for t in window)

@@ -1,0 +1,144 @@
+"""Themes: the subjects and application fields of the agreement, as short noun phrases.
+
+Themes are read only from sentences about the main agreement — its signing clauses and
+the sentences that name it or describe its aims — from noun phrases that follow a theme
+cue ("on", "in the field of", "such as", "include", "promote", ...) or that are listed in
+an enumeration there. Sentences about earlier work (past agreements, "since 1997") are skipped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from pipeline.document import Document
+from pipeline.rules import LanguageRules
+from pipeline.stages.signals import SigningClause, agreement_mentions
+
+MAX_THEMES = 10
+_MAX_THEME_TOKENS = 6
+_CONTEXT_SENTENCES = 4
+_HEADING_CHARS = 70
+# Entity labels that make a phrase a name or a quantity, not a subject. ORG is allowed:
+# the small English model often tags capitalised subjects ("Artificial Intelligence") as ORG.
+_NAMED_LABELS = frozenset({"PERSON", "GPE", "DATE", "TIME", "MONEY", "CARDINAL", "PERCENT", "NORP", "LOC", "FAC", "QUANTITY"})
+
+
+@dataclass(frozen=True)
+class ThemeRecord:
+    value: str
+    spans: list[tuple[int, int]]
+
+
+def find_themes(doc: Doc, document: Document, clauses: list[SigningClause], rules: LanguageRules) -> list[ThemeRecord]:
+    """Noun phrases naming what the agreement is about, in order of first mention."""
+    themes: dict[str, list[tuple[int, int]]] = {}
+    for sentence in _agreement_sentences(doc, document, clauses, rules):
+        for phrase in _theme_phrases(sentence, rules):
+            value = phrase.text.lower()
+            if value in themes:
+                themes[value].append((phrase.start_char, phrase.end_char))
+            elif len(themes) < MAX_THEMES and not _covered(value, themes):
+                themes[value] = [(phrase.start_char, phrase.end_char)]
+    return [ThemeRecord(value, spans) for value, spans in themes.items()]
+
+
+def _covered(value: str, themes: dict[str, list[tuple[int, int]]]) -> bool:
+    padded = f" {value} "
+    return any(padded in f" {known} " or f" {known} " in padded for known in themes)
+
+
+def _agreement_sentences(doc: Doc, document: Document, clauses: list[SigningClause], rules: LanguageRules) -> list[Span]:
+    """Sentences about the main agreement: its signing clauses, the sentences naming it, and
+    the ones right after them, without those about earlier agreements or past work."""
+    main = [c for c in clauses if not c.earlier_agreement]
+    if not main:
+        return []
+    named_starts = {m.sent.start for m in agreement_mentions(doc, document.body_start)}
+    chosen: list[Span] = []
+    follow = 0
+    for sentence in doc.sents:
+        if sentence.end_char <= document.body_start:
+            continue
+        is_clause = any(c.sentence.start == sentence.start for c in main)
+        is_earlier = any(c.sentence.start == sentence.start and c.earlier_agreement for c in clauses)
+        if is_earlier or _about_past_work(sentence) or _is_heading(sentence):
+            follow = 0
+            continue
+        if is_clause or sentence.start in named_starts:
+            chosen.append(sentence)
+            follow = _CONTEXT_SENTENCES
+        elif follow > 0 and not _is_quote(sentence):
+            chosen.append(sentence)
+            follow -= 1
+    return chosen
+
+
+def _about_past_work(sentence: Span) -> bool:
+    """"has been developing ties since 1997", "have worked together on ..."."""
+    root = sentence.root
+    perfect = any(c.lemma_ == "have" and c.dep_ == "aux" for c in root.children) and root.tag_ in ("VBN", "VBG")
+    since = any(t.lower_ == "since" for t in sentence)
+    return since or (perfect and root.lemma_.lower() not in ("sign", "agree", "conclude"))
+
+
+def _is_heading(sentence: Span) -> bool:
+    """A short line without final punctuation opens a new section."""
+    text = sentence.text.strip()
+    return len(text) <= _HEADING_CHARS and text[-1:] not in ".!?\"”"
+
+
+def _is_quote(sentence: Span) -> bool:
+    return any(t.text in ("“", "”", '"') for t in sentence)
+
+
+def _theme_phrases(sentence: Span, rules: LanguageRules) -> list[Span]:
+    """Noun chunks introduced by a theme cue, and the other members of their enumerations."""
+    phrases: list[Span] = []
+    for chunk in sentence.noun_chunks:
+        if not _cued(chunk, rules):
+            continue
+        for member in (chunk.root, *chunk.root.conjuncts):
+            phrase = _clean(_chunk_of(member), rules)
+            if phrase is not None:
+                phrases.append(phrase)
+    return sorted({(p.start, p.end): p for p in phrases}.values(), key=lambda p: p.start)
+
+
+def _chunk_of(token: Token) -> Span:
+    for chunk in token.doc[token.sent.start : token.sent.end].noun_chunks:
+        if chunk.root == token:
+            return chunk
+    return token.doc[token.i : token.i + 1]
+
+
+def _cued(chunk: Span, rules: LanguageRules) -> bool:
+    """The chunk is the object of a cue preposition/verb, or follows "such as"."""
+    root = chunk.root
+    head = root.head
+    if root.dep_ == "pobj" and head.lower_ in rules.theme_cues:
+        governor = head.head
+        return governor.lemma_.lower() not in rules.theme_stop_heads or governor.lower_ in rules.theme_cues or head.lower_ in ("on", "in")
+    if root.dep_ == "dobj" and head.lemma_.lower() in rules.theme_cues:
+        return True
+    previous = root.doc[max(chunk.start - 2, 0) : chunk.start].text.lower()
+    return "such as" in previous or "including" in previous
+
+
+def _clean(chunk: Span, rules: LanguageRules) -> Span | None:
+    """Drop determiners and vague modifiers; refuse names, dates and generic heads."""
+    start, end = chunk.start, chunk.end
+    doc = chunk.doc
+    while start < end and (doc[start].lower_ in rules.theme_drop_modifiers or doc[start].is_punct or doc[start].pos_ in ("DET", "PRON", "NUM")):
+        start += 1
+    if start >= end or end - start > _MAX_THEME_TOKENS:
+        return None
+    phrase = doc[start:end]
+    if phrase.root.lemma_.lower() in rules.theme_stop_heads or phrase.root.lower_ in rules.theme_stop_heads:
+        return None
+    if any(t.ent_type_ in _NAMED_LABELS for t in phrase):
+        return None
+    if not any(t.is_alpha and len(t) > 2 for t in phrase):
+        return None
+    return phrase
