@@ -164,10 +164,12 @@ def _lemma_model(language: str | None) -> str:
     return model if model and spacy.util.is_package(model) else ENGLISH_MODEL
 
 
-_lemma_cache: dict[tuple[str, str], tuple[str, ...]] = {}
+# Each theme's (lemmas, lower-cased words): the tagger lemmatises a lone "manufacturing" as the
+# verb "manufacture" but keeps it in "manufacturing industry", so either form may match.
+_lemma_cache: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]] = {}
 
 
-def theme_lemmas(themes: Iterable[str], language: str | None) -> dict[str, tuple[str, ...]]:
+def theme_lemmas(themes: Iterable[str], language: str | None) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
     """Each theme as its lower-cased lemmas (punctuation dropped), with the model of the gold
     document's language (French when installed, else English). Lower-cased before tagging, so
     "Neural Networks" is not read as a proper noun and left unlemmatised."""
@@ -177,8 +179,11 @@ def theme_lemmas(themes: Iterable[str], language: str | None) -> dict[str, tuple
     if todo:
         nlp = _lemmatiser(model)
         for theme, doc in zip(todo, nlp.pipe(t.lower() for t in todo)):
-            lemmas = tuple(tok.lemma_.lower() for tok in doc if not (tok.is_punct or tok.is_space))
-            _lemma_cache[(model, theme)] = lemmas
+            words = [tok for tok in doc if not (tok.is_punct or tok.is_space)]
+            _lemma_cache[(model, theme)] = (
+                tuple(tok.lemma_.lower() for tok in words),
+                tuple(tok.lower_ for tok in words),
+            )
     return {t: _lemma_cache[(model, t)] for t in themes}
 
 
@@ -190,6 +195,11 @@ def _contains(outer: tuple[str, ...], inner: tuple[str, ...]) -> bool:
     """
     n = len(inner)
     return n > 0 and any(outer[i : i + n] == inner for i in range(len(outer) - n + 1))
+
+
+def _themes_match(a: tuple[tuple[str, ...], ...], b: tuple[tuple[str, ...], ...]) -> bool:
+    """One theme contains the other, as lemmas or as lower-cased words."""
+    return any(_contains(x, y) or _contains(y, x) for x, y in zip(a, b))
 
 
 # --------------------------------------------------------------------------- matching
@@ -297,7 +307,7 @@ def _compare_document(pred: dict[str, Any], gold: dict[str, Any]) -> dict[str, F
     themes_pred, themes_gold = pred["themes"], gold.get("themes") or []
     lemmas = theme_lemmas([*themes_pred, *themes_gold], gold.get("language"))
     results["themes"] = _compare_sets(
-        themes_pred, themes_gold, lemmas.__getitem__, lambda a, b: _contains(a, b) or _contains(b, a)
+        themes_pred, themes_gold, lemmas.__getitem__, _themes_match
     )
     return results
 

@@ -114,6 +114,8 @@ class Extractor:
         kind, found = agreement.agreement_type(doc, document, clauses, rules)
         warnings += found
         place = agreement.signing_place(doc, clauses, rules)
+        if place is None and signed is not None and published is not None and signed.relative and signed.value == published.value:
+            place = agreement.dateline_place(doc, document, published.start)
         party_result = parties.find_parties(doc, document, clauses, rules)
         warnings += party_result.warnings
         if published is None:
@@ -144,7 +146,7 @@ def _source(document: Document, language: str | None) -> dict:
         "sha256": document.sha256,
         "format": document.format,
         "language": document.language or language,
-        "title": document.title.text if document.title else None,
+        "title": " ".join(document.title.text.split()) if document.title else None,
     }
 
 

@@ -1,4 +1,4 @@
-"""Builds the spaCy pipeline once per process and language: the model plus our rule components.
+"""Builds the spaCy pipeline once per process and language: the model plus our rule components (agreement phrases, dates, line-based sentence starts).
 
 The rule components only add span groups (``doc.spans[...]``), never touch the model's
 entities, so any spaCy pipeline with a parser and NER (the pinned one, the official
@@ -16,23 +16,28 @@ from spacy.tokens import Doc
 from pipeline.rules import LanguageRules
 
 AGREEMENT_SPANS = "agreements"
-DATE_SPANS = "numeric_dates"
+DATE_SPANS = "rule_dates"
 
-# Numeric dates the statistical NER often misses or mislabels ("03/04/2022" as PERSON).
-_NUMERIC_DATE_PATTERNS: list[dict] = [
-    {"label": "DATE", "pattern": [{"TEXT": {"REGEX": r"^\d{1,2}[/.]\d{1,2}[/.](\d{2}|\d{4})$"}}]},
-    {"label": "DATE", "pattern": [{"TEXT": {"REGEX": r"^\d{4}/\d{1,2}/\d{1,2}$"}}]},
-    {
-        "label": "DATE",
-        "pattern": [
-            {"TEXT": {"REGEX": r"^\d{4}$"}},
-            {"TEXT": "-"},
-            {"TEXT": {"REGEX": r"^\d{2}$"}},
-            {"TEXT": "-"},
-            {"TEXT": {"REGEX": r"^\d{2}"}},
-        ],
-    },
-]
+_DAY = {"TEXT": {"REGEX": r"^\d{1,2}(st|nd|rd|th)?$"}}
+_YEAR = {"TEXT": {"REGEX": r"^(1[89]|20)\d{2}$"}}
+_COMMA = {"TEXT": ",", "OP": "?"}
+
+
+def date_patterns(month_names: tuple[str, ...]) -> list[dict]:
+    """Dates the statistical NER often misses or mislabels ("03/04/2022" as PERSON,
+    "28 Jun 2017" as nothing): numeric and ISO dates, and day/month/year in either order."""
+    month = {"LOWER": {"IN": list(month_names)}}
+    token_patterns = [
+        [{"TEXT": {"REGEX": r"^\d{1,2}[/.]\d{1,2}[/.](\d{2}|\d{4})$"}}],
+        [{"TEXT": {"REGEX": r"^\d{4}/\d{1,2}/\d{1,2}$"}}],
+        [_YEAR, {"TEXT": "-"}, {"TEXT": {"REGEX": r"^\d{2}$"}}, {"TEXT": "-"}, {"TEXT": {"REGEX": r"^\d{2}"}}],
+        [_DAY, month, _COMMA, _YEAR],
+        [_DAY, month],
+        [month, _DAY, _COMMA, _YEAR],
+        [month, _DAY],
+        [month, _YEAR],
+    ]
+    return [{"label": "DATE", "pattern": pattern} for pattern in token_patterns]
 
 
 _SHORT_LINE = 70
@@ -85,9 +90,9 @@ def build_pipeline(rules: LanguageRules, model: str | Path | None = None) -> Lan
         ]
     )
     dates = nlp.add_pipe(
-        "span_ruler", name="numeric_date_ruler", config={"spans_key": DATE_SPANS, "overwrite": True}
+        "span_ruler", name="date_ruler", config={"spans_key": DATE_SPANS, "overwrite": True}
     )
-    dates.add_patterns(_NUMERIC_DATE_PATTERNS)
+    dates.add_patterns(date_patterns(rules.month_names))
     return nlp
 
 

@@ -47,11 +47,13 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 )
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _MAX_CONTROL_RATIO = 0.1
+_NOT_XML_CHARS = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
 
 _FRONT_MATTER = re.compile(r"---[ \t]*\n(?:.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _FIELD_LINE = re.compile(r"([A-Za-z_][\w.-]*)[ \t]*:(?:[ \t]+(.*?))?[ \t]*$")
 _BLOCK_SCALAR = re.compile(r"[|>][+-]?[0-9]?")
+_CONTENT_LINE = re.compile(r"^[^\n]*[^\W_][^\n]*", re.MULTILINE)  # a line with a letter or digit
 _ATX_HEADING = re.compile(r"[ \t]*(?:#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?|(.*?))[ \t]*$")
 _TITLE_KEYS = ("title",)
 _DATE_KEYS = ("date", "published", "publishdate", "publish_date", "publication_date", "pubdate")
@@ -327,17 +329,14 @@ def _first_field(fields: Mapping[str, Evidence], keys: tuple[str, ...]) -> Evide
 
 def _first_line_title(text: str, start: int) -> Evidence | None:
     """The first line with a letter or digit, without Markdown ``#`` markup, if it is headline-sized."""
-    for offset, line in _lines(text, start, len(text)):
-        if not any(char.isalnum() for char in line):
-            continue  # blank, or a rule such as "---" / "***"
-        heading = _ATX_HEADING.match(line)
-        assert heading is not None  # the pattern matches any line
-        group = 1 if heading.group(1) is not None else 2
-        begin, stop = offset + heading.start(group), offset + heading.end(group)
-        if stop - begin >= MAX_TITLE_CHARS:
-            return None
-        return Evidence(text[begin:stop], begin, stop)
-    return None
+    line = _CONTENT_LINE.search(text, start)  # skips blank lines and rules such as "---" / "***"
+    if line is None:
+        return None
+    heading = _ATX_HEADING.fullmatch(line.group())
+    assert heading is not None  # the pattern matches any line
+    group = 1 if heading.group(1) is not None else 2
+    begin, stop = line.start() + heading.start(group), line.start() + heading.end(group)
+    return Evidence(text[begin:stop], begin, stop) if stop - begin < MAX_TITLE_CHARS else None
 
 
 def _html_document(html: str, name: str) -> tuple[str, _Header]:
@@ -363,8 +362,10 @@ def _parse_html(html: str, name: str) -> lxml.html.HtmlElement:
     """An lxml tree built without network access or huge-tree mode (libxml2 caps depth and size).
 
     The HTML parser does not expand DTD entities, so entity-expansion bombs stay inert.
-    Re-encoding to UTF-8 bytes sidesteps lxml's refusal of str input with an XML encoding
-    declaration and overrides any (already honoured) meta charset.
+    Characters XML forbids (a vertical tab from a word processor) are dropped first: lxml
+    would keep them in the tree and trafilatura then fails building its output. Re-encoding
+    to UTF-8 bytes sidesteps lxml's refusal of str input with an XML encoding declaration
+    and overrides any (already honoured) meta charset.
     """
     parser = lxml.html.HTMLParser(
         encoding="utf-8",
@@ -376,7 +377,9 @@ def _parse_html(html: str, name: str) -> lxml.html.HtmlElement:
         default_doctype=False,
     )
     try:
-        return lxml.html.document_fromstring(html.encode("utf-8", "surrogatepass"), parser=parser)
+        return lxml.html.document_fromstring(_NOT_XML_CHARS.sub("", html).encode("utf-8"), parser=parser)
+    except etree.ParserError as err:  # lxml.html's "Document is empty": comments or a doctype only
+        raise ReadError("empty", f"{name}: no HTML elements") from err
     except (etree.LxmlError, ValueError) as err:
         raise ReadError("unparsable_html", f"{name}: HTML could not be parsed ({err})") from err
 

@@ -40,6 +40,7 @@ class LanguageRules:
     legal_suffixes: frozenset[str]
     mdy_cues: tuple[str, ...]
     place_nouns: frozenset[str]
+    month_names: tuple[str, ...]
 
 
 def available_languages() -> list[str]:

@@ -340,6 +340,16 @@ def test_html_with_markup_only_is_empty(tmp_path: Path) -> None:
     assert read_error(write(tmp_path, "a.html", "<html><head><title></title></head><body><div> </div></body></html>")).type == "empty"
 
 
+@pytest.mark.parametrize("junk", ["\x0b", "\x0c", "\x01", "\ufffe"])
+def test_html_with_characters_xml_forbids(tmp_path: Path, junk: str) -> None:
+    doc = read_document(write(tmp_path, "a.html", f"<html><body><p>Inria{junk} signs.</p>{junk}<p>CAS too.</p></body></html>"))
+    assert "Inria signs." in doc.text and "CAS too." in doc.text
+
+
+def test_html_without_elements_is_empty(tmp_path: Path) -> None:
+    assert read_error(write(tmp_path, "a.html", "<!-- only a comment -->")).type == "empty"
+
+
 def test_xhtml_with_encoding_declaration(tmp_path: Path) -> None:
     xhtml = '<?xml version="1.0" encoding="utf-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><body><p>Accord signé.</p></body></html>'
     assert "Accord signé." in read_document(write(tmp_path, "a.xhtml.html", xhtml)).text
@@ -404,7 +414,7 @@ PIECES = st.sampled_from(
     [
         b"---\n", b"...\n", b"title: ", b"date: ", b"Date: 2020-01-29", b'"', b"'", b"\n", b"\r\n", b"\r", b"  ",
         b"# ", b">\n", b"  more\n", b"Inria signs", "é à «»".encode(), "é".encode("latin-1"), b"\xff\xfe", b"\xef\xbb\xbf",
-        b"\x00", b"\x85", b"<html>", b"<head>", b"<title>T</title>", b"<h1>Heading</h1>", b"<p>Para</p>",
+        b"\x00", b"\x85", b"\x0b", b"\x0c", b"<html>", b"<head>", b"<title>T</title>", b"<h1>Heading</h1>", b"<p>Para</p>",
         b'<meta property="article:published_time" content="2020-01-29">', b'<meta charset="latin-1">',
         b'<meta charset="utf-16">', b'<meta charset="punycode">', b"<time datetime='x1'>", b"<!DOCTYPE x [<!ENTITY a 'b'>]>",
         b'<script type="application/ld+json">{"datePublished": "1"}</script>', b"<div>", b"</div>", b"&a;", b"<![CDATA[",
@@ -427,8 +437,17 @@ def test_any_bytes_give_a_document_or_a_read_error(tmp_path: Path, content: byte
         assert "\r" not in doc.text
 
 
-@settings(max_examples=200, deadline=None)
-@given(text=st.text(max_size=200), fmt=st.sampled_from(["txt", "md", "html"]))
+FIELD_KEYS = st.sampled_from(["title", "Title", "date", "published", "slug", "heading", " title", "- x"])
+HEADER_TEXT = st.builds(
+    lambda fence, fields, body: fence + "".join(f"{key}:{value}\n" for key, value in fields) + fence + body,
+    st.sampled_from(["---\n", ""]),
+    st.lists(st.tuples(FIELD_KEYS, st.text(max_size=20)), max_size=5),
+    st.text(max_size=60),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.one_of(st.text(max_size=200), HEADER_TEXT), fmt=st.sampled_from(["txt", "md", "html"]))
 def test_any_text_gives_a_document_or_a_read_error(text: str, fmt: str) -> None:
     try:
         doc = document_from_text(text, fmt=fmt)  # type: ignore[arg-type]

@@ -8,6 +8,7 @@ from spacy.tokens import Doc, Span, Token
 
 from pipeline.document import Document
 from pipeline.rules import LanguageRules
+from pipeline.stages.organizations import strip_article
 from pipeline.stages.signals import SigningClause, agreement_mentions
 
 _FOLLOW_UP_SENTENCES = 2
@@ -59,17 +60,27 @@ def _sentence_gap(doc: Doc, first: Span, later: Span) -> int:
 
 
 def signing_place(doc: Doc, clauses: list[SigningClause], rules: LanguageRules) -> Found | None:
-    """A place attached to the signing by "in"/"at": a city, country or venue."""
+    """A place attached by "in"/"at" to the signing verb or to the agreement phrase itself:
+    the city, else the country or venue ("at the ICC Asia Conference held in Singapore" → Singapore)."""
     for clause in clauses:
         if clause.earlier_agreement:
             continue
+        anchors = {clause.trigger.i}
+        if clause.trigger.pos_ == "NOUN":  # "announced ... at the signing of X in Singapore"
+            anchors.update(t.i for t in clause.trigger.ancestors if t.pos_ in ("VERB", "AUX"))
+        if clause.agreement is not None:
+            anchors.update(t.i for t in clause.agreement.root.subtree if t.i not in _nested_clauses(clause.agreement.root))
         for token in clause.sentence:
-            if token.lower_ not in _PLACE_PREPOSITIONS or token.dep_ != "prep":
-                continue
-            place = _place_object(token, rules)
-            if place is not None and clause.trigger in {token, *token.ancestors}:
-                return _found(place.text, place)
+            if token.lower_ in _PLACE_PREPOSITIONS and token.dep_ == "prep" and token.head.i in anchors:
+                place = _place_object(token, rules)
+                if place is not None:
+                    return _found(place.text, place)
     return None
+
+
+def _nested_clauses(token: Token) -> set[int]:
+    """Tokens of relative/participial clauses under ``token``: places there are not the signing's."""
+    return {t.i for child in token.children if child.dep_ in ("relcl", "acl") for t in child.subtree}
 
 
 def _place_object(preposition: Token, rules: LanguageRules) -> Span | None:
@@ -77,12 +88,33 @@ def _place_object(preposition: Token, rules: LanguageRules) -> Span | None:
     if not objects:
         return None
     head = objects[0]
-    doc = head.doc
-    for ent in doc.ents:
+    inner_city = _city_inside(head)
+    if inner_city is not None:
+        return inner_city
+    for ent in head.doc.ents:
         if ent.start <= head.i < ent.end:
-            return ent if ent.label_ in _PLACE_LABELS else None
+            return strip_article(ent) if ent.label_ in _PLACE_LABELS else None
     if head.lemma_.lower() in rules.place_nouns:
         left = [t for t in head.lefts if t.dep_ in ("compound", "amod", "nmod", "poss") and t.pos_ == "PROPN"]
         if left:
-            return doc[left[0].i : head.i + 1]
+            return head.doc[left[0].i : head.i + 1]
     return None
+
+
+def _city_inside(venue: Token) -> Span | None:
+    """"the conference held in Singapore": a GPE in a phrase hanging on the venue."""
+    for token in venue.subtree:
+        if token.lower_ == "in" and token.dep_ == "prep" and token.i > venue.i:
+            for ent in venue.doc.ents:
+                if ent.label_ == "GPE" and any(ent.start <= c.i < ent.end for c in token.children if c.dep_ == "pobj"):
+                    return strip_article(ent)
+    return None
+
+
+def dateline_place(doc: Doc, document: Document, publication_start: int) -> Found | None:
+    """The place of a dateline ("PARIS, Jan. 29, 2020 —", "On Jul. 26, 2018, Beijing-")."""
+    line_start = doc.text.rfind("\n", 0, publication_start) + 1
+    line_end = doc.text.find("\n", publication_start)
+    window_end = min(line_end if line_end != -1 else len(doc.text), publication_start + 60)
+    places = [e for e in doc.ents if e.label_ == "GPE" and line_start <= e.start_char and e.end_char <= window_end]
+    return _found(places[0].text, places[0]) if places and line_start >= document.body_start else None

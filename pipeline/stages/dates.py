@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from dateparser.date import DateDataParser
 from spacy.tokens import Doc, Span, Token
+from spacy.util import filter_spans
 
 from pipeline.document import Document, Evidence
 from pipeline.nlp import DATE_SPANS
@@ -27,6 +28,8 @@ _EDGE_PUNCT = " \t\n:;,.–—-*_|()[]"
 # Prepositions that attach a date to something other than the moment of signing.
 _NON_POINT_PREPOSITIONS = frozenset({"for", "during", "until", "till", "through", "since", "from", "by", "before", "after", "within", "over", "throughout"})
 _HEAD_REGION_CHARS = 700
+# What follows the date in a dateline: an optional place, then a dash or colon.
+_DATELINE_AFTER = re.compile(r"^,?\s*([A-Z][\w.'’ ]{0,30})?\s*[-–—:]")
 
 
 @dataclass(frozen=True)
@@ -79,8 +82,8 @@ def normalise(
         return None
     lowered = quote.lower()
     relative = any(re.search(rf"\b{re.escape(w)}\b", lowered) for w in rules.relative_day_words) and not re.search(r"\d{4}", quote)
-    if relative and anchor is None:
-        return None
+    if anchor is None and (relative or not re.search(r"\d{4}|\d[/.]\d{1,2}[/.]\d{2}$", quote)):
+        return None  # "on Tuesday", "Jun. 28": nothing to resolve them against
     data = _parser(rules.language, order, anchor).get_date_data(quote)
     if data.date_obj is None or data.period not in ("day", "month", "year", "time"):
         return None
@@ -97,7 +100,7 @@ def normalise(
 
 def date_spans(doc: Doc) -> list[Span]:
     """Date-like spans in the doc: rule matches first, then NER DATE/TIME not overlapping them."""
-    ruled = list(doc.spans.get(DATE_SPANS, []))
+    ruled = filter_spans(doc.spans.get(DATE_SPANS, []))
     taken = {i for span in ruled for i in range(span.start, span.end)}
     found = ruled + [
         ent for ent in doc.ents
@@ -147,6 +150,8 @@ def _looks_like_dateline(doc: Doc, span: Span, rules: LanguageRules) -> bool:
         return True
     if any(cue in before for cue in rules.publication_cues):
         return True
+    if re.match(_DATELINE_AFTER, text[span.end_char : span.end_char + 40]) and span.start_char - line_start <= 4:
+        return True  # "On Jul. 26, 2018, Beijing- Today, ..."
     return span.start_char - line_start <= 40 and re.match(r"^[\W_]*[A-Z][\w .'-]*,\s*$", text[line_start : span.start_char]) is not None
 
 
