@@ -13,6 +13,7 @@ from spacy.tokens import Doc
 from models import AgreementRecord, ErrorRecord, Record, Source
 from pipeline import __version__
 from pipeline.document import Document
+from pipeline.markup import mask_markup
 from pipeline.nlp import build_pipeline
 from pipeline.readers import ReadError, document_from_text, read_document
 from pipeline.rules import load_rules
@@ -87,13 +88,13 @@ class Extractor:
 
     def _extract_batch(self, items: list[Record | Document]) -> Iterator[Record]:
         documents = [item for item in items if isinstance(item, Document)]
-        parsed = iter(self.nlp.pipe((d.text for d in documents), batch_size=self.config.batch_size))
+        parsed = iter(self.nlp.pipe((mask_markup(d.text) for d in documents), batch_size=self.config.batch_size))
         for item in items:
             yield self._record_for(item, next(parsed)) if isinstance(item, Document) else item
 
     def extract_document(self, document: Document, publication_date: date | None = None) -> Record:
         """A document already read: parse it and build its record."""
-        return self._record_for(document, self.nlp(document.text), publication_date)
+        return self._record_for(document, self.nlp(mask_markup(document.text)), publication_date)
 
     def _record_for(self, document: Document, doc: Doc, anchor: date | None = None) -> Record:
         try:
@@ -123,10 +124,10 @@ class Extractor:
         data = {
             "id": document.id,
             "source": _source(document, rules.language),
-            "agreement_type": _quoted(kind),
-            "signing_date": _date(signed),
-            "publication_date": _date(published),
-            "signing_place": _quoted(place),
+            "agreement_type": _quoted(kind, document.text),
+            "signing_date": _date(signed, document.text),
+            "publication_date": _date(published, document.text),
+            "signing_place": _quoted(place, document.text),
             "parties": [_org(o) for o in party_result.parties],
             "organizations": [_org(o) for o in party_result.organizations],
             "people": [
@@ -150,14 +151,15 @@ def _source(document: Document, language: str | None) -> dict:
     }
 
 
-def _quoted(found: agreement.Found | None) -> dict | None:
-    return None if found is None else {"value": found.value, "text": found.text, "span": (found.start, found.end)}
+def _quoted(found: agreement.Found | None, text: str) -> dict | None:
+    """Quotes are cut from the document's own text (the NLP saw it with markup masked)."""
+    return None if found is None else {"value": found.value, "text": text[found.start : found.end], "span": (found.start, found.end)}
 
 
-def _date(mention: dates.DateMention | None) -> dict | None:
+def _date(mention: dates.DateMention | None, text: str) -> dict | None:
     if mention is None or mention.end <= mention.start:
         return None
-    return {"value": mention.value, "precision": mention.precision, "text": mention.text, "span": (mention.start, mention.end)}
+    return {"value": mention.value, "precision": mention.precision, "text": text[mention.start : mention.end], "span": (mention.start, mention.end)}
 
 
 def _org(org: parties.OrgRecord) -> dict:

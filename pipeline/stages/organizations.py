@@ -11,8 +11,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
+from pipeline.nlp import AGREEMENT_SPANS
 from pipeline.rules import LanguageRules
 
 _ACRONYM = re.compile(r"^(?=(?:.*[A-Z]){2})[A-Z][A-Za-z&.\-/ ]{1,24}$")
@@ -68,7 +69,7 @@ def acronym_definitions(doc: Doc, rules: LanguageRules) -> dict[str, Span]:
         if not _ACRONYM.match(inner.text) or len(inner.text.split()) > 3:
             continue
         full = _name_before(doc, token.i)
-        if full is not None and name_key(full.text, rules) != name_key(inner.text, rules):
+        if full is not None and not agreement_named(full) and name_key(full.text, rules) != name_key(inner.text, rules):
             found.setdefault(inner.text, full)
     return found
 
@@ -83,13 +84,24 @@ def _name_before(doc: Doc, paren: int) -> Span | None:
         previous = doc[start - 1]
         if previous.is_title or previous.is_upper or previous.text[:1].isupper():
             start -= 1
-        elif previous.lower_ in _NAME_JOINERS and start - 1 > 0 and doc[start - 2].text[:1].isupper():
+        elif previous.lower_ in _NAME_JOINERS and start - 1 > 0 and doc[start - 2].text[:1].isupper() and not _ends_a_name(previous, doc[start - 2]):
             start -= 1
         else:
             break
     while start < paren and doc[start].lower_ in _NAME_JOINERS:
         start += 1
     return doc[start:paren] if paren - start >= 2 else None
+
+
+def _ends_a_name(joiner: Token, before: Token) -> bool:
+    """"Lincoln University and Universiti Putra Malaysia (UPM)": the "and" coordinates two
+    names (the word before it heads a phrase) rather than two modifiers ("Agriculture and Forestry")."""
+    return joiner.lower_ in ("and", "&") and before.dep_ not in ("compound", "amod", "nmod")
+
+
+def agreement_named(span: Span) -> bool:
+    """The span overlaps an agreement phrase ("Memorandum of Understanding (MOU)")."""
+    return any(a.start < span.end and span.start < a.end for a in span.doc.spans.get(AGREEMENT_SPANS, []))
 
 
 class OrgIndex:
@@ -121,10 +133,17 @@ class OrgIndex:
         for entity in self.entities:
             entity_key = name_key(entity.text, self.rules)
             same = entity_key == key
-            extends = len(span) == 1 and entity_key.startswith(key + " ") and entity.start != span.start
+            extends = entity_key.startswith(key + " ") and (len(span) == 1 or entity_key.startswith(key + " of ")) and entity.start != span.start
             if (same or extends) and len(entity.text) > len(best):
                 best = entity.text
-        return best
+        return self._with_legal_suffix(best)
+
+    def _with_legal_suffix(self, name: str) -> str:
+        """"ITI" → "ITI Limited" when the text uses that form: the fullest name used."""
+        suffixes = "|".join(re.escape(s) for s in sorted(self.rules.legal_suffixes, key=len, reverse=True))
+        pattern = re.compile(rf"(?<!\w){re.escape(name)},? (?:{suffixes})(?!\w)", re.IGNORECASE)
+        forms = [m.group(0) for m in pattern.finditer(self.doc.text) if m.group(0)[:1].isupper()]
+        return max(forms, key=len, default=name)
 
     def _acronym_of(self, full: Span) -> str | None:
         return self._acronym_of_name(full.text)

@@ -21,6 +21,7 @@ _SUBJECT_DEPS = ("nsubj", "nsubjpass")
 _PARTNER_PREPOSITIONS = ("with", "between", "among", "amongst")
 _CLIMB_DEPS = ("advcl", "xcomp", "pcomp", "conj", "acl", "relcl", "ccomp")
 _MAX_CLAUSES = 3
+_NESTED_CLAUSE_DEPS = ("conj", "advcl", "relcl", "ccomp", "acl", "xcomp")
 _PROPER_PARTY_LABELS = ("ORG", "GPE", "NORP")
 
 
@@ -51,7 +52,7 @@ def find_parties(doc: Doc, document: Document, clauses: list[SigningClause], rul
     for clause in usable:
         slots = _slot_heads(clause)
         slot_tokens.update(t.i for head in slots for t in head.subtree)
-        for span in _names_in_slots(doc, slots):
+        for span in _names_in_slots(doc, slots, index, rules):
             name, acronym = index.canonical(span)
             found.setdefault(name_key(name, rules), (name, acronym))
         if len(found) >= 2:
@@ -82,7 +83,7 @@ def _slot_heads(clause: SigningClause) -> list[Token]:
     for child in verb.children:
         if child.dep_ in _SUBJECT_DEPS and not _is_agreement(child, clause):
             heads.append(child)
-    for token in (clause.trigger, *clause.trigger.subtree):
+    for token in _own_clause(clause.trigger):
         if token.dep_ == "agent" or (token.dep_ == "prep" and token.lower_ in _PARTNER_PREPOSITIONS):
             heads.extend(c for c in token.children if c.dep_ == "pobj")
     if clause.trigger.pos_ not in ("VERB", "AUX"):
@@ -93,6 +94,17 @@ def _slot_heads(clause: SigningClause) -> list[Token]:
     for head in heads:
         expanded.extend([head, *head.conjuncts])
     return sorted(set(expanded), key=lambda t: t.i)
+
+
+def _own_clause(trigger: Token) -> list[Token]:
+    """The trigger's subtree without other clauses ("... and witnessed by Y", "an agreement
+    that will see the Navy align its training with ...")."""
+    excluded = {
+        t.i for token in trigger.subtree
+        if token != trigger and token.dep_ in _NESTED_CLAUSE_DEPS and token.pos_ in ("VERB", "AUX")
+        for t in token.subtree
+    }
+    return [t for t in trigger.subtree if t.i not in excluded]
 
 
 def _is_agreement(token: Token, clause: SigningClause) -> bool:
@@ -109,19 +121,76 @@ def _verb_with_subject(trigger: Token) -> Token:
     return token
 
 
-def _names_in_slots(doc: Doc, heads: list[Token]) -> list[Span]:
-    """Organisation names inside each slot phrase (not inside its conjuncts)."""
+def _names_in_slots(doc: Doc, heads: list[Token], index: OrgIndex, rules: LanguageRules) -> list[Span]:
+    """The organisation each slot names: the slot's own name, or, when the slot is a person
+    or a title ("the Vice-Chancellor of X"), the organisations in its phrase."""
     names: list[Span] = []
     for head in heads:
         own = _own_tokens(head)
-        entities = [e for e in doc.ents if e.label_ in ORG_LABELS and all(t.i in own for t in e)]
-        if entities:
-            names.extend(strip_article(e) for e in entities)
+        defined = next((full for full in index.acronyms.values() if full.start <= head.i < full.end), None)
+        if defined is not None:
+            names.append(defined)
             continue
-        phrase = _proper_phrase(head, own)
+        entity = _entity_of(head)
+        if entity is not None and entity.label_ in ORG_LABELS:
+            names.append(_expand_name(_split_coordination(entity, head), own, index, rules))
+            continue
+        is_person = head.ent_type_ == "PERSON" or head.lower_ in rules.title_words
+        phrase = None if is_person else _proper_phrase(head, own, rules)
         if phrase is not None:
             names.append(phrase)
-    return names
+            continue
+        names.extend(
+            _expand_name(strip_article(e), own, index, rules) for e in doc.ents
+            if e.label_ in ORG_LABELS and all(t.i in own for t in e)
+        )
+    return [n for n in names if not _is_person_like(n, rules)]
+
+
+def _entity_of(token: Token) -> Span | None:
+    return next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+
+
+def _split_coordination(entity: Span, head: Token) -> Span:
+    """NER sometimes runs "University of Otago and Otago Museum" into one entity."""
+    for token in entity:
+        if token.dep_ == "cc" and token.head == entity.root and token.i > entity.start:
+            return strip_article(entity.doc[entity.start : token.i]) if head.i < token.i else strip_article(entity.doc[token.i + 1 : entity.end])
+    return strip_article(entity)
+
+
+def _expand_name(span: Span, own: set[int], index: OrgIndex, rules: LanguageRules) -> Span:
+    """Repair NER boundaries: an acronym definition covering the name wins; else extend over
+    adjacent proper nouns ("Landcare Research" + "New Zealand")."""
+    for full in index.acronyms.values():
+        if full.start <= span.start < full.end or span.start <= full.start < span.end:
+            return full
+    doc = span.doc
+    start, end = span.start, span.end
+    left_edge = span.root.left_edge.i
+    while start > left_edge and start - 1 in own and _joins_name(doc[start - 1], rules):
+        start -= 1
+    while end < len(doc) and end in own and doc[end].pos_ == "PROPN" and doc[end].lower_ not in rules.title_words and doc[end].ent_type_ != "PERSON":
+        end += 1
+    return strip_article(doc[start:end])
+
+
+def _joins_name(token: Token, rules: LanguageRules) -> bool:
+    """Part of a name's modifiers ("North West Agriculture and" before "Forestry University")."""
+    if token.lower_ in rules.title_words or token.pos_ in ("DET", "PRON") or token.dep_ == "poss":
+        return False
+    return token.pos_ in ("PROPN", "ADJ", "NOUN") and token.text[:1].isupper() or token.lower_ in ("and", "&", "of", "for")
+
+
+def _is_person_like(span: Span, rules: LanguageRules) -> bool:
+    """Honorifics, titles or a person's name are not organisations."""
+    words = [t.lower_.strip(".") for t in span]
+    return (
+        not words
+        or words[0] in rules.person_honorifics
+        or any(w in rules.title_words for w in words[-2:])
+        or all(t.ent_type_ == "PERSON" for t in span)
+    )
 
 
 def _own_tokens(head: Token) -> set[int]:
@@ -129,8 +198,9 @@ def _own_tokens(head: Token) -> set[int]:
     return {t.i for t in head.subtree} - conjunct_tokens
 
 
-def _proper_phrase(head: Token, own: set[int]) -> Span | None:
-    """A noun phrase with a proper name in it ("the Sohe electorate of X"), when NER missed it."""
+def _proper_phrase(head: Token, own: set[int], rules: LanguageRules) -> Span | None:
+    """A noun phrase with a proper name in it ("the Sohe electorate of X"), when NER missed it;
+    not a counted, generic or agreement phrase ("all eight NZ universities", "a MoU")."""
     if head.ent_type_ in ("PERSON", "DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL"):
         return None
     if head.pos_ not in ("PROPN", "NOUN") or head.ent_type_ not in ("", *_PROPER_PARTY_LABELS):
@@ -144,14 +214,21 @@ def _proper_phrase(head: Token, own: set[int]) -> Span | None:
     span = strip_article(head.doc[keep[0] : keep[-1] + 1])
     if not any(t.pos_ == "PROPN" for t in span) or any(t.text in (",", ";", "(") for t in span):
         return None
+    if any(t.pos_ == "NUM" or t.lower_ in ("all", "both", "each", "several", "many") for t in span):
+        return None
+    if any(t.lower_ in rules.generic_types or t.lemma_.lower() in ("agreement", "memorandum", "mou") for t in span):
+        return None
     return span
 
 
 def _names_in_title(doc: Doc, document: Document) -> list[Span]:
+    """Organisations of the headline that the body names too (title-case headlines fool NER)."""
     title = document.title
+    body = doc.text[document.body_start :]
     return [
         strip_article(e) for e in doc.ents
         if e.label_ in ORG_LABELS and title.start <= e.start_char and e.end_char <= title.end
+        and not (title.start <= document.body_start + body.find(e.text) < title.end) and strip_article(e).text in body
     ]
 
 

@@ -1,0 +1,464 @@
+"""The write side of the pipeline: folders in, one JSON record per document out.
+
+``run_batch`` walks the inputs, skips documents whose record is already up to date
+(``manifest.json``), extracts the others in this process or a pool, and writes each record,
+``records.jsonl`` and ``run-summary.json``. Every file is written atomically (temporary file,
+fsync, rename), and the manifest only ever lists records already on disk, so a run killed
+at any moment leaves no partial file and the next run resumes where it stopped. Outputs
+depend only on the inputs and the configuration, never on ``jobs`` or on timing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import stat
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from importlib import resources
+from pathlib import Path, PurePosixPath
+from typing import IO, Any
+
+import spacy.util
+from tqdm import tqdm
+
+from pipeline import __version__
+from pipeline.extractor import ExtractorConfig
+from pipeline.parallel import extract_items
+from pipeline.readers import SUPPORTED_SUFFIXES
+from pipeline.rules import load_rules
+
+MANIFEST = "manifest.json"
+RECORDS = "records.jsonl"
+SUMMARY = "run-summary.json"
+RESERVED_NAMES = frozenset({MANIFEST, SUMMARY, RECORDS})
+"""Never a record's file name, at any depth: ``evaluate`` skips these names wherever they are."""
+TEMP_SUFFIX = ".extract-tmp"
+"""Marks this module's temporary files, so a later run can remove those a killed run left behind."""
+NAME_MAX = 255
+"""Bytes in one file name on common file systems."""
+MANIFEST_SAVE_FRACTION = 10
+"""The manifest is rewritten after every ``max(batch_size, entries / 10)`` new records: often
+enough that a killed run loses little, rarely enough that rewriting it stays linear overall."""
+
+log = logging.getLogger(__name__)
+
+
+class BatchError(Exception):
+    """The run cannot start (a missing input, nothing to read, no such model): a usage error, not a document error."""
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file to extract and its source name: the record's ``source.path`` and its manifest key."""
+
+    path: Path
+    name: str
+
+
+@dataclass
+class RunSummary:
+    """What a run produced. ``to_json`` is ``run-summary.json``: no times, so equal runs give equal bytes."""
+
+    documents: int
+    records: int
+    errors_by_type: dict[str, int]
+    warnings: int
+    skipped_unchanged: int
+    deleted: list[str]
+    spacy_model: str
+    config: ExtractorConfig
+    config_fingerprint: str
+    output_dir: Path
+    seconds: float = field(default=0.0, compare=False)
+
+    @property
+    def errors(self) -> int:
+        return sum(self.errors_by_type.values())
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "documents": self.documents,
+            "records": self.records,
+            "errors": self.errors,
+            "errors_by_type": dict(sorted(self.errors_by_type.items())),
+            "warnings": self.warnings,
+            "skipped_unchanged": self.skipped_unchanged,
+            "deleted": self.deleted,
+            "extractor": {"version": __version__, "spacy_model": self.spacy_model},
+            "config": asdict(self.config),
+            "config_fingerprint": self.config_fingerprint,
+        }
+
+    def line(self) -> str:
+        """``12 documents: 11 records, 1 error, 0 skipped (unchanged) → outputs/``."""
+        deleted = f", {len(self.deleted)} deleted" if self.deleted else ""
+        return (
+            f"{_count(self.documents, 'document')}: {_count(self.records, 'record')}, "
+            f"{_count(self.errors, 'error')}, {self.skipped_unchanged} skipped (unchanged){deleted}"
+            f" → {self.output_dir.as_posix().rstrip('/')}/"
+        )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+@dataclass(frozen=True)
+class _Task:
+    source: SourceFile
+    output: str
+    sha256: str | None
+    skip: bool
+
+
+def run_batch(
+    inputs: list[Path],
+    output_dir: Path,
+    config: ExtractorConfig,
+    jobs: int = 1,
+    force: bool = False,
+    progress: bool | None = None,
+) -> RunSummary:
+    """Extract every document under ``inputs`` into ``output_dir``; see the module docstring.
+
+    ``progress=None`` shows a progress bar only when stderr is a terminal. Raises
+    ``BatchError`` before writing anything when the run cannot start.
+    """
+    if jobs < 1:
+        raise ValueError(f"jobs must be at least 1, not {jobs}")
+    started = time.monotonic()
+    sources = collect_sources(inputs, output_dir)
+    if not sources:
+        raise BatchError(f"no {'/'.join(sorted(set(SUPPORTED_SUFFIXES)))} files in {', '.join(map(str, inputs))}")
+    outputs = output_names([s.name for s in sources])
+    spacy_model = model_description(config)
+    fingerprint = config_fingerprint(config, spacy_model)
+    if output_dir.exists() and not output_dir.is_dir():
+        raise BatchError(f"{output_dir} is not a folder")
+    for output in outputs.values():
+        _inside(output_dir, output, must=True)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    _remove_temp_files(output_dir)
+
+    old = _load_manifest(output_dir / MANIFEST)
+    manifest = dict(old)
+    tasks = [_plan(s, outputs[s.name], old.get(s.name), output_dir, config, fingerprint, force) for s in sources]
+    extracted = extract_items(config, [(t.source.path, t.source.name) for t in tasks if not t.skip], jobs)
+    records, warnings, errors, unsaved = 0, 0, Counter[str](), 0
+    show = sys.stderr.isatty() if progress is None else progress
+    try:
+        with _atomic(output_dir / RECORDS) as jsonl, tqdm(total=len(tasks), unit="doc", file=sys.stderr, disable=not show) as bar:
+            for task in tasks:
+                if task.skip:
+                    data = json.loads((output_dir / task.output).read_text("utf-8"))
+                else:
+                    data = next(extracted).model_dump(mode="json")
+                    write_atomic(output_dir / task.output, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+                    manifest[task.source.name] = _entry(task, fingerprint)
+                    unsaved += 1
+                    if unsaved >= max(config.batch_size, len(manifest) // MANIFEST_SAVE_FRACTION):
+                        _save_manifest(output_dir, manifest)
+                        unsaved = 0
+                jsonl.write(json.dumps(data, ensure_ascii=False) + "\n")
+                if "error" in data:
+                    errors[data["error"]["type"]] += 1
+                else:
+                    records += 1
+                    warnings += len(data["warnings"])
+                bar.update()
+    finally:  # also when interrupted: keep the records already written
+        if unsaved:
+            _save_manifest(output_dir, manifest)
+
+    deleted = sorted(old.keys() - outputs.keys())
+    _remove_outputs(output_dir, {e.get("output") for e in old.values()} - set(outputs.values()))
+    _save_manifest(output_dir, {name: manifest[name] for name in outputs})
+    summary = RunSummary(
+        documents=len(tasks),
+        records=records,
+        errors_by_type=dict(errors),
+        warnings=warnings,
+        skipped_unchanged=sum(t.skip for t in tasks),
+        deleted=deleted,
+        spacy_model=spacy_model,
+        config=config,
+        config_fingerprint=fingerprint,
+        output_dir=output_dir,
+    )
+    write_atomic(output_dir / SUMMARY, json.dumps(summary.to_json(), ensure_ascii=False, indent=2) + "\n")
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def collect_sources(inputs: Iterable[Path], output_dir: Path) -> list[SourceFile]:
+    """The files to extract, sorted by source name.
+
+    A folder gives its supported files, named by their path relative to it; a file named
+    explicitly is taken whatever its suffix (an unsupported one becomes an error record) and
+    named by its file name. A file reached again through a later input is taken once.
+    """
+    skip = Path(os.path.realpath(output_dir))
+    found: list[tuple[int, str, SourceFile]] = []
+    seen: set[str] = set()
+    for index, root in enumerate(inputs):
+        if not os.path.lexists(root):
+            raise BatchError(f"{root}: no such file or folder")
+        absolute = Path(os.path.abspath(root))
+        if root.is_dir():
+            label, files = _part(absolute.name), list(_walk(root, skip))
+        else:
+            label, files = _part(absolute.parent.name), [SourceFile(root, _part(root.name))]
+        found += [(index, label, f) for f in files if os.path.realpath(f.path) not in seen]
+        seen.update(os.path.realpath(f.path) for f in files)
+    return sorted(_distinct(found), key=lambda s: s.name)
+
+
+def _walk(root: Path, skip: Path) -> Iterator[SourceFile]:
+    """Supported files under ``root``. Each real folder is entered once, so symlink loops end;
+    the output folder is never entered; a folder that cannot be listed is logged and skipped."""
+    visited = {os.path.realpath(root)}
+    stack = [(root, "")]
+    while stack:
+        folder, prefix = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError as error:
+            log.warning("cannot list %s: %s", folder, error.strerror or error)
+            continue
+        for entry in entries:
+            path, name = Path(entry.path), prefix + _part(entry.name)
+            try:
+                is_dir = entry.is_dir()
+            except OSError:  # a symlink loop, a vanished entry: not a folder
+                is_dir = False
+            if is_dir:
+                real = os.path.realpath(path)
+                if real not in visited and Path(real) != skip:
+                    visited.add(real)
+                    stack.append((path, name + "/"))
+            elif path.suffix.lower() in SUPPORTED_SUFFIXES:
+                yield SourceFile(path, name)
+
+
+def _part(name: str) -> str:
+    """A file name as one component of a source name: valid Unicode (undecodable bytes
+    shown as ``\\xff``), and never empty, ``.`` or ``..``, so it cannot climb out of a folder."""
+    text = os.fsencode(name).decode("utf-8", "backslashreplace")
+    return text.replace(".", "_") if text in ("", ".", "..") else text or "_"
+
+
+def _distinct(found: list[tuple[int, str, SourceFile]]) -> list[SourceFile]:
+    """Source names made unique across inputs: a name found under several inputs gets its
+    input's folder name in front (``a/x.txt``, ``b/x.txt``), and its position among the
+    inputs as well when those folder names are equal too (``samples-1/x.txt``)."""
+    prefixes = (lambda index, label: label, lambda index, label: f"{label}-{index + 1}")
+    names = [source.name for _, _, source in found]
+    for prefix in prefixes:
+        counts = Counter(names)
+        names = [
+            f"{prefix(index, label)}/{source.name}" if counts[name] > 1 else name
+            for (index, label, source), name in zip(found, names)
+        ]
+    if clashes := sorted(name for name, n in Counter(names).items() if n > 1):
+        raise BatchError(f"cannot give distinct names to the inputs: {', '.join(clashes)}")
+    return [SourceFile(source.path, name) for (_, _, source), name in zip(found, names)]
+
+
+# --------------------------------------------------------------------------- outputs
+
+
+def output_names(names: list[str]) -> dict[str, str]:
+    """Each source name's record file relative to the output folder: ``a/b.md`` → ``a/b.json``,
+    or ``a/b.md.json`` when the short name is shared (``a/b.md`` and ``a/b.txt``), reserved,
+    or a folder of the output tree. Over-long file names are shortened with a hash."""
+    short = {name: _fit(str(PurePosixPath(name).with_suffix(".json"))) for name in names}
+    full = {name: _fit(name + ".json") for name in names}
+    folders = {str(parent) for name in names for parent in PurePosixPath(name).parents}
+    counts = Counter(short.values())
+    use_full = {
+        name
+        for name in names
+        if counts[short[name]] > 1 or short[name] in folders or PurePosixPath(short[name]).name in RESERVED_NAMES
+    }
+    while more := {n for n in names if n not in use_full and short[n] in {full[f] for f in use_full}}:
+        use_full |= more
+    chosen = {name: full[name] if name in use_full else short[name] for name in names}
+    clashes = [o for o, n in Counter(chosen.values()).items() if n > 1 or o in folders or PurePosixPath(o).name in RESERVED_NAMES]
+    if clashes:
+        raise BatchError(f"cannot give distinct output files to: {', '.join(sorted(clashes))}")
+    return chosen
+
+
+def _fit(relative: str) -> str:
+    """The path with its file name cut to ``NAME_MAX`` bytes, a hash of the whole name keeping it distinct."""
+    folder, _, name = relative.rpartition("/")
+    encoded = name.encode("utf-8")
+    if len(encoded) <= NAME_MAX:
+        return relative
+    digest = hashlib.sha256(encoded).hexdigest()[:16]
+    stem = encoded[: NAME_MAX - len(digest) - len("~.json")].decode("utf-8", "ignore")
+    return f"{folder}/{stem}~{digest}.json" if folder else f"{stem}~{digest}.json"
+
+
+def _inside(root: Path, relative: str, must: bool = False) -> Path | None:
+    """``root / relative`` if it resolves inside ``root`` (no ``..``, no symlink out of it), else None
+    (or ``BatchError`` with ``must``)."""
+    path = root / relative
+    real_root = os.path.realpath(root)
+    if os.path.commonpath([real_root, os.path.realpath(path)]) == real_root and os.path.realpath(path) != real_root:
+        return path
+    if must:
+        raise BatchError(f"{path} would be written outside {root}")
+    return None
+
+
+def _remove_outputs(output_dir: Path, relatives: Iterable[Any]) -> None:
+    """Remove records that no longer belong to any source, and the folders this empties."""
+    for relative in relatives:
+        path = _inside(output_dir, relative) if isinstance(relative, str) else None
+        if path is None or not path.is_file():
+            continue
+        path.unlink()
+        for parent in path.parents:
+            if parent == output_dir:
+                break
+            try:
+                parent.rmdir()
+            except OSError:  # not empty
+                break
+
+
+def _remove_temp_files(output_dir: Path) -> None:
+    """Temporary files a killed run left behind (only this module's: named ``.*.extract-tmp``)."""
+    for folder, _, files in os.walk(output_dir):
+        for name in files:
+            if name.startswith(".") and name.endswith(TEMP_SUFFIX):
+                Path(folder, name).unlink(missing_ok=True)
+
+
+def _new_file_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+_FILE_MODE = _new_file_mode()
+"""What ``open`` would give a new file; temporary files are created 0600."""
+
+
+@contextmanager
+def _atomic(path: Path) -> Iterator[IO[str]]:
+    """A text file that appears at ``path`` complete, or not at all."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = tempfile.NamedTemporaryFile(
+        "w", encoding="utf-8", newline="\n", dir=path.parent, prefix=".", suffix=TEMP_SUFFIX, delete=False
+    )
+    try:
+        with handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+            os.fchmod(handle.fileno(), _FILE_MODE)
+        os.replace(handle.name, path)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` (UTF-8) so that ``path`` holds either its old content or all of the new."""
+    with _atomic(path) as handle:
+        handle.write(text)
+
+
+# --------------------------------------------------------------------------- manifest
+
+
+def model_description(config: ExtractorConfig) -> str:
+    """What records' ``extractor.spacy_model`` says, read from the model's meta.json without loading it."""
+    name = config.spacy_model or load_rules(config.language).spacy_model
+    if spacy.util.is_package(name):
+        folder = spacy.util.get_package_path(name)
+    elif Path(name).is_dir():
+        folder = Path(name)
+    else:
+        raise BatchError(f"spaCy pipeline {name!r} is not installed or not a pipeline folder")
+    try:
+        version = spacy.util.load_meta(folder / "meta.json").get("version", "")
+    except (OSError, ValueError) as error:
+        raise BatchError(f"spaCy pipeline {name!r} has no readable meta.json: {error}") from error
+    return f"{name} {version}".strip()
+
+
+def config_fingerprint(config: ExtractorConfig, spacy_model: str) -> str:
+    """Changes whenever the configuration, the language rules or the model version change."""
+    rules = resources.files("pipeline.patterns").joinpath(f"{config.language}.json").read_bytes()
+    payload = {"config": asdict(config), "rules": hashlib.sha256(rules).hexdigest(), "spacy_model": spacy_model}
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def _plan(
+    source: SourceFile,
+    output: str,
+    entry: dict[str, Any] | None,
+    output_dir: Path,
+    config: ExtractorConfig,
+    fingerprint: str,
+    force: bool,
+) -> _Task:
+    """Skip a source whose bytes, extractor version, configuration and record file are as last time."""
+    sha256 = _file_sha256(source.path, config.max_bytes)
+    skip = (
+        not force
+        and sha256 is not None
+        and entry == _entry(_Task(source, output, sha256, False), fingerprint)
+        and _is_json_object(output_dir / output)
+    )
+    return _Task(source, output, sha256, skip)
+
+
+def _entry(task: _Task, fingerprint: str) -> dict[str, Any]:
+    return {"sha256": task.sha256, "output": task.output, "extractor_version": __version__, "config": fingerprint}
+
+
+def _file_sha256(path: Path, max_bytes: int) -> str | None:
+    """The bytes' sha256; None (never skipped) for a file that cannot be read, is not a regular file, or is too large."""
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes:
+            return None
+        with path.open("rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError:
+        return None
+
+
+def _is_json_object(path: Path) -> bool:
+    try:
+        return isinstance(json.loads(path.read_text("utf-8")), dict)
+    except (OSError, ValueError):
+        return False
+
+
+def _load_manifest(path: Path) -> dict[str, dict[str, Any]]:
+    """The last run's manifest; a missing or damaged one means every document is redone."""
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {k: v for k, v in data.items() if isinstance(v, dict)} if isinstance(data, dict) else {}
+
+
+def _save_manifest(output_dir: Path, manifest: dict[str, dict[str, Any]]) -> None:
+    write_atomic(output_dir / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
