@@ -20,7 +20,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path, PurePosixPath
@@ -151,11 +151,15 @@ def run_batch(
     old = _load_manifest(output_dir / MANIFEST)
     manifest = dict(old)
     tasks = [_plan(s, outputs[s.name], old.get(s.name), output_dir, config, fingerprint, force) for s in sources]
-    extracted = extract_items(config, [(t.source.path, t.source.name) for t in tasks if not t.skip], jobs)
+    todo = [(t.source.path, t.source.name) for t in tasks if not t.skip]
     records, warnings, errors, unsaved = 0, 0, Counter[str](), 0
     show = sys.stderr.isatty() if progress is None else progress
     try:
-        with _atomic(output_dir / RECORDS) as jsonl, tqdm(total=len(tasks), unit="doc", file=sys.stderr, disable=not show) as bar:
+        with (
+            closing(extract_items(config, todo, jobs)) as extracted,
+            _atomic(output_dir / RECORDS) as jsonl,
+            tqdm(total=len(tasks), unit="doc", file=sys.stderr, disable=not show) as bar,
+        ):
             for task in tasks:
                 if task.skip:
                     data = json.loads((output_dir / task.output).read_text("utf-8"))
@@ -179,7 +183,8 @@ def run_batch(
             _save_manifest(output_dir, manifest)
 
     deleted = sorted(old.keys() - outputs.keys())
-    _remove_outputs(output_dir, {e.get("output") for e in old.values()} - set(outputs.values()))
+    old_outputs = {entry.get("output") for entry in old.values()}
+    _remove_outputs(output_dir, {o for o in old_outputs if isinstance(o, str)} - set(outputs.values()))
     _save_manifest(output_dir, {name: manifest[name] for name in outputs})
     summary = RunSummary(
         documents=len(tasks),
@@ -255,7 +260,7 @@ def _part(name: str) -> str:
     """A file name as one component of a source name: valid Unicode (undecodable bytes
     shown as ``\\xff``), and never empty, ``.`` or ``..``, so it cannot climb out of a folder."""
     text = os.fsencode(name).decode("utf-8", "backslashreplace")
-    return text.replace(".", "_") if text in ("", ".", "..") else text or "_"
+    return {"": "_", ".": "_", "..": "__"}.get(text, text)
 
 
 def _distinct(found: list[tuple[int, str, SourceFile]]) -> list[SourceFile]:
@@ -315,18 +320,18 @@ def _inside(root: Path, relative: str, must: bool = False) -> Path | None:
     """``root / relative`` if it resolves inside ``root`` (no ``..``, no symlink out of it), else None
     (or ``BatchError`` with ``must``)."""
     path = root / relative
-    real_root = os.path.realpath(root)
-    if os.path.commonpath([real_root, os.path.realpath(path)]) == real_root and os.path.realpath(path) != real_root:
+    real_root, real_path = os.path.realpath(root), os.path.realpath(path)
+    if real_path != real_root and os.path.commonpath([real_root, real_path]) == real_root:
         return path
     if must:
         raise BatchError(f"{path} would be written outside {root}")
     return None
 
 
-def _remove_outputs(output_dir: Path, relatives: Iterable[Any]) -> None:
+def _remove_outputs(output_dir: Path, relatives: Iterable[str]) -> None:
     """Remove records that no longer belong to any source, and the folders this empties."""
-    for relative in relatives:
-        path = _inside(output_dir, relative) if isinstance(relative, str) else None
+    for relative in sorted(relatives):
+        path = _inside(output_dir, relative)
         if path is None or not path.is_file():
             continue
         path.unlink()

@@ -132,7 +132,7 @@ class Extractor:
             "organizations": [_org(o) for o in party_result.organizations],
             "people": [
                 {"name": p.name, "title": p.title, "affiliation": p.affiliation, "role": p.role, "spans": p.spans}
-                for p in people.find_people(doc, document, rules, party_result.slot_tokens)
+                for p in people.find_people(doc, document, rules, party_result.slot_tokens, [o.name for o in (*party_result.parties, *party_result.organizations)])
             ],
             "themes": [{"value": t.value, "spans": t.spans} for t in themes.find_themes(doc, document, clauses, rules)],
             "warnings": warnings,

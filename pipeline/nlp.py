@@ -17,6 +17,7 @@ from pipeline.rules import LanguageRules
 
 AGREEMENT_SPANS = "agreements"
 DATE_SPANS = "rule_dates"
+PERSON_SPANS = "prefixed_names"
 
 _DAY = {"TEXT": {"REGEX": r"^\d{1,2}(st|nd|rd|th)?$"}}
 _YEAR = {"TEXT": {"REGEX": r"^(1[89]|20)\d{2}$"}}
@@ -38,6 +39,12 @@ def date_patterns(month_names: tuple[str, ...]) -> list[dict]:
         [month, _YEAR],
     ]
     return [{"label": "DATE", "pattern": pattern} for pattern in token_patterns]
+
+
+def name_patterns(prefixes: tuple[str, ...]) -> list[dict]:
+    """"Dr Arvid Nergaard", "Professor M Prama Yufdy": names the NER misses after a prefix."""
+    capitalised = {"IS_TITLE": True, "IS_SENT_START": False}
+    return [{"label": "PERSON", "pattern": [{"LOWER": {"IN": list(prefixes)}}, {"TEXT": ".", "OP": "?"}, capitalised, capitalised, {"IS_TITLE": True, "OP": "?"}]}]
 
 
 _SHORT_LINE = 70
@@ -93,6 +100,8 @@ def build_pipeline(rules: LanguageRules, model: str | Path | None = None) -> Lan
         "span_ruler", name="date_ruler", config={"spans_key": DATE_SPANS, "overwrite": True}
     )
     dates.add_patterns(date_patterns(rules.month_names))
+    names = nlp.add_pipe("span_ruler", name="name_ruler", config={"spans_key": PERSON_SPANS, "overwrite": True})
+    names.add_patterns(name_patterns(rules.name_prefixes))
     return nlp
 
 

@@ -41,6 +41,7 @@ class LanguageRules:
     mdy_cues: tuple[str, ...]
     place_nouns: frozenset[str]
     month_names: tuple[str, ...]
+    name_prefixes: tuple[str, ...]
 
 
 def available_languages() -> list[str]:

@@ -40,12 +40,7 @@ def agreement_type(doc: Doc, document: Document, clauses: list[SigningClause], r
         first = named[0]
         choice = first.agreement
         if choice.text.lower() in rules.generic_types:
-            nearby = [
-                c.agreement for c in named[1:]
-                if c.sentence.start - first.sentence.end < 60 and _sentence_gap(doc, first.sentence, c.sentence) <= _FOLLOW_UP_SENTENCES
-                and c.agreement.text.lower() not in rules.generic_types
-            ]
-            choice = nearby[0] if nearby else choice
+            choice = _antecedent(choice, mentions, rules) or _named_next(doc, first, named[1:], rules) or choice
         return _found(choice.label_, choice), []
     if headline:
         return _found(headline[0].label_, headline[0]), ["agreement type read from the headline only"]
@@ -53,6 +48,26 @@ def agreement_type(doc: Doc, document: Document, clauses: list[SigningClause], r
     if clauses and body:
         return _found(body[0].label_, body[0]), ["agreement type read from a mention outside any signing sentence"]
     return None, ["no agreement or signing found: this announcement may not be about an agreement"]
+
+
+def _antecedent(generic: Span, mentions: list[Span], rules: LanguageRules) -> Span | None:
+    """"The agreement was signed" after "announced a partnership agreement": the specific
+    mention the definite phrase refers back to."""
+    determiner = generic.doc[generic.start - 1].lower_ if generic.start > 0 else ""
+    if determiner not in ("the", "this", "that"):
+        return None
+    earlier = [m for m in mentions if m.end <= generic.start and m.text.lower() not in rules.generic_types]
+    return earlier[-1] if earlier else None
+
+
+def _named_next(doc: Doc, first: SigningClause, later: list[SigningClause], rules: LanguageRules) -> Span | None:
+    """"signed an agreement ..." then "signed the memorandum of understanding" right after."""
+    for clause in later:
+        if _sentence_gap(doc, first.sentence, clause.sentence) > _FOLLOW_UP_SENTENCES:
+            break
+        if clause.agreement.text.lower() not in rules.generic_types:
+            return clause.agreement
+    return None
 
 
 def _sentence_gap(doc: Doc, first: Span, later: Span) -> int:
@@ -94,6 +109,8 @@ def _place_object(preposition: Token, rules: LanguageRules) -> Span | None:
     for ent in head.doc.ents:
         if ent.start <= head.i < ent.end:
             return strip_article(ent) if ent.label_ in _PLACE_LABELS else None
+    if head.pos_ == "PROPN" and head.text[:1].isupper() and not any(t.lower_ in rules.generic_types for t in head.subtree):
+        return head.doc[head.left_edge.i : head.i + 1] if head.left_edge.pos_ == "PROPN" else head.doc[head.i : head.i + 1]
     if head.lemma_.lower() in rules.place_nouns:
         left = [t for t in head.lefts if t.dep_ in ("compound", "amod", "nmod", "poss") and t.pos_ == "PROPN"]
         if left:
@@ -105,9 +122,12 @@ def _city_inside(venue: Token) -> Span | None:
     """"the conference held in Singapore": a GPE in a phrase hanging on the venue."""
     for token in venue.subtree:
         if token.lower_ == "in" and token.dep_ == "prep" and token.i > venue.i:
-            for ent in venue.doc.ents:
-                if ent.label_ == "GPE" and any(ent.start <= c.i < ent.end for c in token.children if c.dep_ == "pobj"):
-                    return strip_article(ent)
+            for city in (c for c in token.children if c.dep_ == "pobj"):
+                entity = next((e for e in venue.doc.ents if e.start <= city.i < e.end), None)
+                if entity is not None and entity.label_ in ("GPE", "LOC"):
+                    return strip_article(entity)
+                if entity is None and city.pos_ == "PROPN":
+                    return venue.doc[city.i : city.i + 1]
     return None
 
 

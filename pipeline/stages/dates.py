@@ -29,6 +29,8 @@ _EDGE_PUNCT = " \t\n:;,.–—-*_|()[]"
 _NON_POINT_PREPOSITIONS = frozenset({"for", "during", "until", "till", "through", "since", "from", "by", "before", "after", "within", "over", "throughout"})
 _HEAD_REGION_CHARS = 700
 # What follows the date in a dateline: an optional place, then a dash or colon.
+# What precedes the date in a dateline: "PARIS, ", "AUSTIN, Texas, ", "OSLO, Thursday ".
+_DATELINE_BEFORE = re.compile(r"^[\W_]*[A-Z][\w.'’ -]*(,\s*[A-Z][\w.'’ -]*)?,\s*([A-Z][a-z]+,?\s+)?$")
 _DATELINE_AFTER = re.compile(r"^,?\s*([A-Z][\w.'’ ]{0,30})?\s*[-–—:]")
 
 
@@ -152,7 +154,7 @@ def _looks_like_dateline(doc: Doc, span: Span, rules: LanguageRules) -> bool:
         return True
     if re.match(_DATELINE_AFTER, text[span.end_char : span.end_char + 40]) and span.start_char - line_start <= 4:
         return True  # "On Jul. 26, 2018, Beijing- Today, ..."
-    return span.start_char - line_start <= 40 and re.match(r"^[\W_]*[A-Z][\w .'-]*,\s*$", text[line_start : span.start_char]) is not None
+    return span.start_char - line_start <= 50 and _DATELINE_BEFORE.match(text[line_start : span.start_char]) is not None
 
 
 def _ambiguity_warning(field: str, mention: DateMention, order: str) -> str:
@@ -171,7 +173,7 @@ def signing_date(
     spans = date_spans(doc)
     candidates: list[tuple[tuple[int, int, int], DateMention]] = []
     warnings: list[str] = []
-    for rank, clause in enumerate(clauses):
+    for rank, clause in enumerate(c for c in clauses if not c.earlier_agreement):
         for span in spans:
             if not (clause.sentence.start_char <= span.start_char < clause.sentence.end_char):
                 continue

@@ -11,8 +11,10 @@ import re
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
+from spacy.util import filter_spans
 
 from pipeline.document import Document
+from pipeline.nlp import PERSON_SPANS
 from pipeline.rules import LanguageRules
 from pipeline.stages.organizations import strip_article
 
@@ -30,14 +32,15 @@ class PersonRecord:
     spans: list[tuple[int, int]]
 
 
-def find_people(doc: Doc, document: Document, rules: LanguageRules, signatory_tokens: frozenset[int]) -> list[PersonRecord]:
+def find_people(doc: Doc, document: Document, rules: LanguageRules, signatory_tokens: frozenset[int], organisation_names: list[str]) -> list[PersonRecord]:
     """Every real person with a part in the announcement, once, in order of first mention."""
     people: dict[str, dict] = {}
-    for entity in doc.ents:
-        if entity.label_ != "PERSON" or entity.start_char < document.body_start:
+    organisation_keys = [o.lower() for o in organisation_names]
+    for entity in _person_spans(doc):
+        if entity.start_char < document.body_start:
             continue
         name = _clean_name(entity, rules)
-        if name is None or _in_credit_or_byline(doc, name, rules):
+        if name is None or _in_credit_or_byline(doc, name, rules) or _names_a_thing(name, organisation_keys, rules):
             continue
         key = name.text.lower()
         surname_owner = next((k for k in people if k.split()[-1] == key), None)
@@ -55,6 +58,19 @@ def find_people(doc: Doc, document: Document, rules: LanguageRules, signatory_to
         PersonRecord(e["name"], e["title"], e["affiliation"], _strongest(e["roles"]), sorted(set(e["spans"])))
         for e in people.values()
     ]
+
+
+def _person_spans(doc: Doc) -> list[Span]:
+    """NER persons and prefixed names ("Dr Arvid Nergaard"), the longer where they overlap."""
+    return sorted(filter_spans([e for e in doc.ents if e.label_ == "PERSON"] + list(doc.spans.get(PERSON_SPANS, []))), key=lambda s: s.start)
+
+
+def _names_a_thing(name: Span, organisation_keys: list[str], rules: LanguageRules) -> bool:
+    """NER "persons" that are organisations ("Savanna Solar" of "Savanna Solar Pumps Ltd"),
+    job titles ("Communications Lead") or buildings ("Kelvin Building")."""
+    last = name[-1].lower_
+    key = name.text.lower()
+    return last in rules.title_words or last in rules.place_nouns or any(o == key or o.startswith(key + " ") for o in organisation_keys)
 
 
 def _strongest(roles: set[str]) -> str:

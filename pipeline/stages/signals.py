@@ -41,9 +41,13 @@ def is_signing_trigger(token: Token, rules: LanguageRules) -> bool:
         return True
     if token.pos_ not in ("VERB", "AUX") or token.lemma_.lower() not in rules.signing_lemmas:
         return False
-    if token.lemma_.lower() == "enter":
-        return any(child.lower_ == "into" for child in token.children)
+    if token.lemma_.lower() == "enter":  # "entered into an agreement", "have entered a cooperation agreement"
+        return any(child.lower_ == "into" or _names_agreement(child) for child in token.children)
     return True
+
+
+def _names_agreement(token: Token) -> bool:
+    return token.dep_ == "dobj" and any(s.start <= token.i < s.end for s in token.doc.spans.get(AGREEMENT_SPANS, []))
 
 
 def signing_clauses(doc: Doc, document: Document, rules: LanguageRules) -> list[SigningClause]:

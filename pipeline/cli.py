@@ -1,0 +1,94 @@
+"""``extract-agreements`` (also ``python -m pipeline``): the subcommands of DESIGN.md."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from models import record_json_schema
+from pipeline.extractor import DEFAULT_MAX_BYTES, ExtractorConfig
+from pipeline.rules import available_languages
+
+AUTO_LANGUAGE = "en"
+"""What ``--lang auto`` means until language detection exists."""
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {number}")
+    return number
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="extract-agreements", description="Turn announcements of agreements into validated JSON records."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    extract = commands.add_parser(
+        "extract",
+        help="extract records from files and folders",
+        description="Write one JSON record per document (outputs/<relative path>.json), records.jsonl, "
+        "run-summary.json and manifest.json. Unchanged documents are skipped on reruns. "
+        "Exit status: 0 all documents extracted, 1 some gave error records, 2 usage error.",
+    )
+    extract.add_argument("inputs", nargs="+", type=Path, metavar="INPUT", help="files, or folders searched recursively")
+    extract.add_argument("-o", "--output", type=Path, default=Path("outputs"), help="output folder (default: outputs)")
+    extract.add_argument(
+        "--jobs", type=_positive, default=os.cpu_count() or 1, help="worker processes (default: CPU count, %(default)s)"
+    )
+    extract.add_argument(
+        "--lang",
+        choices=["auto", *available_languages()],
+        default="auto",
+        help=f"language of the documents (default: auto; auto currently means {AUTO_LANGUAGE!r})",
+    )
+    extract.add_argument("--model", metavar="NAME_OR_PATH", help="spaCy pipeline to use instead of the language's default")
+    extract.add_argument("--force", action="store_true", help="redo every document, even unchanged ones")
+    extract.add_argument(
+        "--max-bytes", type=_positive, default=DEFAULT_MAX_BYTES, help="larger files get an error record (default: %(default)s)"
+    )
+
+    evaluate = commands.add_parser("evaluate", help="score records against hand-written gold files")
+    evaluate.add_argument("--pred", type=Path, required=True, metavar="DIR", help="folder of predicted records")
+    evaluate.add_argument("--gold", type=Path, required=True, metavar="DIR", help="folder of gold files")
+    evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
+    evaluate.add_argument("--errors", action="store_true", help="list every differing field per document")
+
+    commands.add_parser("schema", help="print the JSON Schema of a record")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one subcommand; returns the exit status (argparse's own errors included, as 2)."""
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as stop:  # --help or a usage error: return its status instead of exiting
+        return stop.code if isinstance(stop.code, int) else 2
+    if args.command == "extract":
+        return _extract(args)
+    if args.command == "evaluate":
+        from pipeline.evaluate import main_evaluate
+
+        return main_evaluate(args.pred, args.gold, as_json=args.json, show_errors=args.errors)
+    print(json.dumps(record_json_schema(), indent=2))
+    return 0
+
+
+def _extract(args: argparse.Namespace) -> int:
+    from pipeline.batch import BatchError, run_batch
+
+    language = AUTO_LANGUAGE if args.lang == "auto" else args.lang
+    config = ExtractorConfig(language=language, spacy_model=args.model, max_bytes=args.max_bytes)
+    try:
+        summary = run_batch(args.inputs, args.output, config, jobs=args.jobs, force=args.force)
+    except BatchError as error:
+        print(f"extract-agreements: error: {error}", file=sys.stderr)
+        return 2
+    print(summary.line())
+    print(f"done in {summary.seconds:.1f} s", file=sys.stderr)
+    return 1 if summary.errors else 0
