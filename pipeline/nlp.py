@@ -44,7 +44,8 @@ def date_patterns(month_names: tuple[str, ...]) -> list[dict]:
 def name_patterns(prefixes: tuple[str, ...]) -> list[dict]:
     """"Dr Arvid Nergaard", "Professor M Prama Yufdy": names the NER misses after a prefix."""
     capitalised = {"IS_TITLE": True, "IS_SENT_START": False}
-    return [{"label": "PERSON", "pattern": [{"LOWER": {"IN": list(prefixes)}}, {"TEXT": ".", "OP": "?"}, capitalised, capitalised, {"IS_TITLE": True, "OP": "?"}]}]
+    optional = {"IS_TITLE": True, "OP": "?"}
+    return [{"label": "PERSON", "pattern": [{"LOWER": {"IN": list(prefixes)}}, {"TEXT": ".", "OP": "?"}, capitalised, capitalised, optional, optional]}]
 
 
 _SHORT_LINE = 70

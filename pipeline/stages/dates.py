@@ -20,7 +20,7 @@ from spacy.util import filter_spans
 from pipeline.document import Document, Evidence
 from pipeline.nlp import DATE_SPANS
 from pipeline.rules import LanguageRules
-from pipeline.stages.signals import SigningClause
+from pipeline.stages.signals import SigningClause, agreement_mentions
 
 _AMBIGUOUS_NUMERIC = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{2}|\d{4})$")
 _DECADE = re.compile(r"\d0s\b|\d0's\b")
@@ -186,6 +186,8 @@ def signing_date(
                 if anchor is None and _mentions_relative_day(span.text, rules):
                     warnings.append(f"signing date {span.text.strip()!r} is relative and there is no publication date to resolve it")
                 continue
+            if _hangs_on_other_agreement(span, clause):
+                continue  # "renewing a first agreement signed in 2015"
             attached = clause.trigger in _ancestors_and_self(span.root)
             distance = abs(span.root.i - clause.trigger.i)
             candidates.append(((0 if attached else 1, rank, distance), found))
@@ -204,6 +206,17 @@ def signing_date(
 def _mentions_relative_day(text: str, rules: LanguageRules) -> bool:
     lowered = text.lower()
     return any(re.search(rf"\b{re.escape(w)}\b", lowered) for w in rules.relative_day_words)
+
+
+def _hangs_on_other_agreement(span: Span, clause: SigningClause) -> bool:
+    """The date's path up to the trigger passes through another agreement's phrase."""
+    others = [a for a in agreement_mentions(span.doc) if a != clause.agreement and clause.sentence.start <= a.start < clause.sentence.end]
+    for ancestor in span.root.ancestors:
+        if ancestor == clause.trigger:
+            return False
+        if any(a.start <= ancestor.i < a.end for a in others):
+            return True
+    return False
 
 
 def _ancestors_and_self(token: Token) -> set[Token]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from pipeline.nlp import AGREEMENT_SPANS
+from pipeline.nlp import AGREEMENT_SPANS, PERSON_SPANS
 from pipeline.rules import LanguageRules
 
 _ACRONYM = re.compile(r"^(?=(?:.*[A-Z]){2})[A-Z][A-Za-z&.\-/ ]{1,24}$")
@@ -99,6 +99,11 @@ def _ends_a_name(joiner: Token, before: Token) -> bool:
     return joiner.lower_ in ("and", "&") and before.dep_ not in ("compound", "amod", "nmod")
 
 
+def _is_prefixed_name(span: Span) -> bool:
+    """NER calls "Dr Lukas Brandstätter" an organisation now and then; the name ruler knows better."""
+    return any(p.start <= span.start < p.end for p in span.doc.spans.get(PERSON_SPANS, []))
+
+
 def agreement_named(span: Span) -> bool:
     """The span overlaps an agreement phrase ("Memorandum of Understanding (MOU)")."""
     return any(a.start < span.end and span.start < a.end for a in span.doc.spans.get(AGREEMENT_SPANS, []))
@@ -114,7 +119,7 @@ class OrgIndex:
         self.full_by_acronym_key = {name_key(a, rules): strip_article(s) for a, s in self.acronyms.items()}
         self.entities = [
             span for span in (strip_article(e) for e in doc.ents if e.label_ in ORG_LABELS and e.start_char >= start_char)
-            if "\n" not in span.text and any(c.isupper() for c in span.text)
+            if "\n" not in span.text and any(c.isupper() for c in span.text) and not _is_prefixed_name(span)
         ]
 
     def canonical(self, span: Span) -> tuple[str, str | None]:

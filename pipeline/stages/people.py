@@ -14,7 +14,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from pipeline.document import Document
-from pipeline.nlp import PERSON_SPANS
+from pipeline.nlp import AGREEMENT_SPANS, PERSON_SPANS
 from pipeline.rules import LanguageRules
 from pipeline.stages.organizations import strip_article
 
@@ -36,14 +36,16 @@ def find_people(doc: Doc, document: Document, rules: LanguageRules, signatory_to
     """Every real person with a part in the announcement, once, in order of first mention."""
     people: dict[str, dict] = {}
     organisation_keys = [o.lower() for o in organisation_names]
-    for entity in _person_spans(doc):
+    for entity in _person_spans(doc, rules):
         if entity.start_char < document.body_start:
             continue
         name = _clean_name(entity, rules)
         if name is None or _in_credit_or_byline(doc, name, rules) or _names_a_thing(name, organisation_keys, rules):
             continue
         key = name.text.lower()
+        words = key.split()
         surname_owner = next((k for k in people if k.split()[-1] == key), None)
+        key = next((k for k in people if len(words) == 2 and k.split()[0] == words[0] and k.split()[-1] == words[-1]), key)
         if len(name) == 1:
             if surname_owner:
                 people[surname_owner]["spans"].append((name.start_char, name.end_char))
@@ -60,9 +62,25 @@ def find_people(doc: Doc, document: Document, rules: LanguageRules, signatory_to
     ]
 
 
-def _person_spans(doc: Doc) -> list[Span]:
-    """NER persons and prefixed names ("Dr Arvid Nergaard"), the longer where they overlap."""
-    return sorted(filter_spans([e for e in doc.ents if e.label_ == "PERSON"] + list(doc.spans.get(PERSON_SPANS, []))), key=lambda s: s.start)
+def _person_spans(doc: Doc, rules: LanguageRules) -> list[Span]:
+    """NER persons, prefixed names ("Dr Arvid Nergaard") and contact names ("Media contact:
+    Jane Doe, ..."), the longer where they overlap."""
+    found = [e for e in doc.ents if e.label_ == "PERSON"] + list(doc.spans.get(PERSON_SPANS, [])) + _contact_names(doc, rules)
+    return sorted(filter_spans(found), key=lambda s: s.start)
+
+
+def _contact_names(doc: Doc, rules: LanguageRules) -> list[Span]:
+    """The capitalised words between "contact:" and the next comma or dash."""
+    names = []
+    for token in doc[:-2]:
+        if token.lower_ not in rules.contact_cues or doc[token.i + 1].text != ":":
+            continue
+        end = token.i + 2
+        while end < len(doc) and end - token.i - 2 < 4 and doc[end].is_title and doc[end].is_alpha:
+            end += 1
+        if end - token.i - 2 >= 2 and (end == len(doc) or doc[end].text in (",", "-", "–", "—", "(") or doc[end].is_space):
+            names.append(doc[token.i + 2 : end])
+    return names
 
 
 def _names_a_thing(name: Span, organisation_keys: list[str], rules: LanguageRules) -> bool:
@@ -70,7 +88,9 @@ def _names_a_thing(name: Span, organisation_keys: list[str], rules: LanguageRule
     job titles ("Communications Lead") or buildings ("Kelvin Building")."""
     last = name[-1].lower_
     key = name.text.lower()
-    return last in rules.title_words or last in rules.place_nouns or any(o == key or o.startswith(key + " ") for o in organisation_keys)
+    if last in rules.title_words or last in rules.place_nouns or any(s.start < name.end and name.start < s.end for s in name.doc.spans.get(AGREEMENT_SPANS, [])):
+        return True
+    return any(o == key or f" {key} " in f" {o} " for o in organisation_keys)
 
 
 def _strongest(roles: set[str]) -> str:
@@ -83,7 +103,9 @@ def _clean_name(entity: Span, rules: LanguageRules) -> Span | None:
     doc = entity.doc
     while start < end and (doc[start].lower_.strip(".") in rules.person_honorifics or doc[start].lower_ in rules.title_words):
         start += 1
-    while end > start and (doc[end - 1].is_punct or doc[end - 1].lower_ in ("’s", "'s")):
+    possessive = next((t.i for t in doc[start:end] if t.lower_ in ("’s", "'s")), None)
+    end = possessive if possessive is not None else end  # "Christopher Luxon’s Mission"
+    while end > start and doc[end - 1].is_punct:
         end -= 1
     name = doc[start:end]
     words = [t for t in name if t.is_alpha or "." in t.text]

