@@ -293,7 +293,8 @@ def _compare_sets(
     )
 
 
-def _compare_document(pred: dict[str, Any], gold: dict[str, Any]) -> dict[str, FieldResult]:
+def compare_document(pred: dict[str, Any], gold: dict[str, Any]) -> dict[str, FieldResult]:
+    """Field by field: a flat prediction against its gold record, by the scoring rules."""
     results = {
         name: FieldResult(pred.get(name), gold.get(name), pred.get(name) == gold.get(name))
         for name in EXACT_FIELDS
@@ -481,7 +482,7 @@ def evaluate(
             id=key,
             language=gold[key].get("language"),
             missing=key not in predictions,
-            fields=_compare_document(predictions.get(key) or empty_prediction(key), gold[key]),
+            fields=compare_document(predictions.get(key) or empty_prediction(key), gold[key]),
         )
         for key in keys
     ]

