@@ -165,7 +165,7 @@ def run_batch(
                     data = json.loads((output_dir / task.output).read_text("utf-8"))
                 else:
                     data = next(extracted).model_dump(mode="json")
-                    write_atomic(output_dir / task.output, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+                    write_json(output_dir / task.output, data)
                     manifest[task.source.name] = _entry(task, fingerprint)
                     unsaved += 1
                     if unsaved >= max(config.batch_size, len(manifest) // MANIFEST_SAVE_FRACTION):
@@ -198,7 +198,7 @@ def run_batch(
         config_fingerprint=fingerprint,
         output_dir=output_dir,
     )
-    write_atomic(output_dir / SUMMARY, json.dumps(summary.to_json(), ensure_ascii=False, indent=2) + "\n")
+    write_json(output_dir / SUMMARY, summary.to_json())
     summary.seconds = time.monotonic() - started
     return summary
 
@@ -381,10 +381,10 @@ def _atomic(path: Path) -> Iterator[IO[str]]:
         raise
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` (UTF-8) so that ``path`` holds either its old content or all of the new."""
+def write_json(path: Path, data: Any, sort_keys: bool = False) -> None:
+    """``data`` as indented UTF-8 JSON, written so that ``path`` holds either its old content or all of the new."""
     with _atomic(path) as handle:
-        handle.write(text)
+        handle.write(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=sort_keys) + "\n")
 
 
 # --------------------------------------------------------------------------- manifest
@@ -466,4 +466,4 @@ def _load_manifest(path: Path) -> dict[str, dict[str, Any]]:
 
 
 def _save_manifest(output_dir: Path, manifest: dict[str, dict[str, Any]]) -> None:
-    write_atomic(output_dir / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+    write_json(output_dir / MANIFEST, manifest, sort_keys=True)

@@ -89,6 +89,9 @@ def _extract(args: argparse.Namespace) -> int:
     except BatchError as error:
         print(f"extract-agreements: error: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("extract-agreements: interrupted; the records written are kept, rerun to resume", file=sys.stderr)
+        return 130
     print(summary.line())
     print(f"done in {summary.seconds:.1f} s", file=sys.stderr)
     return 1 if summary.errors else 0

@@ -56,6 +56,7 @@ _SENTENCE_END = frozenset(".!?:;\"”’)")
 def line_sentences(doc: Doc) -> Doc:
     """Start a sentence after a blank line, and after a line break that ends a short line or
     a finished sentence: headlines, datelines and list items are not run into the next line."""
+    _break_after_datelines(doc)
     line_start = 0
     for token in doc[:-1]:
         if "\n" not in token.text and "\n" not in token.whitespace_:
@@ -67,6 +68,23 @@ def line_sentences(doc: Doc) -> Doc:
         if "\n\n" in token.text + token.whitespace_ or len(line.strip()) <= _SHORT_LINE or previous.text[-1:] in _SENTENCE_END:
             following.is_sent_start = True
     return doc
+
+
+_DATELINE_DASHES = frozenset({"—", "–", "--", "-"})
+_DATELINE_TOKENS = 12
+
+
+def _break_after_datelines(doc: Doc) -> None:
+    """"OSLO, 14 March 2024 — Acme and Bolt signed ...": the dateline is not the sentence's subject."""
+    line_first = 0
+    for token in doc:
+        if "\n" in token.text:
+            line_first = token.i + 1
+            continue
+        if token.text in _DATELINE_DASHES and token.i - line_first <= _DATELINE_TOKENS and token.i + 1 < len(doc):
+            prefix = doc[line_first : token.i]
+            if any(t.like_num and len(t.text) == 4 or "/" in t.text for t in prefix) and any(t.text == "," for t in prefix):
+                doc[token.i + 1].is_sent_start = True
 
 
 def load_model(model: str | Path) -> Language:

@@ -42,6 +42,7 @@ class LanguageRules:
     place_nouns: frozenset[str]
     month_names: tuple[str, ...]
     name_prefixes: tuple[str, ...]
+    non_person_contexts: frozenset[str]
 
 
 def available_languages() -> list[str]:

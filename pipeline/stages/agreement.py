@@ -14,6 +14,7 @@ from pipeline.stages.signals import SigningClause, agreement_mentions
 _FOLLOW_UP_SENTENCES = 2
 _PLACE_LABELS = ("GPE", "LOC", "FAC")
 _PLACE_PREPOSITIONS = ("in", "at")
+_PARTNER_WORDS = frozenset({"with", "between", "among", "by"})
 
 
 @dataclass(frozen=True)
@@ -80,22 +81,24 @@ def signing_place(doc: Doc, clauses: list[SigningClause], rules: LanguageRules) 
     for clause in clauses:
         if clause.earlier_agreement:
             continue
-        anchors = {clause.trigger.i}
-        if clause.trigger.pos_ == "NOUN":  # "announced ... at the signing of X in Singapore"
-            anchors.update(t.i for t in clause.trigger.ancestors if t.pos_ in ("VERB", "AUX"))
-        if clause.agreement is not None:
-            anchors.update(t.i for t in clause.agreement.root.subtree if t.i not in _nested_clauses(clause.agreement.root))
+        governing = {t.i for t in clause.trigger.ancestors if t.pos_ in ("VERB", "AUX")} if clause.trigger.pos_ == "NOUN" else set()
         for token in clause.sentence:
-            if token.lower_ in _PLACE_PREPOSITIONS and token.dep_ == "prep" and token.head.i in anchors:
+            if token.lower_ in _PLACE_PREPOSITIONS and token.dep_ == "prep" and (token.head.i in governing or _modifies_signing(token, clause.trigger)):
                 place = _place_object(token, rules)
                 if place is not None:
                     return _found(place.text, place)
     return None
 
 
-def _nested_clauses(token: Token) -> set[int]:
-    """Tokens of relative/participial clauses under ``token``: places there are not the signing's."""
-    return {t.i for child in token.children if child.dep_ in ("relcl", "acl") for t in child.subtree}
+def _modifies_signing(preposition: Token, trigger: Token) -> bool:
+    """The phrase hangs on the signing (directly, or on its object or date) with no other verb
+    or partner phrase in between: "signed ... at the headquarters", not "ties with X in Y"."""
+    for ancestor in preposition.ancestors:
+        if ancestor == trigger:
+            return True
+        if ancestor.pos_ in ("VERB", "AUX") or ancestor.lower_ in _PARTNER_WORDS:
+            return False
+    return False
 
 
 def _place_object(preposition: Token, rules: LanguageRules) -> Span | None:

@@ -76,9 +76,15 @@ def acronym_definitions(doc: Doc, rules: LanguageRules) -> dict[str, Span]:
 
 def _name_before(doc: Doc, paren: int) -> Span | None:
     """The proper name that ends right before the parenthesis: an ORG entity, else capitalised words."""
-    for ent in doc.ents:
-        if ent.end == paren and ent.label_ in ("ORG", "GPE", "NORP", "FAC", "LOC", "PRODUCT"):
-            return strip_article(ent)
+    entity = next((e for e in doc.ents if e.end == paren and e.label_ in ("ORG", "GPE", "NORP", "FAC", "LOC", "PRODUCT")), None)
+    walked = _capitalised_before(doc, paren)
+    if entity is not None and (walked is None or walked.start >= entity.start):
+        return strip_article(entity)
+    return walked
+
+
+def _capitalised_before(doc: Doc, paren: int) -> Span | None:
+    """Capitalised words (and joiners such as "for") ending right before ``paren``."""
     start = paren
     while start > 0:
         previous = doc[start - 1]
@@ -94,9 +100,9 @@ def _name_before(doc: Doc, paren: int) -> Span | None:
 
 
 def _ends_a_name(joiner: Token, before: Token) -> bool:
-    """"Lincoln University and Universiti Putra Malaysia (UPM)": the "and" coordinates two
-    names (the word before it heads a phrase) rather than two modifiers ("Agriculture and Forestry")."""
-    return joiner.lower_ in ("and", "&") and before.dep_ not in ("compound", "amod", "nmod")
+    """"Lincoln University and Universiti Putra Malaysia (UPM)": the "and" follows a whole
+    organisation name, rather than joining two words of one ("Research and Development")."""
+    return joiner.lower_ in ("and", "&") and any(e.end == before.i + 1 and e.label_ in ORG_LABELS for e in before.doc.ents)
 
 
 def _is_prefixed_name(span: Span) -> bool:
@@ -134,21 +140,34 @@ class OrgIndex:
     def _fullest(self, span: Span) -> str:
         """The longest organisation entity with the same key, or extending a one-word name."""
         key = name_key(span.text, self.rules)
-        best = span.text
-        for entity in self.entities:
-            entity_key = name_key(entity.text, self.rules)
-            same = entity_key == key
-            extends = entity_key.startswith(key + " ") and (len(span) == 1 or entity_key.startswith(key + " of ")) and entity.start != span.start
-            if (same or extends) and len(entity.text) > len(best):
-                best = entity.text
+        same = [e.text for e in self.entities if name_key(e.text, self.rules) == key]
+        extensions = [
+            e.text for e in self.entities
+            if e.start != span.start and name_key(e.text, self.rules).startswith(key + (" " if len(span) == 1 else " of "))
+        ]
+        # The shortest completion ("Victoria University" → "... of Wellington", not "... of
+        # Wellington Public Affairs"), else the longest spelling of the same name.
+        best = min(extensions, key=len) if extensions else max([span.text, *same], key=len)
         return self._with_legal_suffix(best)
 
     def _with_legal_suffix(self, name: str) -> str:
-        """"ITI" → "ITI Limited" when the text uses that form: the fullest name used."""
+        """"ITI" or "ITI Ltd." → "ITI Limited" when the text uses that form: the fullest name used."""
         suffixes = "|".join(re.escape(s) for s in sorted(self.rules.legal_suffixes, key=len, reverse=True))
-        pattern = re.compile(rf"(?<!\w){re.escape(name)},? (?:{suffixes})(?!\w)", re.IGNORECASE)
-        forms = [m.group(0) for m in pattern.finditer(self.doc.text) if m.group(0)[:1].isupper()]
-        return max(forms, key=len, default=name)
+        base = re.sub(rf",?\s+(?:{suffixes})$", "", name, flags=re.IGNORECASE) or name
+        pattern = re.compile(rf"(?<!\w){re.escape(base)},? (?:{suffixes})(?!\w)")
+        forms = [m.group(0) for m in pattern.finditer(self.doc.text)]
+        return max([name, *forms], key=len)
+
+    def completed(self, span: Span) -> Span:
+        """The span grown to a longer known name written at the same place ("Universiti" of
+        "Universiti Putra Malaysia" when NER cut the rest off as a person)."""
+        known = [s.text for s in self.acronyms.values()] + [e.text for e in self.entities]
+        rest = self.doc.text[span.start_char :]
+        longer = [k for k in known if len(k) > len(span.text) and rest.startswith(k)]
+        if not longer:
+            return span
+        grown = self.doc.char_span(span.start_char, span.start_char + len(max(longer, key=len)))
+        return grown if grown is not None else span
 
     def _acronym_of(self, full: Span) -> str | None:
         return self._acronym_of_name(full.text)

@@ -14,14 +14,15 @@ from spacy.tokens import Doc, Span, Token
 
 from pipeline.document import Document
 from pipeline.rules import LanguageRules
-from pipeline.stages.organizations import ORG_LABELS, OrgIndex, name_key, strip_article
+from pipeline.stages.organizations import ORG_LABELS, OrgIndex, agreement_named, name_key, strip_article
 from pipeline.stages.signals import SigningClause
 
 _SUBJECT_DEPS = ("nsubj", "nsubjpass")
 _PARTNER_PREPOSITIONS = ("with", "between", "among", "amongst")
 _CLIMB_DEPS = ("advcl", "xcomp", "pcomp", "conj", "acl", "relcl", "ccomp")
 _MAX_CLAUSES = 3
-_NESTED_CLAUSE_DEPS = ("conj", "advcl", "relcl", "ccomp", "acl", "xcomp")
+_LIST_GLUE = frozenset({",", "and", "&", ";", "the", "The"})
+_NESTED_CLAUSE_DEPS = ("conj", "advcl", "relcl", "ccomp")
 _PROPER_PARTY_LABELS = ("ORG", "GPE", "NORP")
 
 
@@ -49,10 +50,10 @@ def find_parties(doc: Doc, document: Document, clauses: list[SigningClause], rul
     slot_tokens: set[int] = set()
     warnings: list[str] = []
     usable = [c for c in clauses if not c.earlier_agreement][:_MAX_CLAUSES]
+    for clause in (c for c in clauses if not c.earlier_agreement):
+        slot_tokens.update(t.i for head in _slot_heads(clause) for t in head.subtree)
     for clause in usable:
-        slots = _slot_heads(clause)
-        slot_tokens.update(t.i for head in slots for t in head.subtree)
-        for span in _names_in_slots(doc, slots, index, rules):
+        for span in _names_in_slots(doc, _slot_heads(clause), index, rules):
             name, acronym = index.canonical(span)
             found.setdefault(name_key(name, rules), (name, acronym))
         if len(found) >= 2:
@@ -132,19 +133,44 @@ def _names_in_slots(doc: Doc, heads: list[Token], index: OrgIndex, rules: Langua
             names.append(defined)
             continue
         entity = _entity_of(head)
+        if entity is not None and _title_fragment(entity, rules):
+            entity = None
         if entity is not None and entity.label_ in ORG_LABELS:
             names.append(_expand_name(_split_coordination(entity, head), own, index, rules))
+            names.extend(_expand_name(strip_article(e), own, index, rules) for e in _listed_after(entity, head))
             continue
         is_person = head.ent_type_ == "PERSON" or head.lower_ in rules.title_words
         phrase = None if is_person else _proper_phrase(head, own, rules)
         if phrase is not None:
             names.append(phrase)
             continue
-        names.extend(
-            _expand_name(strip_article(e), own, index, rules) for e in doc.ents
-            if e.label_ in ORG_LABELS and all(t.i in own for t in e)
+        affiliation = next(
+            (e for e in doc.ents if e.label_ in ORG_LABELS and all(t.i in own for t in e) and not (e.start > head.i and _title_fragment(e, rules))),
+            None,
         )
-    return [n for n in names if not _is_person_like(n, rules)]
+        if affiliation is not None:  # a person's first organisation is the one they sign for
+            names.append(_expand_name(strip_article(affiliation), own, index, rules))
+    return [n for n in names if not _is_person_like(n, rules) and not agreement_named(n)]
+
+
+def _listed_after(entity: Span, head: Token) -> list[Span]:
+    """"A, the B and C signed": organisations listed right after the slot's own, whatever
+    the parser made of the list (it often hangs the last one on the previous name)."""
+    subtree = {t.i for t in head.subtree}
+    listed, previous_end = [], entity.end
+    for other in head.doc.ents:
+        if other.start < previous_end or other.label_ not in ORG_LABELS or other.start not in subtree:
+            continue
+        if any(t.text not in _LIST_GLUE for t in head.doc[previous_end : other.start]):
+            break
+        listed.append(other)
+        previous_end = other.end
+    return listed
+
+
+def _title_fragment(entity: Span, rules: LanguageRules) -> bool:
+    """"Scientific" of "Scientific Director": NER cut a job title, not an organisation."""
+    return entity.end < len(entity.doc) and entity.doc[entity.end].lower_ in rules.title_words
 
 
 def _entity_of(token: Token) -> Span | None:
@@ -165,6 +191,7 @@ def _expand_name(span: Span, own: set[int], index: OrgIndex, rules: LanguageRule
     for full in index.acronyms.values():
         if full.start <= span.start < full.end or span.start <= full.start < span.end:
             return full
+    span = index.completed(span)
     doc = span.doc
     start, end = span.start, span.end
     left_edge = span.root.left_edge.i
@@ -172,6 +199,8 @@ def _expand_name(span: Span, own: set[int], index: OrgIndex, rules: LanguageRule
         start -= 1
     while end < len(doc) and end in own and doc[end].pos_ == "PROPN" and doc[end].lower_ not in rules.title_words and doc[end].ent_type_ != "PERSON":
         end += 1
+    while end > start + 1 and (doc[end - 1].is_punct or doc[end - 1].is_lower):
+        end -= 1
     return strip_article(doc[start:end])
 
 
@@ -212,8 +241,8 @@ def _proper_phrase(head: Token, own: set[int], rules: LanguageRules) -> Span | N
             keep.extend(t.i for t in prep.subtree)
     keep = sorted(i for i in keep if i in own)
     span = strip_article(head.doc[keep[0] : keep[-1] + 1])
-    if not any(t.pos_ == "PROPN" for t in span) or any(t.text in (",", ";", "(") for t in span):
-        return None
+    if not any(t.pos_ == "PROPN" and not t.is_sent_start for t in span) or any(t.text in (",", ";", "(") for t in span):
+        return None  # a capital from title case or the sentence start is no proper name
     if any(t.pos_ == "NUM" or t.lower_ in ("all", "both", "each", "several", "many") for t in span):
         return None
     if any(t.lower_ in rules.generic_types or t.lemma_.lower() in ("agreement", "memorandum", "mou") for t in span):

@@ -21,6 +21,7 @@ from pipeline.stages.organizations import strip_article
 _TITLE_STOP = frozenset({",", ".", ";", ":", "(", ")", "“", "”", '"', "–", "—", "-", "\n"})
 _MAX_TITLE_TOKENS = 12
 _TAIL_CHARS = 600
+_TITLE_HEADS = frozenset({"rector", "director", "president", "chancellor", "dean", "minister", "secretary", "chair", "chairman", "head", "officer", "manager", "ceo"})
 
 
 @dataclass(frozen=True)
@@ -36,11 +37,14 @@ def find_people(doc: Doc, document: Document, rules: LanguageRules, signatory_to
     """Every real person with a part in the announcement, once, in order of first mention."""
     people: dict[str, dict] = {}
     organisation_keys = [o.lower() for o in organisation_names]
+    strong = {(s.start, s.end) for s in [*doc.spans.get(PERSON_SPANS, []), *_contact_names(doc, rules)]}
     for entity in _person_spans(doc, rules):
         if entity.start_char < document.body_start:
             continue
         name = _clean_name(entity, rules)
-        if name is None or _in_credit_or_byline(doc, name, rules) or _names_a_thing(name, organisation_keys, rules):
+        if name is None or _in_credit_or_byline(doc, name, rules):
+            continue
+        if (entity.start, entity.end) not in strong and _names_a_thing(name, organisation_keys, rules):
             continue
         key = name.text.lower()
         words = key.split()
@@ -75,11 +79,14 @@ def _contact_names(doc: Doc, rules: LanguageRules) -> list[Span]:
     for token in doc[:-2]:
         if token.lower_ not in rules.contact_cues or doc[token.i + 1].text != ":":
             continue
-        end = token.i + 2
-        while end < len(doc) and end - token.i - 2 < 4 and doc[end].is_title and doc[end].is_alpha:
+        start = token.i + 2
+        while start < len(doc) and doc[start].text in ("*", "**", "_", "__"):
+            start += 1
+        end = start
+        while end < len(doc) and end - start < 4 and doc[end].is_title and doc[end].is_alpha:
             end += 1
-        if end - token.i - 2 >= 2 and (end == len(doc) or doc[end].text in (",", "-", "–", "—", "(") or doc[end].is_space):
-            names.append(doc[token.i + 2 : end])
+        if end - start >= 2 and (end == len(doc) or doc[end].text in (",", "-", "–", "—", "(") or doc[end].is_space):
+            names.append(doc[start:end])
     return names
 
 
@@ -90,6 +97,10 @@ def _names_a_thing(name: Span, organisation_keys: list[str], rules: LanguageRule
     key = name.text.lower()
     if last in rules.title_words or last in rules.place_nouns or any(s.start < name.end and name.start < s.end for s in name.doc.spans.get(AGREEMENT_SPANS, [])):
         return True
+    if name[-1].lower_ in rules.legal_suffixes or re.search(rf"(?<!\w){re.escape(name.text)},? (?:{'|'.join(re.escape(s) for s in rules.legal_suffixes)})(?!\w)", name.doc.text):
+        return True  # "Fjellvind Subsea" of "Fjellvind Subsea AS"
+    if name.start > 0 and name.doc[name.start - 1].lower_ in rules.non_person_contexts:
+        return True  # "Chief Executive Officer of Fjellvind Subsea", "the company Acme Robotics"
     return any(o == key or f" {key} " in f" {o} " for o in organisation_keys)
 
 
@@ -164,12 +175,15 @@ def _title_after(doc: Doc, name: Span, rules: LanguageRules) -> tuple[str | None
         if token.text in _TITLE_STOP or "\n" in token.text or token.pos_ == "VERB":
             break
         tokens.append(token)
-    if not tokens or not _is_title_phrase(tokens, rules):
+    if not tokens or tokens[0].pos_ == "CCONJ" or not _is_title_phrase(tokens, rules):
         return None, None
     organisation = _organisation_in(doc, tokens)
     if organisation is not None:
-        link = doc[organisation.start - 1] if organisation.start > tokens[0].i else None
-        title_end = link.i if link is not None and link.lower_ in ("at", "of", "for", "from", "in") else organisation.start
+        start = organisation.start
+        while start > tokens[0].i and doc[start - 1].pos_ == "DET":
+            start -= 1
+        link = doc[start - 1] if start > tokens[0].i else None
+        title_end = link.i if link is not None and link.lower_ in ("at", "of", "for", "from", "in") else start
         title = doc[tokens[0].i : title_end].text.strip(" ,") if title_end > tokens[0].i else None
         return title or None, organisation.text
     at = next((t for t in reversed(tokens) if t.lower_ == "at" and t.i > tokens[0].i), None)
@@ -180,20 +194,36 @@ def _title_after(doc: Doc, name: Span, rules: LanguageRules) -> tuple[str | None
 
 
 def _organisation_in(doc: Doc, tokens: list[Token]) -> Span | None:
+    """The organisation named in a title phrase; NER sometimes takes the title along
+    ("Rector of Bolt University"), so a title word inside it moves the start past "of"/"at"."""
     first, last = tokens[0].i, tokens[-1].i
     for ent in doc.ents:
         if ent.label_ in ("ORG", "GPE") and first <= ent.start and ent.end - 1 <= last:
-            return strip_article(ent)
+            links = [t.i for t in ent if t.lower_ in ("of", "at") and any(w.lower_ in _TITLE_HEADS for w in doc[ent.start : t.i])]
+            return strip_article(doc[links[-1] + 1 : ent.end]) if links else strip_article(ent)
     return None
 
 
 def _organisation_following(doc: Doc, i: int) -> str | None:
-    """", ITI Ltd." after a title."""
-    if i < len(doc) and doc[i].text == ",":
-        for ent in doc.ents:
-            if ent.start == i + 1 and ent.label_ == "ORG":
-                return strip_article(ent).text
+    """", ITI Ltd." after a title: an organisation entity, else capitalised words up to the next
+    comma or dash ("Press Officer, City of Aldermoor, press@...")."""
+    if i >= len(doc) or doc[i].text != ",":
+        return None
+    for ent in doc.ents:
+        if ent.start == i + 1 and ent.label_ == "ORG":
+            return strip_article(ent).text
+    end = i + 1
+    while end < len(doc) and end - i <= _MAX_TITLE_TOKENS and doc[end].text not in _TITLE_STOP and not doc[end].is_space and (doc[end].text[:1].isupper() or doc[end].lower_ in ("of", "for", "and", "the")):
+        end += 1
+    words = doc[i + 1 : end]
+    if len(words) and words[0].text[:1].isupper() and words[-1].text[:1].isupper() and "@" not in words.text:
+        return words.text
     return None
+
+
+def _inner_hyphen(doc: Doc, i: int) -> bool:
+    """The hyphen of "Vice-Chancellor"."""
+    return doc[i].text == "-" and 0 < i < len(doc) - 1 and not doc[i].whitespace_ and not doc[i - 1].whitespace_
 
 
 def _title_before(doc: Doc, name: Span, rules: LanguageRules) -> tuple[str | None, str | None]:
@@ -205,7 +235,7 @@ def _title_before(doc: Doc, name: Span, rules: LanguageRules) -> tuple[str | Non
     if i >= 0 and doc[i].text == ",":
         i -= 1
     end = i + 1
-    while i >= 0 and end - i <= _MAX_TITLE_TOKENS and doc[i].text not in _TITLE_STOP and "\n" not in doc[i].text and (doc[i].text[:1].isupper() or doc[i].lower_ in ("of", "and", "for", "(", ")")):
+    while i >= 0 and end - i <= _MAX_TITLE_TOKENS and (doc[i].text not in _TITLE_STOP or _inner_hyphen(doc, i)) and "\n" not in doc[i].text and (doc[i].text[:1].isupper() or doc[i].lower_ in ("of", "and", "for", "(", ")") or _inner_hyphen(doc, i)):
         if doc[i].ent_type_ in ("ORG", "GPE", "NORP") and doc[i].ent_iob_ != "":
             break
         i -= 1

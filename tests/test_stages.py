@@ -1,0 +1,170 @@
+"""One rule, one short announcement: each stage's rules on sentences that exercise them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from models import AgreementRecord
+from pipeline import Extractor
+
+
+def _extract(extractor: Extractor, text: str, published: date | None = None) -> AgreementRecord:
+    record = extractor.extract_text(text, publication_date=published, source_name="t.txt")
+    assert isinstance(record, AgreementRecord), record
+    AgreementRecord.model_validate(record.model_dump(mode="json"), context={"text": text})
+    return record
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Acme University and Bolt Institute signed a memorandum of understanding on Monday.", "memorandum_of_understanding"),
+        ("Acme University and Bolt Institute signed an MoU on robotics.", "memorandum_of_understanding"),
+        ("Acme University and Bolt Institute signed a framework agreement in Oslo.", "framework_agreement"),
+        ("Acme Corp and Bolt Ltd have entered into a partnership agreement.", "partnership_agreement"),
+        ("The two ministries signed a letter of intent on water research.", "letter_of_intent"),
+        ("Acme University signed an agreement with Bolt Institute. The memorandum of understanding was signed by both rectors.", "memorandum_of_understanding"),
+        ("Acme Corp today announced a partnership agreement with Bolt Ltd. The agreement was signed in Delft.", "partnership_agreement"),
+        ("Acme University and Bolt Institute signed a cooperation agreement.", "cooperation_agreement"),
+    ],
+)
+def test_agreement_type(extractor: Extractor, text: str, kind: str) -> None:
+    assert _extract(extractor, text).agreement_type.value == kind
+
+
+def test_no_agreement_gives_nulls_and_a_warning(extractor: Extractor) -> None:
+    record = _extract(extractor, "The Acme University library reopened on 3 May 2021 after renovation works.")
+    assert record.agreement_type is None and record.signing_date is None and record.parties == []
+    assert record.warnings
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        ("Acme University and Bolt Institute signed a memorandum of understanding on 5 April 2018.", None, ("2018-04-05", "day")),
+        ("PARIS, 10 May 2019 — Acme University and Bolt Institute signed an agreement yesterday.", None, ("2019-05-09", "day")),
+        ("OSLO, Thursday 14 March 2024 — Acme AS and Bolt Institute signed the agreement on Tuesday.", None, ("2024-03-12", "day")),
+        ("Acme University and Bolt Institute signed a memorandum of understanding in June 2023 in Nairobi.", None, ("2023-06", "month")),
+        ("Acme University and Bolt Institute today signed a cooperation agreement.", date(2022, 2, 1), ("2022-02-01", "day")),
+        ("Acme University and Bolt Institute will sign a letter of intent on 12 May 2025 in Geneva.", date(2025, 5, 6), ("2025-05-12", "day")),
+        ("Acme University and Bolt Institute signed an MoU on Tuesday.", None, None),
+        ("Acme University and Bolt Institute signed an agreement for the year 2011-12.", date(2011, 3, 16), None),
+        ("A new agreement has been signed by Acme University and Bolt Institute, renewing a first agreement signed in 2015.", date(2021, 9, 30), None),
+        ("Acme University and Bolt Institute signed a memorandum of understanding that runs for five years.", date(2021, 9, 30), None),
+    ],
+)
+def test_signing_date(extractor: Extractor, text: str, published: date | None, expected: tuple[str, str] | None) -> None:
+    signed = _extract(extractor, text, published).signing_date
+    assert (signed.value, signed.precision) == expected if expected else signed is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Date:\nPublish on 29/01/2020\nAcme and Bolt signed an MoU.", "2020-01-29"),
+        ("AUSTIN, Texas, 03/04/2022 — Acme Inc. and Bolt University signed a contract.", "2022-03-04"),
+        ("28 Jun 2017 Posted in Press releases\n\nAcme and Bolt signed an MoU.", "2017-06-28"),
+        ("On Jul. 26, 2018, Beijing- Today, Acme Cloud signed a cooperation agreement with Bolt.", "2018-07-26"),
+        ("Acme and Bolt signed an MoU on 5 April 2018 in Paris.", None),
+    ],
+)
+def test_publication_date(extractor: Extractor, text: str, expected: str | None) -> None:
+    published = _extract(extractor, text).publication_date
+    assert (published.value if published else None) == expected
+
+
+def test_ambiguous_numeric_date_is_flagged(extractor: Extractor) -> None:
+    record = _extract(extractor, "LONDON, 05/04/2018 — Acme Ltd and Bolt University signed an MoU.")
+    assert record.publication_date.value == "2018-04-05"
+    assert any("ambiguous" in w for w in record.warnings)
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("Inria and the Chinese Academy of Sciences (CAS) signed a memorandum of understanding on AI in Paris on 5 April 2018.", "Paris"),
+        ("The MoU was signed by both presidents at the annual Asia Conference held in Singapore today.", "Singapore"),
+        ("Acme University has signed an agreement strengthening ties with Bolt University in the United States.", None),
+        ("Acme and Bolt signed the memorandum of understanding at the Great Hall of the People.", "Great Hall of the People"),
+    ],
+)
+def test_signing_place(extractor: Extractor, text: str, place: str | None) -> None:
+    found = _extract(extractor, text, date(2020, 1, 1)).signing_place
+    assert (found.value if found else None) == place
+
+
+@pytest.mark.parametrize(
+    ("text", "parties"),
+    [
+        ("Inria and the Chinese Academy of Sciences (CAS) signed a memorandum of understanding on AI.", [("Inria", None), ("Chinese Academy of Sciences", "CAS")]),
+        ("Lincoln University has signed a Memorandum of Understanding with the University of Tokyo.", [("Lincoln University", None), ("University of Tokyo", None)]),
+        ("The Royal New Zealand Navy and Victoria University today signed an agreement.", [("Royal New Zealand Navy", None), ("Victoria University", None)]),
+        (
+            "Halvorsen Polytechnic University, the Tyrolean Institute for Alpine Hydrology and Vellmar Energie AG signed a cooperation agreement.",
+            [("Halvorsen Polytechnic University", None), ("Tyrolean Institute for Alpine Hydrology", None), ("Vellmar Energie AG", None)],
+        ),
+        (
+            "The memorandum sets up joint research. It was signed between the University of Ghent and the Flanders Marine Institute.",
+            [("University of Ghent", None), ("Flanders Marine Institute", None)],
+        ),
+    ],
+)
+def test_parties(extractor: Extractor, text: str, parties: list[tuple[str, str | None]]) -> None:
+    assert [(p.name, p.acronym) for p in _extract(extractor, text).parties] == parties
+
+
+def test_other_organisations_are_not_parties(extractor: Extractor) -> None:
+    text = (
+        "Inria and the Chinese Academy of Sciences (CAS) signed a memorandum of understanding. "
+        "The LIAMA laboratory is hosted by the Institute of Automation of the Chinese Academy of Sciences (CASIA)."
+    )
+    record = _extract(extractor, text)
+    assert [p.name for p in record.parties] == ["Inria", "Chinese Academy of Sciences"]
+    assert "Institute of Automation of the Chinese Academy of Sciences" in {o.name for o in record.organizations}
+
+
+def test_acronym_and_full_name_are_one_party_with_every_mention(extractor: Extractor) -> None:
+    text = "The Nordic Centre for Marine Robotics (NCMR) and Bolt University signed an MoU. NCMR will host the first workshop."
+    record = _extract(extractor, text)
+    ncmr = record.parties[0]
+    assert (ncmr.name, ncmr.acronym) == ("Nordic Centre for Marine Robotics", "NCMR")
+    assert [text[s:e] for s, e in ncmr.spans] == ["Nordic Centre for Marine Robotics", "NCMR", "NCMR"]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "title", "affiliation", "role"),
+    [
+        ("Inria signed an MoU with CAS.\n\nChristine Morin, Director of European and International Partnerships at Inria", "Christine Morin", "Director of European and International Partnerships", "Inria", "other"),
+        ("The agreement was signed by Lincoln University’s Vice-Chancellor, Dr Andrew West, and the minister.", "Andrew West", "Vice-Chancellor", "Lincoln University", "signatory"),
+        ("Acme and Bolt signed an MoU. \"It is a great day,\" said Professor Jane Holt, Rector of Bolt University.", "Jane Holt", "Rector", "Bolt University", "quoted"),
+        ("Acme and Bolt signed an MoU.\n\nMedia contact: Priya Nandakumar, Press Officer, Acme, press@acme.example", "Priya Nandakumar", "Press Officer", "Acme", "contact"),
+    ],
+)
+def test_people(extractor: Extractor, text: str, name: str, title: str, affiliation: str, role: str) -> None:
+    person = next(p for p in _extract(extractor, text).people if p.name == name)
+    assert (person.title, person.affiliation, person.role) == (title, affiliation, role)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Acme and Bolt signed an MoU.\n\n© Inria / Photo G. Scagnelli",
+        "Acme and Bolt signed an MoU.\n\nPhoto credits: David Walker",
+        "By Tom Smith\n\nAcme and Bolt signed an MoU.",
+    ],
+)
+def test_photo_credits_and_bylines_are_not_people(extractor: Extractor, text: str) -> None:
+    assert _extract(extractor, text).people == []
+
+
+def test_themes_come_from_the_agreement_not_past_work(extractor: Extractor) -> None:
+    text = (
+        "Acme University and Bolt Institute signed a memorandum of understanding on artificial intelligence. "
+        "They plan pilot projects in key sectors such as agriculture, culture and logistics.\n\n"
+        "History\n\nSince 1997 the two have worked together on software reliability and medical imaging."
+    )
+    themes = {t.value for t in _extract(extractor, text).themes}
+    assert {"artificial intelligence", "agriculture", "culture", "logistics"} <= themes
+    assert not themes & {"software reliability", "medical imaging"}
