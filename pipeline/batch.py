@@ -407,10 +407,27 @@ def model_description(config: ExtractorConfig) -> str:
 
 
 def config_fingerprint(config: ExtractorConfig, spacy_model: str) -> str:
-    """Changes whenever the configuration, the language rules or the model version change."""
+    """Changes whenever the configuration, the language rules, the extraction code or the model
+    version change: a rerun after editing a rule must not keep records the old rule made."""
     rules = resources.files("pipeline.patterns").joinpath(f"{config.language}.json").read_bytes()
-    payload = {"config": asdict(config), "rules": hashlib.sha256(rules).hexdigest(), "spacy_model": spacy_model}
+    payload = {
+        "config": asdict(config),
+        "rules": hashlib.sha256(rules).hexdigest(),
+        "code": _code_digest(),
+        "spacy_model": spacy_model,
+    }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def _code_digest() -> str:
+    """sha256 over the extraction code (the pipeline and models packages' Python files)."""
+    digest = hashlib.sha256()
+    for package in ("pipeline", "models"):
+        root = resources.files(package)
+        for path in sorted(Path(str(root)).rglob("*.py")):
+            digest.update(path.relative_to(Path(str(root))).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def _plan(

@@ -43,6 +43,7 @@ class LanguageRules:
     month_names: tuple[str, ...]
     name_prefixes: tuple[str, ...]
     non_person_contexts: frozenset[str]
+    org_head_nouns: frozenset[str]
 
 
 def available_languages() -> list[str]:

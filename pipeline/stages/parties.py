@@ -21,6 +21,7 @@ _SUBJECT_DEPS = ("nsubj", "nsubjpass")
 _PARTNER_PREPOSITIONS = ("with", "between", "among", "amongst")
 _CLIMB_DEPS = ("advcl", "xcomp", "pcomp", "conj", "acl", "relcl", "ccomp")
 _MAX_CLAUSES = 3
+_LOWERCASE_WORDS = "lowercase_words"
 _LIST_GLUE = frozenset({",", "and", "&", ";", "the", "The"})
 _NESTED_CLAUSE_DEPS = ("conj", "advcl", "relcl", "ccomp")
 _PROPER_PARTY_LABELS = ("ORG", "GPE", "NORP")
@@ -46,6 +47,7 @@ class PartyResult:
 def find_parties(doc: Doc, document: Document, clauses: list[SigningClause], rules: LanguageRules) -> PartyResult:
     """Parties from the signing clauses (headline as a fallback), and the other organisations."""
     index = OrgIndex(doc, rules, document.body_start)
+    doc.user_data[_LOWERCASE_WORDS] = {t.text for t in doc if t.idx >= document.body_start and t.is_lower and t.is_alpha}
     found: dict[str, tuple[str, str | None]] = {}
     slot_tokens: set[int] = set()
     warnings: list[str] = []
@@ -59,7 +61,7 @@ def find_parties(doc: Doc, document: Document, clauses: list[SigningClause], rul
         if len(found) >= 2:
             break
     if len(found) < 2 and document.title is not None:
-        for span in _names_in_title(doc, document):
+        for span in _names_in_title(doc, document, rules):
             name, acronym = index.canonical(span)
             key = name_key(name, rules)
             if key not in found and not _is_alias(key, found, index, rules):
@@ -113,10 +115,14 @@ def _is_agreement(token: Token, clause: SigningClause) -> bool:
 
 
 def _verb_with_subject(trigger: Token) -> Token:
-    """The trigger, or the verb above it whose subject it shares ("by signing", "to sign")."""
+    """The trigger, or the verb above it whose subject it shares ("by signing", "to sign",
+    "announced their collaboration at the signing of")."""
     token = trigger
+    noun = trigger.pos_ not in ("VERB", "AUX")
     for _ in range(4):
-        if any(c.dep_ in _SUBJECT_DEPS for c in token.children) or token.dep_ not in (*_CLIMB_DEPS, "pobj", "prep"):
+        if any(c.dep_ in _SUBJECT_DEPS for c in token.children):
+            return token
+        if not noun and token.dep_ not in (*_CLIMB_DEPS, "pobj", "prep") or token.head == token:
             return token
         token = token.head
     return token
@@ -136,7 +142,7 @@ def _names_in_slots(doc: Doc, heads: list[Token], index: OrgIndex, rules: Langua
         if entity is not None and _title_fragment(entity, rules):
             entity = None
         if entity is not None and entity.label_ in ORG_LABELS:
-            names.append(_expand_name(_split_coordination(entity, head), own, index, rules))
+            names.append(_expand_name(_split_coordination(entity, head, rules), own, index, rules))
             names.extend(_expand_name(strip_article(e), own, index, rules) for e in _listed_after(entity, head))
             continue
         is_person = head.ent_type_ == "PERSON" or head.lower_ in rules.title_words
@@ -177,12 +183,22 @@ def _entity_of(token: Token) -> Span | None:
     return next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
 
 
-def _split_coordination(entity: Span, head: Token) -> Span:
-    """NER sometimes runs "University of Otago and Otago Museum" into one entity."""
+def _split_coordination(entity: Span, head: Token, rules: LanguageRules) -> Span:
+    """The part of an entity NER ran over two names ("University of Otago and Otago Museum")
+    that holds ``head``."""
+    parts = coordinated_parts(entity, rules)
+    return next((p for p in parts if p.start <= head.i < p.end), parts[0])
+
+
+def coordinated_parts(entity: Span, rules: LanguageRules) -> list[Span]:
+    """Split at an "and" when both sides name an institution ("... University ... and ...
+    Museum"), not inside one name ("Agriculture and Forestry University", "Law and Justice")."""
     for token in entity:
-        if token.dep_ == "cc" and token.head == entity.root and token.i > entity.start:
-            return strip_article(entity.doc[entity.start : token.i]) if head.i < token.i else strip_article(entity.doc[token.i + 1 : entity.end])
-    return strip_article(entity)
+        if token.lower_ in ("and", "&") and token.i > entity.start:
+            left, right = entity.doc[entity.start : token.i], entity.doc[token.i + 1 : entity.end]
+            if all(len(side) and any(t.lower_ in rules.org_head_nouns for t in side) for side in (left, right)):
+                return [strip_article(left), strip_article(right)]
+    return [strip_article(entity)]
 
 
 def _expand_name(span: Span, own: set[int], index: OrgIndex, rules: LanguageRules) -> Span:
@@ -241,8 +257,8 @@ def _proper_phrase(head: Token, own: set[int], rules: LanguageRules) -> Span | N
             keep.extend(t.i for t in prep.subtree)
     keep = sorted(i for i in keep if i in own)
     span = strip_article(head.doc[keep[0] : keep[-1] + 1])
-    if not any(t.pos_ == "PROPN" and not t.is_sent_start for t in span) or any(t.text in (",", ";", "(") for t in span):
-        return None  # a capital from title case or the sentence start is no proper name
+    if not any(t.pos_ == "PROPN" and not _written_lowercase(t) for t in span) or any(t.text in (",", ";", "(") for t in span):
+        return None
     if any(t.pos_ == "NUM" or t.lower_ in ("all", "both", "each", "several", "many") for t in span):
         return None
     if any(t.lower_ in rules.generic_types or t.lemma_.lower() in ("agreement", "memorandum", "mou") for t in span):
@@ -250,14 +266,20 @@ def _proper_phrase(head: Token, own: set[int], rules: LanguageRules) -> Span | N
     return span
 
 
-def _names_in_title(doc: Doc, document: Document) -> list[Span]:
+def _written_lowercase(token: Token) -> bool:
+    """A capitalised word the body also writes in lower case ("Role" of a headline) is no name."""
+    return token.is_title and token.lower_ in token.doc.user_data.get(_LOWERCASE_WORDS, ())
+
+
+def _names_in_title(doc: Doc, document: Document, rules: LanguageRules) -> list[Span]:
     """Organisations of the headline that the body names too (title-case headlines fool NER)."""
     title = document.title
     body = doc.text[document.body_start :]
     return [
-        strip_article(e) for e in doc.ents
-        if e.label_ in ORG_LABELS and title.start <= e.start_char and e.end_char <= title.end
-        and not (title.start <= document.body_start + body.find(e.text) < title.end) and strip_article(e).text in body
+        part for e in doc.ents
+        if e.label_ in ORG_LABELS and title.start <= e.start_char and e.end_char <= title.end and not agreement_named(e)
+        for part in coordinated_parts(e, rules)
+        if not (title.start <= document.body_start + body.find(part.text) < title.end) and part.text in body
     ]
 
 
