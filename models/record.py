@@ -75,11 +75,10 @@ class Source(_Strict):
     title: str | None = None
 
 
-class Quoted(_Strict):
-    """A value with the exact words it was read from."""
-
-    text: str = Field(min_length=1)
-    span: Span
+class _Quoted(_Strict):
+    """A value with the exact words it was read from. Subclasses declare ``value``, ``text``
+    and ``span`` themselves (pydantic puts inherited fields first), so that records read
+    value-first as in DESIGN.md."""
 
     @model_validator(mode="after")
     def _quote_matches_text(self, info: ValidationInfo) -> Self:
@@ -87,13 +86,20 @@ class Quoted(_Strict):
         return self
 
 
-class AgreementType(Quoted):
+Quote = Annotated[str, Field(min_length=1)]
+
+
+class AgreementType(_Quoted):
     value: AgreementKind
+    text: Quote
+    span: Span
 
 
-class DateValue(Quoted):
+class DateValue(_Quoted):
     value: str
     precision: Precision
+    text: Quote
+    span: Span
 
     @model_validator(mode="after")
     def _value_matches_precision(self) -> Self:
@@ -104,14 +110,18 @@ class DateValue(Quoted):
         return self
 
 
-class Place(Quoted):
+class Place(_Quoted):
     value: str = Field(min_length=1)
+    text: Quote
+    span: Span
+
+
+Spans = Annotated[list[Span], Field(min_length=1)]
 
 
 class _Mentioned(_Strict):
-    """Something mentioned one or more times: every mention's span is kept."""
-
-    spans: list[Span] = Field(min_length=1)
+    """Something mentioned one or more times: every mention's span is kept (subclasses
+    declare ``spans`` last, so that it follows the names in the JSON)."""
 
     @model_validator(mode="after")
     def _spans_index_text(self, info: ValidationInfo) -> Self:
@@ -124,6 +134,7 @@ class _Mentioned(_Strict):
 class Organization(_Mentioned):
     name: str = Field(min_length=1)
     acronym: str | None = None
+    spans: Spans
 
 
 class Person(_Mentioned):
@@ -131,10 +142,12 @@ class Person(_Mentioned):
     title: str | None = None
     affiliation: str | None = None
     role: Role
+    spans: Spans
 
 
 class Theme(_Mentioned):
     value: str = Field(min_length=1)
+    spans: Spans
 
 
 class ExtractorInfo(_Strict):
