@@ -45,7 +45,7 @@ def name_patterns(prefixes: tuple[str, ...]) -> list[dict]:
     """"Dr Arvid Nergaard", "Professor M Prama Yufdy": names the NER misses after a prefix."""
     capitalised = {"IS_TITLE": True, "IS_SENT_START": False}
     optional = {"IS_TITLE": True, "OP": "?"}
-    return [{"label": "PERSON", "pattern": [{"LOWER": {"IN": list(prefixes)}}, {"TEXT": ".", "OP": "?"}, capitalised, capitalised, optional, optional]}]
+    return [{"label": "PERSON", "pattern": [{"LOWER": {"IN": list(prefixes)}}, {"TEXT": ".", "OP": "?"}, capitalised, capitalised, optional, optional, optional]}]
 
 
 _SHORT_LINE = 70

@@ -129,7 +129,9 @@ def _city_inside(venue: Token) -> Span | None:
                 entity = next((e for e in venue.doc.ents if e.start <= city.i < e.end), None)
                 if entity is not None and entity.label_ in ("GPE", "LOC"):
                     return strip_article(entity)
-                if entity is None and city.pos_ == "PROPN":
+                # "headquarters in Innsbruck": a lone proper noun there is a place, whatever NER says
+                lone = entity is None or (len(entity) == 1 and entity.label_ == "ORG" and not city.is_upper)
+                if lone and city.pos_ == "PROPN":
                     return venue.doc[city.i : city.i + 1]
     return None
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from dateparser.date import DateDataParser
@@ -82,22 +82,35 @@ def normalise(
     words = re.findall(r"[^\W\d_]+", quote.lower())
     if not _is_point_in_time(words, rules):
         return None
-    lowered = quote.lower()
-    relative = any(re.search(rf"\b{re.escape(w)}\b", lowered) for w in rules.relative_day_words) and not re.search(r"\d{4}", quote)
-    if anchor is None and (relative or not re.search(r"\d{4}|\d[/.]\d{1,2}[/.]\d{2}$", quote)):
+    has_year = re.search(r"\d{4}|\d[/.]\d{1,2}[/.]\d{2}$", quote) is not None
+    relative = not has_year and any(w in rules.relative_day_words or w in rules.duration_exceptions for w in words)
+    if anchor is None and not has_year:
         return None  # "on Tuesday", "Jun. 28": nothing to resolve them against
-    data = _parser(rules.language, order, anchor).get_date_data(quote)
+    data = _parser(rules.language, order, anchor).get_date_data(_without_modifiers(quote, words, rules))
     if data.date_obj is None or data.period not in ("day", "month", "year", "time"):
         return None
     when = data.date_obj.date()
     precision = "day" if data.period == "time" else data.period
-    if precision == "year" and not re.search(r"\d{4}", quote):
+    if precision == "year" and not has_year and not relative:
         return None  # dateparser's "year" for unit-less words is a guess
+    if anchor is not None and precision == "day" and words in ([d] for d in rules.weekday_names) and when == anchor - timedelta(days=7):
+        when = anchor  # "on Friday" in Friday's news is that day, not a week earlier
     value = {"day": when.isoformat(), "month": when.isoformat()[:7], "year": f"{when.year:04d}"}[precision]
     numeric = _AMBIGUOUS_NUMERIC.match(quote)
     ambiguous = bool(numeric) and int(numeric.group(1)) <= 12 and int(numeric.group(2)) <= 12 and numeric.group(1) != numeric.group(2)
     first_day = when if precision == "day" else when.replace(day=1) if precision == "month" else date(when.year, 1, 1)
     return DateMention(quote, start, end, value, precision, first_day, relative, ambiguous)
+
+
+def _without_modifiers(quote: str, words: list[str], rules: LanguageRules) -> str:
+    """"early December 2011" → "December 2011": the span keeps its words, the value its month;
+    "last June" → "June" (the most recent June, by the past preference)."""
+    phrase = " ".join(words)
+    for modifier in rules.date_modifiers + rules.month_relative_modifiers:
+        rest = phrase.removeprefix(modifier + " ")
+        if rest != phrase and (modifier in rules.date_modifiers or rest.split(" ")[0] in rules.month_names):
+            return re.sub(rf"^\W*{re.escape(modifier)}\s+", "", quote, flags=re.IGNORECASE)
+    return quote
 
 
 def date_spans(doc: Doc) -> list[Span]:
@@ -106,9 +119,15 @@ def date_spans(doc: Doc) -> list[Span]:
     taken = {i for span in ruled for i in range(span.start, span.end)}
     found = ruled + [
         ent for ent in doc.ents
-        if ent.label_ in ("DATE", "TIME") and not any(i in taken for i in range(ent.start, ent.end))
+        if (ent.label_ == "DATE" or ent.label_ == "TIME" and _names_a_day(ent))
+        and not any(i in taken for i in range(ent.start, ent.end))
     ]
     return sorted(found, key=lambda span: span.start_char)
+
+
+def _names_a_day(time: Span) -> bool:
+    """"this morning" says which day; "8 PM" alone does not."""
+    return any(t.lower_ in ("this", "yesterday", "today", "tomorrow", "tonight") or t.ent_type_ == "DATE" for t in time)
 
 
 def date_order(doc: Doc, document: Document, rules: LanguageRules) -> str:

@@ -105,6 +105,29 @@ def _ends_a_name(joiner: Token, before: Token) -> bool:
     return joiner.lower_ in ("and", "&") and any(e.end == before.i + 1 and e.label_ in ORG_LABELS for e in before.doc.ents)
 
 
+def _suffix_alternation(rules: LanguageRules) -> str:
+    return "|".join(re.escape(s) for s in sorted(rules.legal_suffixes, key=len, reverse=True))
+
+
+def legal_form(name: str, text: str, rules: LanguageRules) -> str | None:
+    """The longest "name + legal suffix" the text writes ("ITI Limited", "Fjellvind Subsea AS").
+    A legal suffix is written with a capital: ", as" is just a word."""
+    pattern = re.compile(rf"(?<!\w){re.escape(name)},? ((?:{_suffix_alternation(rules)}))(?!\w)", re.IGNORECASE)
+    forms = [m.group(0) for m in pattern.finditer(text) if m.group(1)[0].isupper()]
+    return max(forms, key=len, default=None)
+
+
+def coordinated_parts(entity: Span, rules: LanguageRules) -> list[Span]:
+    """Split at an "and" when both sides name an institution ("University of Otago and Otago
+    Museum"), not inside one name ("Agriculture and Forestry University", "Law and Justice")."""
+    for token in entity:
+        if token.lower_ in ("and", "&") and token.i > entity.start:
+            left, right = entity.doc[entity.start : token.i], entity.doc[token.i + 1 : entity.end]
+            if all(len(side) and any(t.lower_ in rules.org_head_nouns for t in side) for side in (left, right)):
+                return [strip_article(left), strip_article(right)]
+    return [strip_article(entity)]
+
+
 def _is_prefixed_name(span: Span) -> bool:
     """NER calls "Dr Lukas Brandstätter" an organisation now and then; the name ruler knows better."""
     return any(p.start <= span.start < p.end for p in span.doc.spans.get(PERSON_SPANS, []))
@@ -124,8 +147,10 @@ class OrgIndex:
         self.acronyms = acronym_definitions(doc, rules)
         self.full_by_acronym_key = {name_key(a, rules): strip_article(s) for a, s in self.acronyms.items()}
         self.entities = [
-            span for span in (strip_article(e) for e in doc.ents if e.label_ in ORG_LABELS and e.start_char >= start_char)
-            if "\n" not in span.text and any(c.isupper() for c in span.text) and not _is_prefixed_name(span)
+            part
+            for e in doc.ents if e.label_ in ORG_LABELS and e.start_char >= start_char
+            for part in coordinated_parts(e, rules)
+            if "\n" not in part.text and any(c.isupper() for c in part.text) and not _is_prefixed_name(part)
         ]
 
     def canonical(self, span: Span) -> tuple[str, str | None]:
@@ -152,11 +177,8 @@ class OrgIndex:
 
     def _with_legal_suffix(self, name: str) -> str:
         """"ITI" or "ITI Ltd." → "ITI Limited" when the text uses that form: the fullest name used."""
-        suffixes = "|".join(re.escape(s) for s in sorted(self.rules.legal_suffixes, key=len, reverse=True))
-        base = re.sub(rf",?\s+(?:{suffixes})$", "", name, flags=re.IGNORECASE) or name
-        pattern = re.compile(rf"(?<!\w){re.escape(base)},? (?:{suffixes})(?!\w)")
-        forms = [m.group(0) for m in pattern.finditer(self.doc.text)]
-        return max([name, *forms], key=len)
+        base = re.sub(rf",?\s+(?:{_suffix_alternation(self.rules)})$", "", name, flags=re.IGNORECASE) or name
+        return max([name, legal_form(base, self.doc.text, self.rules) or name], key=len)
 
     def completed(self, span: Span) -> Span:
         """The span grown to a longer known name written at the same place ("Universiti" of

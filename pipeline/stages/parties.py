@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.document import Document
+from pipeline.nlp import PERSON_SPANS
 from pipeline.rules import LanguageRules
-from pipeline.stages.organizations import ORG_LABELS, OrgIndex, agreement_named, name_key, strip_article
+from pipeline.stages.organizations import ORG_LABELS, OrgIndex, agreement_named, coordinated_parts, name_key, strip_article
 from pipeline.stages.signals import SigningClause
 
 _SUBJECT_DEPS = ("nsubj", "nsubjpass")
@@ -141,11 +142,11 @@ def _names_in_slots(doc: Doc, heads: list[Token], index: OrgIndex, rules: Langua
         entity = _entity_of(head)
         if entity is not None and _title_fragment(entity, rules):
             entity = None
-        if entity is not None and entity.label_ in ORG_LABELS:
+        if entity is not None and (entity.label_ in ORG_LABELS or entity[-1].lower_ in rules.legal_suffixes and entity[-1].text[0].isupper()):
             names.append(_expand_name(_split_coordination(entity, head, rules), own, index, rules))
             names.extend(_expand_name(strip_article(e), own, index, rules) for e in _listed_after(entity, head))
             continue
-        is_person = head.ent_type_ == "PERSON" or head.lower_ in rules.title_words
+        is_person = entity is not None and entity.label_ == "PERSON" or head.lower_ in rules.title_words
         phrase = None if is_person else _proper_phrase(head, own, rules)
         if phrase is not None:
             names.append(phrase)
@@ -190,17 +191,6 @@ def _split_coordination(entity: Span, head: Token, rules: LanguageRules) -> Span
     return next((p for p in parts if p.start <= head.i < p.end), parts[0])
 
 
-def coordinated_parts(entity: Span, rules: LanguageRules) -> list[Span]:
-    """Split at an "and" when both sides name an institution ("... University ... and ...
-    Museum"), not inside one name ("Agriculture and Forestry University", "Law and Justice")."""
-    for token in entity:
-        if token.lower_ in ("and", "&") and token.i > entity.start:
-            left, right = entity.doc[entity.start : token.i], entity.doc[token.i + 1 : entity.end]
-            if all(len(side) and any(t.lower_ in rules.org_head_nouns for t in side) for side in (left, right)):
-                return [strip_article(left), strip_article(right)]
-    return [strip_article(entity)]
-
-
 def _expand_name(span: Span, own: set[int], index: OrgIndex, rules: LanguageRules) -> Span:
     """Repair NER boundaries: an acronym definition covering the name wins; else extend over
     adjacent proper nouns ("Landcare Research" + "New Zealand")."""
@@ -234,7 +224,8 @@ def _is_person_like(span: Span, rules: LanguageRules) -> bool:
         not words
         or words[0] in rules.person_honorifics
         or any(w in rules.title_words for w in words[-2:])
-        or all(t.ent_type_ == "PERSON" for t in span)
+        or any(t.ent_type_ == "PERSON" for t in span)
+        or any(p.start < span.end and span.start < p.end for p in span.doc.spans.get(PERSON_SPANS, []))
     )
 
 

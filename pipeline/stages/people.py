@@ -16,7 +16,7 @@ from spacy.util import filter_spans
 from pipeline.document import Document
 from pipeline.nlp import AGREEMENT_SPANS, PERSON_SPANS
 from pipeline.rules import LanguageRules
-from pipeline.stages.organizations import strip_article
+from pipeline.stages.organizations import legal_form, strip_article
 
 _TITLE_STOP = frozenset({",", ".", ";", ":", "(", ")", "“", "”", '"', "–", "—", "-", "\n"})
 _MAX_TITLE_TOKENS = 12
@@ -77,10 +77,10 @@ def _contact_names(doc: Doc, rules: LanguageRules) -> list[Span]:
     """The capitalised words between "contact:" and the next comma or dash."""
     names = []
     for token in doc[:-2]:
-        if token.lower_ not in rules.contact_cues or doc[token.i + 1].text != ":":
+        if token.lower_ not in rules.contact_cues or not doc[token.i + 1].text.startswith(":"):
             continue
         start = token.i + 2
-        while start < len(doc) and doc[start].text in ("*", "**", "_", "__"):
+        while start < len(doc) and doc[start].text.strip("*_") == "":
             start += 1
         end = start
         while end < len(doc) and end - start < 4 and doc[end].is_title and doc[end].is_alpha:
@@ -97,7 +97,7 @@ def _names_a_thing(name: Span, organisation_keys: list[str], rules: LanguageRule
     key = name.text.lower()
     if last in rules.title_words or last in rules.place_nouns or any(s.start < name.end and name.start < s.end for s in name.doc.spans.get(AGREEMENT_SPANS, [])):
         return True
-    if name[-1].lower_ in rules.legal_suffixes or re.search(rf"(?<!\w){re.escape(name.text)},? (?:{'|'.join(re.escape(s) for s in rules.legal_suffixes)})(?!\w)", name.doc.text):
+    if name[-1].lower_ in rules.legal_suffixes or legal_form(name.text, name.doc.text, rules) is not None:
         return True  # "Fjellvind Subsea" of "Fjellvind Subsea AS"
     if name.start > 0 and name.doc[name.start - 1].lower_ in rules.non_person_contexts:
         return True  # "Chief Executive Officer of Fjellvind Subsea", "the company Acme Robotics"

@@ -1,0 +1,225 @@
+"""``extract-agreements report``: one self-contained HTML page to review a run's records.
+
+The page carries everything it shows — its scripts (``report_assets/``: the page's own code
+and the vendored Chart.js and Cytoscape.js), its styles and the records as inline JSON — so it
+opens offline, from a file or an e-mail attachment, and a Content-Security-Policy forbids any
+request. Records only hold spans, so each announcement's text is read again here, exactly as
+the extractor read it (``read_document``), and shown only if its bytes are still those the
+record was made from: highlighting changed text would point at the wrong words.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from pipeline.batch import RECORDS, SUMMARY
+from pipeline.readers import ReadError, read_document
+
+DEFAULT_MAX_BYTES = 5_000_000
+"""``read_document``'s limit when the run summary does not say which one the run used."""
+
+ASSETS = "report_assets"
+SCRIPTS = ("chart.umd.min.js", "cytoscape.min.js", "page.js")
+"""Inlined in this order: the page's own script uses the two libraries' globals."""
+
+_PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
+_SOURCE_MAP = re.compile(r"^//# sourceMappingURL=\S+\s*$", re.MULTILINE)
+_DROPPED_KEYS = ("schema_version", "extractor")
+"""The same for every record of a run: shown once, in the summary, not 10,000 times."""
+
+
+class ReportError(Exception):
+    """The report cannot be made (no records in the folder): a usage error, not a bug."""
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    """What ``build_report`` wrote, for the command's one-line answer."""
+
+    path: Path
+    size: int
+    records: int
+    errors: int
+    without_text: int
+
+    def line(self) -> str:
+        """``report.html (1.2 MB): 13 records, 0 errors, all texts shown``."""
+        texts = "all texts shown" if not self.without_text else f"{self.without_text} without their text"
+        return f"{self.path} ({human_size(self.size)}): {self.records} records, {self.errors} errors, {texts}"
+
+
+def human_size(size: int) -> str:
+    """``1234567`` → ``1.2 MB``: the size a person compares, in decimal units like file managers."""
+    if size < 1000:
+        return f"{size} bytes"
+    return f"{size / 1000:.1f} kB" if size < 1_000_000 else f"{size / 1_000_000:.1f} MB"
+
+
+def build_report(outputs_dir: Path, inputs_dir: Path, output: Path) -> ReportResult:
+    """Write the review page of the records in ``outputs_dir`` (its ``records.jsonl``) to ``output``.
+
+    ``inputs_dir`` is the folder the run extracted: records name their source relative to it.
+    """
+    records = list(load_records(outputs_dir))
+    summary = _read_summary(outputs_dir)
+    max_bytes = summary.get("config", {}).get("max_bytes", DEFAULT_MAX_BYTES)
+    data = report_data(records, inputs_dir, max_bytes, summary.get("extractor"))
+    data["summary"]["outputs_dir"] = outputs_dir.as_posix()
+    data["summary"]["inputs_dir"] = inputs_dir.as_posix()
+    page = render_html(data, title=f"Agreements in {outputs_dir.as_posix()}")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(page, encoding="utf-8")
+    return ReportResult(
+        path=output,
+        size=output.stat().st_size,
+        records=data["summary"]["records"],
+        errors=data["summary"]["errors"],
+        without_text=sum(record["text"] is None for record in data["records"]),
+    )
+
+
+def load_records(outputs_dir: Path) -> Iterator[dict[str, Any]]:
+    """The run's records, in ``records.jsonl`` order (one line per document, errors included)."""
+    path = outputs_dir / RECORDS
+    try:
+        handle = path.open(encoding="utf-8")
+    except FileNotFoundError:
+        raise ReportError(f"{path}: no such file; run `extract-agreements extract ... -o {outputs_dir}` first") from None
+    with handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except ValueError as error:
+                raise ReportError(f"{path}:{number}: not JSON ({error})") from None
+            if not isinstance(record, dict) or not isinstance(record.get("source"), dict):
+                raise ReportError(f"{path}:{number}: not a record (no source)")
+            yield record
+
+
+def _read_summary(outputs_dir: Path) -> dict[str, Any]:
+    """``run-summary.json``, or ``{}``: the page only takes the extractor version and the size limit from it."""
+    try:
+        data = json.loads((outputs_dir / SUMMARY).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+class _Texts:
+    """Each source's reader text, read once and stored once however many records point at it."""
+
+    def __init__(self, inputs_dir: Path, max_bytes: int) -> None:
+        self.inputs_dir = inputs_dir
+        self.max_bytes = max_bytes
+        self.texts: list[str] = []
+        self._read: dict[str, tuple[str, str] | str] = {}  # path → (sha256, text), or why it cannot be read
+        self._index: dict[str, int] = {}  # sha256 → position in texts
+
+    def lookup(self, source: dict[str, Any]) -> tuple[int | None, str | None]:
+        """``(index into texts, None)`` when the source still reads as the record saw it, else ``(None, why not)``."""
+        path = source.get("path")
+        if not isinstance(path, str):
+            return None, "the record names no source file"
+        if path not in self._read:
+            self._read[path] = self._load(path)
+        found = self._read[path]
+        if isinstance(found, str):
+            return None, found
+        sha256, text = found
+        if sha256 != source.get("sha256"):
+            return None, "source changed since extraction"
+        if sha256 not in self._index:
+            self._index[sha256] = len(self.texts)
+            self.texts.append(text)
+        return self._index[sha256], None
+
+    def _load(self, path: str) -> tuple[str, str] | str:
+        relative = PurePosixPath(path)
+        if relative.is_absolute() or ".." in relative.parts:
+            return f"source path {path!r} is outside the inputs folder"
+        try:
+            document = read_document(self.inputs_dir.joinpath(*relative.parts), path, self.max_bytes)
+        except ReadError as error:
+            if not (self.inputs_dir / path).exists():
+                return f"source not found in {self.inputs_dir.as_posix()}/"
+            return f"source cannot be read: {error.message}"
+        return document.sha256, document.text
+
+
+def report_data(
+    records: list[dict[str, Any]], inputs_dir: Path, max_bytes: int, extractor: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The page's JSON: a summary, the agreement records (with an index into ``texts`` or the
+    reason they have no text), the error records, and each distinct source text once."""
+    texts = _Texts(inputs_dir, max_bytes)
+    agreements: list[dict[str, Any]] = []
+    errors: list[dict[str, Any]] = []
+    for record in records:
+        source = record["source"]
+        if "error" in record:
+            error = record["error"]
+            errors.append({"path": source.get("path"), "type": error.get("type"), "message": error.get("message")})
+            continue
+        index, note = texts.lookup(source)
+        page_record = {key: value for key, value in record.items() if key not in _DROPPED_KEYS}
+        page_record.update(text=index, note=note)
+        agreements.append(page_record)
+        extractor = extractor or record.get("extractor")
+    return {
+        "summary": _summary(agreements, errors, extractor),
+        "records": agreements,
+        "errors": errors,
+        "texts": texts.texts,
+    }
+
+
+def _summary(agreements: list[dict[str, Any]], errors: list[dict[str, Any]], extractor: Any) -> dict[str, Any]:
+    def date_range(field: str) -> list[str] | None:
+        values = sorted(r[field]["value"] for r in agreements if r.get(field))
+        return [values[0], values[-1]] if values else None
+
+    return {
+        "documents": len(agreements) + len(errors),
+        "records": len(agreements),
+        "agreements": sum(r.get("agreement_type") is not None for r in agreements),
+        "errors": len(errors),
+        "warnings": sum(len(r.get("warnings", [])) for r in agreements),
+        "signing_dates": date_range("signing_date"),
+        "publication_dates": date_range("publication_date"),
+        "extractor": extractor,
+    }
+
+
+def render_html(data: dict[str, Any], title: str) -> str:
+    """The page: ``report_assets/page.html`` with its styles, scripts and ``data`` inlined."""
+    assets = resources.files("pipeline").joinpath(ASSETS)
+    values = {
+        "title": html.escape(title),
+        "style": assets.joinpath("page.css").read_text("utf-8"),
+        "data": script_json(data),
+        "scripts": "\n".join(_script(assets.joinpath(name).read_text("utf-8")) for name in SCRIPTS),
+    }
+    template = assets.joinpath("page.html").read_text("utf-8")
+    return _PLACEHOLDER.sub(lambda match: values[match.group(1)], template)  # one pass: values are not rescanned
+
+
+def script_json(data: Any) -> str:
+    """JSON safe inside ``<script type="application/json">``: no ``<`` at all, so neither
+    ``</script>`` nor ``<!--`` in a document's text can end or change the element."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+
+
+def _script(code: str) -> str:
+    """An inline ``<script>``; a library's source-map comment would make developer tools fetch a file that is not there."""
+    if "</script" in code.lower():
+        raise ValueError("an inlined script contains '</script'")
+    return f"<script>\n{_SOURCE_MAP.sub('', code)}\n</script>"
