@@ -59,6 +59,24 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
     evaluate.add_argument("--errors", action="store_true", help="list every differing field per document")
 
+    report = commands.add_parser(
+        "report",
+        help="write a self-contained HTML page to review the records",
+        description="Write one HTML file (scripts, styles and data inline; it works offline) showing a summary, "
+        "a filterable table of the agreements, each document's text with its evidence highlighted, a timeline, "
+        "a partnership network and the error records.",
+    )
+    report.add_argument("outputs", type=Path, metavar="OUTPUTS_DIR", help="folder written by `extract`")
+    report.add_argument("-o", "--output", type=Path, help="HTML file to write (default: OUTPUTS_DIR/report.html)")
+    report.add_argument(
+        "--inputs",
+        type=Path,
+        default=Path("samples"),
+        metavar="DIR",
+        help="the folder `extract` read: records name their source relative to it, and the page shows each "
+        "document's text from there (runs do not record it; default: %(default)s)",
+    )
+
     commands.add_parser("schema", help="print the JSON Schema of a record")
     return parser
 
@@ -75,6 +93,8 @@ def main(argv: list[str] | None = None) -> int:
         from pipeline.evaluate import main_evaluate
 
         return main_evaluate(args.pred, args.gold, as_json=args.json, show_errors=args.errors)
+    if args.command == "report":
+        return _report(args)
     print(json.dumps(record_json_schema(), indent=2))
     return 0
 
@@ -95,3 +115,15 @@ def _extract(args: argparse.Namespace) -> int:
     print(summary.line())
     print(f"done in {summary.seconds:.1f} s", file=sys.stderr)
     return 1 if summary.errors else 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from pipeline.report import ReportError, build_report
+
+    try:
+        result = build_report(args.outputs, args.inputs, args.output or args.outputs / "report.html")
+    except ReportError as error:
+        print(f"extract-agreements: error: {error}", file=sys.stderr)
+        return 2
+    print(result.line())
+    return 0

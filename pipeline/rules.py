@@ -22,6 +22,7 @@ class LanguageRules:
     generic_types: frozenset[str]
     signing_lemmas: frozenset[str]
     signing_nouns: frozenset[str]
+    partnering_lemmas: frozenset[str]
     future_markers: frozenset[str]
     past_agreement_markers: frozenset[str]
     relative_day_words: tuple[str, ...]

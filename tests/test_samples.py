@@ -21,7 +21,10 @@ FIELDS = (*EXACT_FIELDS, "parties", "people", "themes")
 # Soft-matched themes: at least this share of the expected themes must be found.
 THEME_RECALL = 0.5
 # Known gaps, each a strict xfail: the day the extractor gets one right, the test says so.
-KNOWN_GAPS: dict[tuple[str, str], str] = {}
+KNOWN_GAPS: dict[tuple[str, str], str] = {
+    ("future-signing", "people"): "the small English NER tags 'Amara Diallo' as an organisation in 'signed by Amara Diallo, Secretary General of WFMWO'",
+    ("photo-credit-byline", "parties"): "a department signing for its university: the name stops at 'Department of Physics' without 'at the University of Eldermere'",
+}
 
 
 def _announcement(expected: Path) -> Path:

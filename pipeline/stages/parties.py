@@ -16,6 +16,7 @@ from pipeline.document import Document
 from pipeline.nlp import PERSON_SPANS
 from pipeline.rules import LanguageRules
 from pipeline.stages.organizations import ORG_LABELS, OrgIndex, agreement_named, coordinated_parts, name_key, strip_article
+from pipeline.stages import signals
 from pipeline.stages.signals import SigningClause
 
 _SUBJECT_DEPS = ("nsubj", "nsubjpass")
@@ -55,7 +56,7 @@ def find_parties(doc: Doc, document: Document, clauses: list[SigningClause], rul
     usable = [c for c in clauses if not c.earlier_agreement][:_MAX_CLAUSES]
     for clause in (c for c in clauses if not c.earlier_agreement):
         slot_tokens.update(t.i for head in _slot_heads(clause) for t in head.subtree)
-    for clause in usable:
+    for clause in usable + signals.partnering_clauses(doc, document, rules):
         for span in _names_in_slots(doc, _slot_heads(clause), index, rules):
             name, acronym = index.canonical(span)
             found.setdefault(name_key(name, rules), (name, acronym))
@@ -96,7 +97,9 @@ def _slot_heads(clause: SigningClause) -> list[Token]:
         )
     expanded: list[Token] = []
     for head in heads:
-        expanded.extend([head, *head.conjuncts])
+        # "X, Title of A, and Y, Title of B": the parser often hangs Y on X's apposition.
+        appositions = [c for c in head.children if c.dep_ == "appos"]
+        expanded.extend([head, *head.conjuncts, *(c for a in appositions for c in a.conjuncts)])
     return sorted(set(expanded), key=lambda t: t.i)
 
 
@@ -142,7 +145,7 @@ def _names_in_slots(doc: Doc, heads: list[Token], index: OrgIndex, rules: Langua
         entity = _entity_of(head)
         if entity is not None and _title_fragment(entity, rules):
             entity = None
-        if entity is not None and (entity.label_ in ORG_LABELS or entity[-1].lower_ in rules.legal_suffixes and entity[-1].text[0].isupper()):
+        if entity is not None and (entity.label_ in ORG_LABELS or _has_legal_suffix(entity, rules)):
             names.append(_expand_name(_split_coordination(entity, head, rules), own, index, rules))
             names.extend(_expand_name(strip_article(e), own, index, rules) for e in _listed_after(entity, head))
             continue
@@ -217,9 +220,15 @@ def _joins_name(token: Token, rules: LanguageRules) -> bool:
     return token.pos_ in ("PROPN", "ADJ", "NOUN") and token.text[:1].isupper() or token.lower_ in ("and", "&", "of", "for")
 
 
+def _has_legal_suffix(span: Span, rules: LanguageRules) -> bool:
+    return span[-1].lower_ in rules.legal_suffixes and span[-1].text[0].isupper()
+
+
 def _is_person_like(span: Span, rules: LanguageRules) -> bool:
     """Honorifics, titles or a person's name are not organisations."""
     words = [t.lower_.strip(".") for t in span]
+    if _has_legal_suffix(span, rules):
+        return False  # "Fjellvind Subsea AS", whatever NER thought
     return (
         not words
         or words[0] in rules.person_honorifics

@@ -75,6 +75,22 @@ def signing_clauses(doc: Doc, document: Document, rules: LanguageRules) -> list[
     return sorted(clauses, key=lambda c: (c.earlier_agreement, c.agreement is None and c.trigger.pos_ not in ("VERB", "AUX")))
 
 
+def partnering_clauses(doc: Doc, document: Document, rules: LanguageRules, lead: int = 4) -> list[SigningClause]:
+    """Lead sentences where organisations "agree", "partner" or "team up" (active voice): where
+    the parties are named when the signing sentence only says "the two organisations"."""
+    body = [s for s in doc.sents if s.end_char > document.body_start][:lead]
+    clauses = []
+    for sentence in body:
+        verb = next(
+            (t for t in sentence if t.pos_ == "VERB" and t.lemma_.lower() in rules.partnering_lemmas
+             and not any(c.dep_ in ("auxpass", "nsubjpass") for c in t.children)),
+            None,
+        )
+        if verb is not None:
+            clauses.append(SigningClause(sentence, verb, None, _is_future(verb, rules), False))
+    return clauses
+
+
 def _closest(spans: list[Span], token: Token) -> Span | None:
     return min(spans, key=lambda s: abs(s.start - token.i), default=None)
 
