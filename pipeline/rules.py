@@ -48,6 +48,19 @@ class LanguageRules:
     weekday_names: tuple[str, ...]
     date_modifiers: tuple[str, ...]
     month_relative_modifiers: tuple[str, ...]
+    partner_prepositions: frozenset[str]
+    between_prepositions: frozenset[str]
+    place_prepositions: frozenset[str]
+    period_prepositions: frozenset[str]
+    topic_prepositions: frozenset[str]
+    object_prepositions: frozenset[str]
+    name_joiners: frozenset[str]
+    name_prepositions: frozenset[str]
+    signing_lemmas_needing_object: frozenset[str]
+    signing_particles: frozenset[str]
+    perfect_auxiliaries: frozenset[str]
+    since_words: frozenset[str]
+    ner_label_map: dict[str, str]
 
 
 def available_languages() -> list[str]:

@@ -531,7 +531,7 @@ const network = {
     if (!this.cy) this.create();
     this.cy.elements().remove();
     this.cy.add(elements);
-    this.cy.layout({ name: "cose", animate: false, randomize: true, padding: 24, nodeDimensionsIncludeLabels: true }).run();
+    this.cy.layout({ name: "cose", animate: false, padding: 20, nodeDimensionsIncludeLabels: true, componentSpacing: 60 }).run();
   },
   create() {
     this.cy = cytoscape({
@@ -552,8 +552,8 @@ const network = {
             color: "#1f2933",
             "text-valign": "bottom",
             "text-margin-y": 3,
-            "text-wrap": "ellipsis",
-            "text-max-width": "140px",
+            "text-wrap": "wrap",
+            "text-max-width": "120px",
             "text-background-color": "#ffffff",
             "text-background-opacity": 0.8,
           },

@@ -8,13 +8,12 @@ from spacy.tokens import Doc, Span, Token
 
 from pipeline.document import Document
 from pipeline.rules import LanguageRules
+from pipeline.stages import syntax
 from pipeline.stages.organizations import strip_article
 from pipeline.stages.signals import SigningClause, agreement_mentions
 
 _FOLLOW_UP_SENTENCES = 2
 _PLACE_LABELS = ("GPE", "LOC", "FAC")
-_PLACE_PREPOSITIONS = ("in", "at")
-_PARTNER_WORDS = frozenset({"with", "between", "among", "by"})
 
 
 @dataclass(frozen=True)
@@ -83,30 +82,34 @@ def signing_place(doc: Doc, clauses: list[SigningClause], rules: LanguageRules) 
             continue
         governing = {t.i for t in clause.trigger.ancestors if t.pos_ in ("VERB", "AUX")} if clause.trigger.pos_ == "NOUN" else set()
         for token in clause.sentence:
-            if token.lower_ in _PLACE_PREPOSITIONS and token.dep_ == "prep" and (token.head.i in governing or _modifies_signing(token, clause.trigger)):
+            preposition = syntax.preposition_of(token)
+            if preposition is None or preposition.lower_ not in rules.place_prepositions:
+                continue
+            if syntax.governor(token).i in governing or _modifies_signing(token, clause.trigger, rules):
                 place = _place_object(token, rules)
                 if place is not None:
                     return _found(place.text, place)
     return None
 
 
-def _modifies_signing(preposition: Token, trigger: Token) -> bool:
+def _modifies_signing(place: Token, trigger: Token, rules: LanguageRules) -> bool:
     """The phrase hangs on the signing (directly, or on its object or date) with no other verb
     or partner phrase in between: "signed ... at the headquarters", not "ties with X in Y"."""
-    for ancestor in preposition.ancestors:
+    for ancestor in place.ancestors:
         if ancestor == trigger:
             return True
-        if ancestor.pos_ in ("VERB", "AUX") or ancestor.lower_ in _PARTNER_WORDS:
+        preposition = syntax.preposition_of(ancestor)
+        if ancestor.pos_ in ("VERB", "AUX") or ancestor.lower_ in rules.partner_prepositions or (
+            preposition is not None and preposition.lower_ in rules.partner_prepositions and ancestor.i != place.i
+        ):
             return False
     return False
 
 
-def _place_object(preposition: Token, rules: LanguageRules) -> Span | None:
-    objects = [child for child in preposition.children if child.dep_ == "pobj"]
-    if not objects:
-        return None
-    head = objects[0]
-    inner_city = _city_inside(head)
+def _place_object(head: Token, rules: LanguageRules) -> Span | None:
+    """The place a prepositional object names: a city inside a venue phrase, a place entity,
+    a proper noun, or a named venue ("Manawatu campus")."""
+    inner_city = _city_inside(head, rules)
     if inner_city is not None:
         return inner_city
     for ent in head.doc.ents:
@@ -115,24 +118,25 @@ def _place_object(preposition: Token, rules: LanguageRules) -> Span | None:
     if head.pos_ == "PROPN" and head.text[:1].isupper() and not any(t.lower_ in rules.generic_types for t in head.subtree):
         return head.doc[head.left_edge.i : head.i + 1] if head.left_edge.pos_ == "PROPN" else head.doc[head.i : head.i + 1]
     if head.lemma_.lower() in rules.place_nouns:
-        left = [t for t in head.lefts if t.dep_ in ("compound", "amod", "nmod", "poss") and t.pos_ == "PROPN"]
+        left = [t for t in head.lefts if t.dep_ in syntax.MODIFIER_DEPS and t.pos_ == "PROPN"]
         if left:
             return head.doc[left[0].i : head.i + 1]
     return None
 
 
-def _city_inside(venue: Token) -> Span | None:
+def _city_inside(venue: Token, rules: LanguageRules) -> Span | None:
     """"the conference held in Singapore": a GPE in a phrase hanging on the venue."""
-    for token in venue.subtree:
-        if token.lower_ == "in" and token.dep_ == "prep" and token.i > venue.i:
-            for city in (c for c in token.children if c.dep_ == "pobj"):
-                entity = next((e for e in venue.doc.ents if e.start <= city.i < e.end), None)
-                if entity is not None and entity.label_ in ("GPE", "LOC"):
-                    return strip_article(entity)
-                # "headquarters in Innsbruck": a lone proper noun there is a place, whatever NER says
-                lone = entity is None or (len(entity) == 1 and entity.label_ == "ORG" and not city.is_upper)
-                if lone and city.pos_ == "PROPN":
-                    return venue.doc[city.i : city.i + 1]
+    for city in venue.subtree:
+        preposition = syntax.preposition_of(city)
+        if city.i <= venue.i or preposition is None or preposition.lower_ not in rules.place_prepositions or preposition.i < venue.i:
+            continue
+        entity = next((e for e in venue.doc.ents if e.start <= city.i < e.end), None)
+        if entity is not None and entity.label_ in ("GPE", "LOC"):
+            return strip_article(entity)
+        # "headquarters in Innsbruck": a lone proper noun there is a place, whatever NER says
+        lone = entity is None or (len(entity) == 1 and entity.label_ == "ORG" and not city.is_upper)
+        if lone and city.pos_ == "PROPN":
+            return venue.doc[city.i : city.i + 1]
     return None
 
 

@@ -20,13 +20,12 @@ from spacy.util import filter_spans
 from pipeline.document import Document, Evidence
 from pipeline.nlp import DATE_SPANS
 from pipeline.rules import LanguageRules
+from pipeline.stages import syntax
 from pipeline.stages.signals import SigningClause, agreement_mentions
 
 _AMBIGUOUS_NUMERIC = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{2}|\d{4})$")
 _DECADE = re.compile(r"\d0s\b|\d0's\b")
 _EDGE_PUNCT = " \t\n:;,.–—-*_|()[]"
-# Prepositions that attach a date to something other than the moment of signing.
-_NON_POINT_PREPOSITIONS = frozenset({"for", "during", "until", "till", "through", "since", "from", "by", "before", "after", "within", "over", "throughout"})
 _HEAD_REGION_CHARS = 700
 # What follows the date in a dateline: an optional place, then a dash or colon.
 # What precedes the date in a dateline: "PARIS, ", "AUSTIN, Texas, ", "OSLO, Thursday ".
@@ -198,7 +197,7 @@ def signing_date(
                 continue
             if publication is not None and span.start_char == publication.start:
                 continue
-            if _attached_by(span, _NON_POINT_PREPOSITIONS):
+            if _attached_by(span, rules.period_prepositions):
                 continue
             found = normalise(doc.text, span.start_char, span.end_char, rules, anchor, order)
             if found is None:
@@ -244,8 +243,8 @@ def _ancestors_and_self(token: Token) -> set[Token]:
 
 def _attached_by(span: Span, prepositions: frozenset[str]) -> bool:
     """Whether the date hangs on a preposition like "for"/"since" (a period, not the signing)."""
-    head = span.root.head
-    return head.dep_ == "prep" and head.lower_ in prepositions or any(
+    preposition = syntax.preposition_of(span.root)
+    return preposition is not None and preposition.lower_ in prepositions or any(
         t.lower_ in prepositions for t in span[:1] if t.pos_ == "ADP"
     )
 

@@ -17,7 +17,6 @@ from pipeline.nlp import AGREEMENT_SPANS, PERSON_SPANS
 from pipeline.rules import LanguageRules
 
 _ACRONYM = re.compile(r"^(?=(?:.*[A-Z]){2})[A-Z][A-Za-z&.\-/ ]{1,24}$")
-_NAME_JOINERS = frozenset({"of", "for", "and", "&", "de", "du", "des", "la", "le", "the", "on", "in"})
 ORG_LABELS = ("ORG",)
 
 
@@ -68,33 +67,33 @@ def acronym_definitions(doc: Doc, rules: LanguageRules) -> dict[str, Span]:
         inner = doc[token.i + 1 : close.i]
         if not _ACRONYM.match(inner.text) or len(inner.text.split()) > 3:
             continue
-        full = _name_before(doc, token.i)
+        full = _name_before(doc, token.i, rules)
         if full is not None and not agreement_named(full) and name_key(full.text, rules) != name_key(inner.text, rules):
             found.setdefault(inner.text, full)
     return found
 
 
-def _name_before(doc: Doc, paren: int) -> Span | None:
+def _name_before(doc: Doc, paren: int, rules: LanguageRules) -> Span | None:
     """The proper name that ends right before the parenthesis: an ORG entity, else capitalised words."""
     entity = next((e for e in doc.ents if e.end == paren and e.label_ in ("ORG", "GPE", "NORP", "FAC", "LOC", "PRODUCT")), None)
-    walked = _capitalised_before(doc, paren)
+    walked = _capitalised_before(doc, paren, rules.name_joiners)
     if entity is not None and (walked is None or walked.start >= entity.start):
         return strip_article(entity)
     return walked
 
 
-def _capitalised_before(doc: Doc, paren: int) -> Span | None:
+def _capitalised_before(doc: Doc, paren: int, joiners: frozenset[str]) -> Span | None:
     """Capitalised words (and joiners such as "for") ending right before ``paren``."""
     start = paren
     while start > 0:
         previous = doc[start - 1]
         if previous.is_title or previous.is_upper or previous.text[:1].isupper():
             start -= 1
-        elif previous.lower_ in _NAME_JOINERS and start - 1 > 0 and doc[start - 2].text[:1].isupper() and not _ends_a_name(previous, doc[start - 2]):
+        elif previous.lower_ in joiners and start - 1 > 0 and doc[start - 2].text[:1].isupper() and not _ends_a_name(previous, doc[start - 2]):
             start -= 1
         else:
             break
-    while start < paren and doc[start].lower_ in _NAME_JOINERS:
+    while start < paren and doc[start].lower_ in joiners:
         start += 1
     return doc[start:paren] if paren - start >= 2 else None
 

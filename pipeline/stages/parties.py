@@ -16,16 +16,14 @@ from pipeline.document import Document
 from pipeline.nlp import PERSON_SPANS
 from pipeline.rules import LanguageRules
 from pipeline.stages.organizations import ORG_LABELS, OrgIndex, agreement_named, coordinated_parts, name_key, strip_article
-from pipeline.stages import signals
+from pipeline.stages import signals, syntax
 from pipeline.stages.signals import SigningClause
 
-_SUBJECT_DEPS = ("nsubj", "nsubjpass")
-_PARTNER_PREPOSITIONS = ("with", "between", "among", "amongst")
-_CLIMB_DEPS = ("advcl", "xcomp", "pcomp", "conj", "acl", "relcl", "ccomp")
+_CLIMB_DEPS = ("advcl", "xcomp", "pcomp", "conj", "acl", "relcl", "ccomp", "acl:relcl")
 _MAX_CLAUSES = 3
 _LOWERCASE_WORDS = "lowercase_words"
 _LIST_GLUE = frozenset({",", "and", "&", ";", "the", "The"})
-_NESTED_CLAUSE_DEPS = ("conj", "advcl", "relcl", "ccomp")
+_NESTED_CLAUSE_DEPS = ("conj", "advcl", "relcl", "ccomp", "acl:relcl")
 _PROPER_PARTY_LABELS = ("ORG", "GPE", "NORP")
 
 
@@ -55,9 +53,9 @@ def find_parties(doc: Doc, document: Document, clauses: list[SigningClause], rul
     warnings: list[str] = []
     usable = [c for c in clauses if not c.earlier_agreement][:_MAX_CLAUSES]
     for clause in (c for c in clauses if not c.earlier_agreement):
-        slot_tokens.update(t.i for head in _slot_heads(clause) for t in head.subtree)
+        slot_tokens.update(t.i for head in _slot_heads(clause, rules) for t in head.subtree)
     for clause in usable + signals.partnering_clauses(doc, document, rules):
-        for span in _names_in_slots(doc, _slot_heads(clause), index, rules):
+        for span in _names_in_slots(doc, _slot_heads(clause, rules), index, rules):
             name, acronym = index.canonical(span)
             found.setdefault(name_key(name, rules), (name, acronym))
         if len(found) >= 2:
@@ -81,20 +79,15 @@ def _is_alias(key: str, found: dict[str, tuple[str, str | None]], index: OrgInde
     return any(acronym and name_key(acronym, rules) == key for _, acronym in found.values())
 
 
-def _slot_heads(clause: SigningClause) -> list[Token]:
+def _slot_heads(clause: SigningClause, rules: LanguageRules) -> list[Token]:
     """Tokens heading the phrases that name the signatories, conjuncts included."""
     verb = _verb_with_subject(clause.trigger)
-    heads: list[Token] = []
-    for child in verb.children:
-        if child.dep_ in _SUBJECT_DEPS and not _is_agreement(child, clause):
-            heads.append(child)
+    heads = [child for child in syntax.subjects(verb) if not _is_agreement(child, clause, rules)]
     for token in _own_clause(clause.trigger):
-        if token.dep_ == "agent" or (token.dep_ == "prep" and token.lower_ in _PARTNER_PREPOSITIONS):
-            heads.extend(c for c in token.children if c.dep_ == "pobj")
+        heads.extend(syntax.agents(token))
+        heads.extend(syntax.pp_objects(token, rules.partner_prepositions))
     if clause.trigger.pos_ not in ("VERB", "AUX"):
-        heads.extend(
-            c for t in clause.sentence if t.dep_ == "prep" and t.lower_ == "between" for c in t.children if c.dep_ == "pobj"
-        )
+        heads.extend(o for t in clause.sentence for o in syntax.pp_objects(t, rules.between_prepositions))
     expanded: list[Token] = []
     for head in heads:
         # "X, Title of A, and Y, Title of B": the parser often hangs Y on X's apposition.
@@ -114,8 +107,10 @@ def _own_clause(trigger: Token) -> list[Token]:
     return [t for t in trigger.subtree if t.i not in excluded]
 
 
-def _is_agreement(token: Token, clause: SigningClause) -> bool:
-    return clause.agreement is not None and clause.agreement.start <= token.i < clause.agreement.end or token.lemma_.lower() in ("agreement", "memorandum", "mou", "it", "which", "that")
+def _is_agreement(token: Token, clause: SigningClause, rules: LanguageRules) -> bool:
+    """The subject is the agreement itself ("the MoU was signed"), or a pronoun."""
+    inside = clause.agreement is not None and clause.agreement.start <= token.i < clause.agreement.end
+    return inside or token.pos_ == "PRON" or token.lemma_.lower() in rules.generic_types
 
 
 def _verb_with_subject(trigger: Token) -> Token:
@@ -124,9 +119,9 @@ def _verb_with_subject(trigger: Token) -> Token:
     token = trigger
     noun = trigger.pos_ not in ("VERB", "AUX")
     for _ in range(4):
-        if any(c.dep_ in _SUBJECT_DEPS for c in token.children):
+        if syntax.subjects(token):
             return token
-        if not noun and token.dep_ not in (*_CLIMB_DEPS, "pobj", "prep") or token.head == token:
+        if not noun and token.dep_ not in _CLIMB_DEPS and not syntax.is_pp_object(token) and token.dep_ != "prep" or token.head == token:
             return token
         token = token.head
     return token
@@ -251,10 +246,12 @@ def _proper_phrase(head: Token, own: set[int], rules: LanguageRules) -> Span | N
     if head.pos_ not in ("PROPN", "NOUN") or head.ent_type_ not in ("", *_PROPER_PARTY_LABELS):
         return None
     keep = [head.i]
-    keep.extend(t.i for t in head.lefts if t.dep_ in ("compound", "amod", "poss", "nmod", "case", "det") for t in t.subtree)
-    for prep in head.rights:
-        if prep.dep_ == "prep" and prep.lower_ == "of":
-            keep.extend(t.i for t in prep.subtree)
+    keep.extend(t.i for t in head.lefts if t.dep_ in syntax.MODIFIER_DEPS for t in t.subtree)
+    for right in head.rights:
+        if right.dep_ in ("flat", "flat:name", "compound"):
+            keep.extend(t.i for t in right.subtree)  # UD: "Université Paris Cité"
+        elif right.dep_ in ("prep", "nmod") and (right.lower_ in rules.name_prepositions or (syntax.preposition_of(right) is not None and syntax.preposition_of(right).lower_ in rules.name_prepositions)):
+            keep.extend(t.i for t in right.subtree)  # "University of X", "Académie des sciences"
     keep = sorted(i for i in keep if i in own)
     span = strip_article(head.doc[keep[0] : keep[-1] + 1])
     if not any(t.pos_ == "PROPN" and not _written_lowercase(t) for t in span) or any(t.text in (",", ";", "(") for t in span):

@@ -16,6 +16,7 @@ from spacy.util import filter_spans
 from pipeline.document import Document
 from pipeline.nlp import AGREEMENT_SPANS, PERSON_SPANS
 from pipeline.rules import LanguageRules
+from pipeline.stages import syntax
 from pipeline.stages.organizations import legal_form, strip_article
 
 _TITLE_STOP = frozenset({",", ".", ";", ":", "(", ")", "“", "”", '"', "–", "—", "-", "\n"})
@@ -147,8 +148,8 @@ def _role(name: Span, doc: Doc, rules: LanguageRules, signatory_tokens: frozense
     if any(t.i in signatory_tokens for t in name):
         return "signatory"
     root = name.root
-    verbs = [root.head] if root.dep_ in ("nsubj", "nsubjpass") else []
-    verbs += [root.head.head] if root.dep_ == "appos" and root.head.dep_ == "nsubj" else []
+    verbs = [root.head] if syntax.is_subject(root) else []
+    verbs += [root.head.head] if root.dep_ == "appos" and syntax.is_subject(root.head) else []
     if any(v.lemma_.lower() in rules.quote_lemmas for v in verbs):
         return "quoted"
     line = _line_of(doc, name).lower()

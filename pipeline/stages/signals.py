@@ -15,6 +15,7 @@ from spacy.util import filter_spans
 from pipeline.document import Document
 from pipeline.nlp import AGREEMENT_SPANS
 from pipeline.rules import LanguageRules
+from pipeline.stages import syntax
 
 _PAST_MARKER_WINDOW = 3
 
@@ -36,18 +37,18 @@ def agreement_mentions(doc: Doc, start_char: int = 0) -> list[Span]:
 
 
 def is_signing_trigger(token: Token, rules: LanguageRules) -> bool:
-    """A signing verb or noun; "enter" only as "enter into"."""
+    """A signing verb or noun; "enter" only with "into" or an agreement as its object."""
     if token.lower_ in rules.signing_nouns:
         return True
     if token.pos_ not in ("VERB", "AUX") or token.lemma_.lower() not in rules.signing_lemmas:
         return False
-    if token.lemma_.lower() == "enter":  # "entered into an agreement", "have entered a cooperation agreement"
-        return any(child.lower_ == "into" or _names_agreement(child) for child in token.children)
+    if token.lemma_.lower() in rules.signing_lemmas_needing_object:  # "entered into an agreement"
+        return any(child.lower_ in rules.signing_particles or _names_agreement(child) for child in token.children)
     return True
 
 
 def _names_agreement(token: Token) -> bool:
-    return token.dep_ == "dobj" and any(s.start <= token.i < s.end for s in token.doc.spans.get(AGREEMENT_SPANS, []))
+    return syntax.is_object(token) and any(s.start <= token.i < s.end for s in token.doc.spans.get(AGREEMENT_SPANS, []))
 
 
 def signing_clauses(doc: Doc, document: Document, rules: LanguageRules) -> list[SigningClause]:
@@ -83,7 +84,7 @@ def partnering_clauses(doc: Doc, document: Document, rules: LanguageRules, lead:
     for sentence in body:
         verb = next(
             (t for t in sentence if t.pos_ == "VERB" and t.lemma_.lower() in rules.partnering_lemmas
-             and not any(c.dep_ in ("auxpass", "nsubjpass") for c in t.children)),
+             and not syntax.is_passive(t)),
             None,
         )
         if verb is not None:
@@ -97,7 +98,7 @@ def _closest(spans: list[Span], token: Token) -> Span | None:
 
 def _is_future(trigger: Token, rules: LanguageRules) -> bool:
     """"will sign", "is to sign", "plans to sign": the signing has not happened yet."""
-    words = [child.lower_ for child in trigger.children if child.dep_ in ("aux", "auxpass")]
+    words = [child.lower_ for child in trigger.children if child.dep_ in ("aux", "auxpass", "aux:pass", "aux:tense")]
     if trigger.dep_ == "xcomp":
         words.append(trigger.head.lower_)
     return any(word in rules.future_markers for word in words)

@@ -14,6 +14,7 @@ from spacy.tokens import Doc, Span, Token
 
 from pipeline.document import Document
 from pipeline.rules import LanguageRules
+from pipeline.stages import syntax
 from pipeline.stages.signals import SigningClause, agreement_mentions
 
 MAX_THEMES = 10
@@ -68,7 +69,7 @@ def _agreement_sentences(doc: Doc, document: Document, clauses: list[SigningClau
             continue
         is_clause = any(c.sentence.start == sentence.start for c in main)
         is_earlier = any(c.sentence.start == sentence.start and c.earlier_agreement for c in clauses)
-        if is_earlier or _about_past_work(sentence) or _is_heading(sentence):
+        if is_earlier or _about_past_work(sentence, rules) or _is_heading(sentence):
             follow = 0
             continue
         if _is_quote(sentence):
@@ -82,12 +83,12 @@ def _agreement_sentences(doc: Doc, document: Document, clauses: list[SigningClau
     return chosen
 
 
-def _about_past_work(sentence: Span) -> bool:
+def _about_past_work(sentence: Span, rules: LanguageRules) -> bool:
     """"has been developing ties since 1997", "have worked together on ..."."""
     root = sentence.root
-    perfect = any(c.lemma_ == "have" and c.dep_ == "aux" for c in root.children) and root.tag_ in ("VBN", "VBG")
-    since = any(t.lower_ == "since" for t in sentence)
-    return since or (perfect and root.lemma_.lower() not in ("sign", "agree", "conclude"))
+    perfect = any(c.lemma_.lower() in rules.perfect_auxiliaries and c.dep_ == "aux" for c in root.children) and root.morph.get("VerbForm") in (["Part"], ["Ger"])
+    since = any(t.lower_ in rules.since_words for t in sentence)
+    return since or (perfect and root.lemma_.lower() not in rules.signing_lemmas | rules.partnering_lemmas)
 
 
 def _is_heading(sentence: Span) -> bool:
@@ -106,7 +107,7 @@ def _theme_phrases(sentence: Span, rules: LanguageRules) -> list[tuple[Span, boo
     phrases: dict[tuple[int, int], tuple[Span, bool]] = {}
     for chunk in sentence.noun_chunks:
         cued = _cued(chunk, rules)
-        if not (cued or _activity_object(chunk)):
+        if not (cued or _activity_object(chunk, rules)):
             continue
         for member in (chunk.root, *chunk.root.conjuncts):
             phrase = _clean(_chunk_of(member), rules)
@@ -116,12 +117,13 @@ def _theme_phrases(sentence: Span, rules: LanguageRules) -> list[tuple[Span, boo
     return sorted(phrases.values(), key=lambda item: item[0].start)
 
 
-def _activity_object(chunk: Span) -> bool:
+def _activity_object(chunk: Span, rules: LanguageRules) -> bool:
     """The object of what the partners will do ("share data", "run field campaigns")."""
     root = chunk.root
-    if root.dep_ == "dobj":
+    if syntax.is_object(root):
         return True
-    return root.dep_ == "pobj" and root.head.head.pos_ in ("VERB", "NOUN") and root.head.lower_ in ("from", "of", "for", "with", "to", "into", "through")
+    preposition = syntax.preposition_of(root)
+    return preposition is not None and syntax.governor(root).pos_ in ("VERB", "NOUN") and preposition.lower_ in rules.object_prepositions
 
 
 def _chunk_of(token: Token) -> Span:
@@ -134,22 +136,23 @@ def _chunk_of(token: Token) -> Span:
 def _cued(chunk: Span, rules: LanguageRules) -> bool:
     """The chunk is the object of a cue preposition/verb, or follows "such as"."""
     root = chunk.root
-    head = root.head
-    if root.dep_ == "pobj" and head.lower_ in rules.theme_cues:
-        governor = head.head
-        return governor.lemma_.lower() not in rules.theme_stop_heads or governor.lower_ in rules.theme_cues or head.lower_ in ("on", "in")
-    if root.dep_ == "dobj" and head.lemma_.lower() in rules.theme_cues:
+    preposition = syntax.preposition_of(root)
+    if preposition is not None and preposition.lower_ in rules.theme_cues:
+        governor = syntax.governor(root)
+        return governor.lemma_.lower() not in rules.theme_stop_heads or governor.lower_ in rules.theme_cues or preposition.lower_ in rules.topic_prepositions
+    if syntax.is_object(root) and root.head.lemma_.lower() in rules.theme_cues:
         return True
     previous = root.doc[max(chunk.start - 2, 0) : chunk.start].text.lower()
     return "such as" in previous or "including" in previous
 
 
-def _agreement_topic(phrase: Span) -> bool:
+def _agreement_topic(phrase: Span, rules: LanguageRules) -> bool:
     """The object of "on" right after an agreement phrase: the agreement's declared subject."""
-    preposition = phrase.root.head
-    if preposition.lower_ != "on" or preposition.dep_ != "prep":
+    preposition = syntax.preposition_of(phrase.root)
+    if preposition is None or preposition.lower_ not in rules.topic_prepositions:
         return False
-    return any(a.start <= preposition.head.i < a.end for a in agreement_mentions(phrase.doc))
+    governor = syntax.governor(phrase.root)
+    return any(a.start <= governor.i < a.end for a in agreement_mentions(phrase.doc))
 
 
 def _clean(chunk: Span, rules: LanguageRules) -> Span | None:
@@ -165,7 +168,7 @@ def _clean(chunk: Span, rules: LanguageRules) -> Span | None:
         return None
     if any(t.ent_type_ in _NAMED_LABELS for t in phrase):
         return None
-    if any(t.ent_type_ == "ORG" or t.pos_ == "PROPN" for t in phrase) and not _agreement_topic(phrase):
+    if any(t.ent_type_ == "ORG" or t.pos_ == "PROPN" for t in phrase) and not _agreement_topic(phrase, rules):
         return None  # names of organisations and programmes; only "an MoU on Artificial Intelligence" passes
     if len(phrase) == 1 and phrase[0].pos_ != "NOUN":
         return None

@@ -1,0 +1,367 @@
+"""``extract-agreements report``: the data the page carries, the command, a 10,000-record report,
+and the page itself driven in headless Chromium (skipped where no ``chromium`` is installed,
+except in CI, where a missing browser is a failure)."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pipeline import Extractor, ExtractorConfig
+from pipeline.batch import RECORDS, run_batch
+from pipeline.cli import main
+from pipeline.readers import read_document
+from pipeline.report import build_report, load_records, report_data, script_json
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+SCREENSHOTS = ROOT / "outputs"
+SYNTHETIC = 10_000
+MAX_SYNTHETIC_BYTES = 25_000_000
+MAX_SYNTHETIC_SECONDS = 30.0
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="module")
+def sample_outputs(tmp_path_factory: pytest.TempPathFactory, extractor: Extractor) -> Path:
+    """samples/ extracted as `make run` does, in this process (the session's extractor)."""
+    out = tmp_path_factory.mktemp("outputs")
+    run_batch([SAMPLES], out, ExtractorConfig(), progress=False)
+    return out
+
+
+@pytest.fixture(scope="module")
+def sample_records(sample_outputs: Path) -> list[dict[str, Any]]:
+    return list(load_records(sample_outputs))
+
+
+@pytest.fixture(scope="module")
+def sample_report(sample_outputs: Path) -> Path:
+    return build_report(sample_outputs, SAMPLES, sample_outputs / "report.html").path
+
+
+@pytest.fixture(scope="module")
+def synthetic_outputs(sample_records: list[dict[str, Any]], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """10,000 records: the samples' agreement records copied with new ids, parties renamed per
+    copy (so the network has thousands of organisations) and signing years spread over 25
+    years; every 100th line an error record."""
+    agreements = [r for r in sample_records if "error" not in r]
+    out = tmp_path_factory.mktemp("synthetic")
+    with (out / RECORDS).open("w", encoding="utf-8") as handle:
+        for i in range(SYNTHETIC):
+            if i % 100 == 0:
+                record: dict[str, Any] = {
+                    "source": {"path": f"broken/{i:05d}.txt", "sha256": None, "format": "txt", "language": None, "title": None},
+                    "error": {"type": "empty", "message": f"broken/{i:05d}.txt: no text"},
+                }
+            else:
+                record = copy.deepcopy(agreements[i % len(agreements)])
+                record["id"] = f"{record['id']}-{i:05d}"
+                for party in record["parties"]:
+                    party["name"] = f"{party['name']} #{i % 400}"
+                if record["signing_date"]:
+                    record["signing_date"]["value"] = f"{2000 + i % 25}{record['signing_date']['value'][4:]}"
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return out
+
+
+@pytest.fixture(scope="module")
+def synthetic_report(synthetic_outputs: Path) -> tuple[Path, float]:
+    started = time.monotonic()
+    result = build_report(synthetic_outputs, SAMPLES, synthetic_outputs / "report.html")
+    return result.path, time.monotonic() - started
+
+
+def _page_data(report: Path) -> dict[str, Any]:
+    page = report.read_text("utf-8")
+    start = page.index('<script type="application/json" id="report-data">') + len('<script type="application/json" id="report-data">')
+    return json.loads(page[start : page.index("</script>", start)])
+
+
+def _evidence(record: dict[str, Any]) -> set[tuple[str, int, int]]:
+    """(field, start, end) of every span the record carries."""
+    found = set()
+    for field, value in record.items():
+        if isinstance(value, dict) and "span" in value:
+            found.add((field, *value["span"]))
+        elif isinstance(value, list):
+            found |= {(field, *span) for item in value if isinstance(item, dict) for span in item.get("spans", [])}
+    return found
+
+
+# --------------------------------------------------------------------------- the data
+
+
+def test_every_record_gets_the_text_its_spans_index(sample_records: list[dict[str, Any]]) -> None:
+    data = report_data(sample_records, SAMPLES, 5_000_000)
+    assert data["summary"]["records"] == len(sample_records) == len([p for p in SAMPLES.iterdir() if p.suffix != ".json"])
+    for record in data["records"]:
+        assert record["note"] is None, record["source"]["path"]
+        text = data["texts"][record["text"]]
+        for field in ("agreement_type", "signing_date", "publication_date", "signing_place"):
+            if record[field]:
+                start, end = record[field]["span"]
+                assert text[start:end] == record[field]["text"]
+    assert len(data["texts"]) == len(sample_records)
+
+
+def test_a_changed_or_missing_source_is_shown_without_text(sample_records: list[dict[str, Any]], tmp_path: Path) -> None:
+    inputs = tmp_path / "inputs"
+    shutil.copytree(SAMPLES, inputs)
+    changed, missing = sample_records[0]["source"]["path"], sample_records[1]["source"]["path"]
+    with (inputs / changed).open("a", encoding="utf-8") as handle:
+        handle.write("\nAn added line.\n")
+    (inputs / missing).unlink()
+    notes = {r["source"]["path"]: r["note"] for r in report_data(sample_records, inputs, 5_000_000)["records"]}
+    assert notes[changed] == "source changed since extraction"
+    assert notes[missing] == f"source not found in {inputs.as_posix()}/"
+    assert sum(note is None for note in notes.values()) == len(sample_records) - 2
+
+
+def test_one_text_is_stored_once_however_many_records_use_it(sample_records: list[dict[str, Any]]) -> None:
+    data = report_data(sample_records * 3, SAMPLES, 5_000_000)
+    assert len(data["records"]) == 3 * len(sample_records)
+    assert len(data["texts"]) == len(sample_records)
+
+
+def test_script_json_cannot_end_its_script_element() -> None:
+    data = {"text": "a </script><script>alert(1)</script> <!-- b"}
+    encoded = script_json(data)
+    assert "<" not in encoded
+    assert json.loads(encoded) == data
+
+
+# --------------------------------------------------------------------------- the command
+
+
+def test_report_command_writes_a_self_contained_page(
+    sample_outputs: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "review" / "report.html"
+    assert main(["report", str(sample_outputs), "--inputs", str(SAMPLES), "-o", str(target)]) == 0
+    printed = capsys.readouterr().out
+    assert str(target) in printed and "kB" in printed and "13 records, 0 errors, all texts shown" in printed
+    page = target.read_text("utf-8")
+    assert "<script src" not in page and "<link" not in page and "sourceMappingURL" not in page
+    assert "default-src 'none'" in page  # the browser refuses any request
+
+
+def test_report_command_without_records_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", str(tmp_path)]) == 2
+    assert "records.jsonl: no such file" in capsys.readouterr().err
+
+
+def test_ten_thousand_records_make_a_page_of_bounded_size(synthetic_report: tuple[Path, float]) -> None:
+    report, seconds = synthetic_report
+    size = report.stat().st_size
+    print(f"\n{SYNTHETIC:,} records: {size / 1e6:.1f} MB in {seconds:.1f} s")
+    assert size < MAX_SYNTHETIC_BYTES
+    assert seconds < MAX_SYNTHETIC_SECONDS
+    data = _page_data(report)
+    assert len(data["records"]) + len(data["errors"]) == SYNTHETIC
+    assert len(data["errors"]) == SYNTHETIC // 100
+
+
+# --------------------------------------------------------------------------- in a browser
+
+
+def _chromium() -> str:
+    executable = shutil.which("chromium")
+    if executable is None:
+        reason = "no `chromium` executable (Debian: apt-get install chromium): the report page is not tested in a browser"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return executable
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    executable = _chromium()
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+class ReportTab:
+    """A report opened in a fresh tab, remembering every console error and every request
+    other than the file itself: the test fails on either."""
+
+    def __init__(self, browser: Any, report: Path) -> None:
+        self.page = browser.new_page(viewport={"width": 1280, "height": 860})
+        self.problems: list[str] = []
+        self.page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text}"))
+        self.page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+        url = report.as_uri()
+        self.page.on("request", lambda r: r.url == url or r.url.startswith("data:") or self.problems.append(f"request: {r.url}"))
+        self.page.goto(url)
+        self.page.wait_for_selector("#agreements-table tbody tr")
+
+    def rows(self) -> list[str]:
+        return self.page.eval_on_selector_all("#agreements-table tbody tr", "rows => rows.map(r => r.dataset.id)")
+
+    def status(self) -> str:
+        return self.page.inner_text("#agreements-status")
+
+    def marks(self) -> set[tuple[str, int, int]]:
+        """(field, start, end) of each highlight, counted in code points from the start of the text, as records count."""
+        found = self.page.evaluate(
+            """() => {
+                const root = document.getElementById("document-text");
+                return [...root.querySelectorAll("mark")].map((mark) => {
+                    const before = document.createRange();
+                    before.setStart(root, 0);
+                    before.setEndBefore(mark);
+                    const start = [...before.toString()].length;
+                    return [mark.dataset.field, start, start + [...mark.textContent].length];
+                });
+            }"""
+        )
+        return {(field, start, end) for field, start, end in found}
+
+    def close(self) -> list[str]:
+        self.page.wait_for_timeout(300)  # the charts are drawn just after the table
+        self.page.close()
+        return self.problems
+
+
+def _party_matches(record: dict[str, Any], query: str) -> bool:
+    names = [n for p in record["parties"] for n in (p["name"], p["acronym"]) if n]
+    return any(query.lower() in name.lower() for name in names)
+
+
+def test_the_page_lists_filters_and_highlights_the_samples(
+    browser: Any, sample_report: Path, sample_records: list[dict[str, Any]]
+) -> None:
+    page = ReportTab(browser, sample_report)
+    assert sorted(page.rows()) == sorted(r["id"] for r in sample_records)
+    assert page.status() == f"Showing 1–{len(sample_records)} of {len(sample_records)} records."
+
+    page.page.fill("#filter-party", "university")
+    expected = [r["id"] for r in sample_records if _party_matches(r, "university")]
+    assert len(expected) > 1
+    assert page.rows() == expected
+    page.page.select_option("#filter-year", "2022")
+    assert page.rows() == [r["id"] for r in sample_records if r["id"] in expected and (r["signing_date"] or {}).get("value", "").startswith("2022")]
+    page.page.click("button[type=reset]")
+    page.page.wait_for_function(f"document.querySelectorAll('#agreements-table tbody tr').length === {len(sample_records)}")
+
+    page.page.click("th[data-sort=date] button")
+    dated = sorted(r["signing_date"]["value"] for r in sample_records if r["signing_date"])
+    assert page.page.inner_text("#agreements-table tbody tr:first-child td:nth-child(3)") == dated[0]
+
+    record = next(r for r in sample_records if r["id"] == "framework-html")
+    page.page.click("#agreements-table tbody tr[data-id='framework-html'] button")
+    assert page.page.is_visible("#document")
+    assert page.page.inner_text("mark[data-field=signing_date]") == record["signing_date"]["text"]
+    assert page.marks() == _evidence(record)
+    page.page.hover("mark[data-field=signing_date]")
+    assert page.page.inner_text("#document .tip") == f"Signing date: {record['signing_date']['value']} (day)"
+    page.page.screenshot(path=str(SCREENSHOTS / "report-document.png"))
+    page.page.keyboard.press("Escape")
+    assert not page.page.is_visible("#document")
+
+    page.page.wait_for_timeout(300)
+    page.page.screenshot(path=str(SCREENSHOTS / "report.png"), full_page=True)
+    assert page.close() == []
+
+
+def test_the_page_handles_astral_characters_markup_changed_sources_and_errors(browser: Any, tmp_path: Path) -> None:
+    inputs, outputs = tmp_path / "inputs", tmp_path / "outputs"
+    inputs.mkdir()
+    outputs.mkdir()
+    (inputs / "emoji.txt").write_text("🎉🎉 Alpha Labs </script><!-- and Beta Institute signed an accord on 5 May 2024.\n", "utf-8")
+    (inputs / "changed.txt").write_text("Gamma and Delta signed on 1 June 2023.\n", "utf-8")
+    document = read_document(inputs / "emoji.txt", "emoji.txt")
+    text = document.text
+
+    def span(words: str) -> list[int]:
+        return [text.index(words), text.index(words) + len(words)]
+
+    def agreement(path: str, sha256: str, date_words: str) -> dict[str, Any]:
+        return {
+            "schema_version": "1",
+            "id": path.removesuffix(".txt"),
+            "source": {"path": path, "sha256": sha256, "format": "txt", "language": "en", "title": None},
+            "agreement_type": None,
+            "signing_date": {"value": "2024-05-05", "precision": "day", "text": date_words, "span": span(date_words)},
+            "publication_date": None,
+            "signing_place": None,
+            "parties": [{"name": "Alpha Labs", "acronym": None, "spans": [span("Alpha Labs")]}],
+            "organizations": [],
+            "people": [],
+            "themes": [],
+            "warnings": ["only one party found"],
+            "extractor": {"version": "test", "spacy_model": None},
+        }
+
+    changed = hashlib.sha256(b"what the file held when it was extracted").hexdigest()
+    error = {"source": {"path": "notes.pdf", "sha256": None, "format": None, "language": None, "title": None},
+             "error": {"type": "unsupported_format", "message": "notes.pdf: unsupported format '.pdf'"}}
+    lines = [agreement("emoji.txt", document.sha256, "5 May 2024"), agreement("changed.txt", changed, "5 May 2024"), error]
+    (outputs / RECORDS).write_text("".join(json.dumps(r) + "\n" for r in lines), "utf-8")
+    report = build_report(outputs, inputs, outputs / "report.html").path
+
+    page = ReportTab(browser, report)
+    assert page.rows() == ["emoji", "changed"]
+    page.page.click("tr[data-id=emoji] button")
+    assert page.marks() == _evidence(lines[0])
+    assert "</script><!-- and Beta" in page.page.inner_text("#document-text")
+    assert page.page.is_hidden("#document-note")
+    page.page.keyboard.press("Escape")
+
+    page.page.click("tr[data-id=changed] button")
+    assert page.page.inner_text("#document-note").startswith("Text not shown: source changed since extraction")
+    assert page.page.is_hidden("#document-text")
+    assert "“5 May 2024”" in page.page.inner_text("#document-fields")
+    page.page.keyboard.press("Escape")
+
+    assert page.page.inner_text("#errors-table tbody") == "notes.pdf\tunsupported_format\tnotes.pdf: unsupported format '.pdf'"
+    assert page.close() == []
+
+
+def test_ten_thousand_records_stay_usable(browser: Any, synthetic_report: tuple[Path, float]) -> None:
+    report, _ = synthetic_report
+    data = _page_data(report)
+    started = time.monotonic()
+    page = ReportTab(browser, report)
+    loaded = time.monotonic() - started
+    print(f"\n{SYNTHETIC:,}-record page ready in {loaded:.1f} s")
+    records = len(data["records"])
+    assert len(page.rows()) == 50
+    assert page.status() == f"Showing 1–50 of {records:,} records."
+    page.page.click("#agreements-pager button:has-text('Last')")
+    assert page.status() == f"Showing {records - (records - 1) % 50:,}–{records:,} of {records:,} records."
+    page.page.select_option("#filter-year", "2010")
+    in_2010 = sum((r["signing_date"] or {}).get("value", "").startswith("2010") for r in data["records"])
+    assert page.status() == f"Showing 1–{min(50, in_2010)} of {in_2010:,} records (filtered from {records:,})."
+    page.page.click("#agreements-table tbody tr:first-child button")
+    assert page.page.inner_text("mark[data-field=signing_date]")
+    page.page.keyboard.press("Escape")
+    assert "Showing the 150 organisations" in page.page.inner_text("#network-hint")
+    assert page.page.inner_text("#errors-status") == f"Showing 1–50 of {SYNTHETIC // 100} errors."
+    assert page.close() == []
+    assert loaded < 20
