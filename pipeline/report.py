@@ -20,10 +20,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from pipeline.batch import RECORDS, SUMMARY
+from pipeline.extractor import DEFAULT_MAX_BYTES
 from pipeline.readers import ReadError, read_document
-
-DEFAULT_MAX_BYTES = 5_000_000
-"""``read_document``'s limit when the run summary does not say which one the run used."""
 
 ASSETS = "report_assets"
 SCRIPTS = ("chart.umd.min.js", "cytoscape.min.js", "page.js")
@@ -69,11 +67,11 @@ def build_report(outputs_dir: Path, inputs_dir: Path, output: Path) -> ReportRes
     """
     records = list(load_records(outputs_dir))
     summary = _read_summary(outputs_dir)
-    max_bytes = summary.get("config", {}).get("max_bytes", DEFAULT_MAX_BYTES)
+    max_bytes = summary.get("config", {}).get("max_bytes", DEFAULT_MAX_BYTES)  # what the run could read
     data = report_data(records, inputs_dir, max_bytes, summary.get("extractor"))
     data["summary"]["outputs_dir"] = outputs_dir.as_posix()
     data["summary"]["inputs_dir"] = inputs_dir.as_posix()
-    page = render_html(data, title=f"Agreements in {outputs_dir.as_posix()}")
+    page = render_html(data, title=f"Agreements in {outputs_dir.resolve().name}/")
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(page, encoding="utf-8")
     return ReportResult(

@@ -46,7 +46,7 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="module")
 def sample_outputs(tmp_path_factory: pytest.TempPathFactory, extractor: Extractor) -> Path:
     """samples/ extracted as `make run` does, in this process (the session's extractor)."""
-    out = tmp_path_factory.mktemp("outputs")
+    out = tmp_path_factory.mktemp("outputs", numbered=False)  # its name is the page's title
     run_batch([SAMPLES], out, ExtractorConfig(), progress=False)
     return out
 
