@@ -19,9 +19,10 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
@@ -29,11 +30,12 @@ from typing import IO, Any
 import spacy.util
 from tqdm import tqdm
 
+from models import Record
 from pipeline import __version__
-from pipeline.extractor import ExtractorConfig
-from pipeline.parallel import extract_items
+from pipeline.extractor import AUTO, ExtractorConfig
+from pipeline.parallel import Item, extract_items
 from pipeline.readers import SUPPORTED_SUFFIXES
-from pipeline.rules import load_rules
+from pipeline.rules import available_languages, load_rules
 
 MANIFEST = "manifest.json"
 RECORDS = "records.jsonl"
@@ -44,6 +46,9 @@ TEMP_SUFFIX = ".extract-tmp"
 """Marks this module's temporary files, so a later run can remove those a killed run left behind."""
 NAME_MAX = 255
 """Bytes in one file name on common file systems."""
+RETRIED_ERRORS = frozenset({"timeout"})
+"""Error records that the next run does not trust: they depend on the machine's load, not only on
+the input, so they are written but kept out of the manifest, and the next run tries again."""
 MANIFEST_SAVE_FRACTION = 10
 """The manifest is rewritten after every ``max(batch_size, entries / 10)`` new records: often
 enough that a killed run loses little, rarely enough that rewriting it stays linear overall."""
@@ -53,6 +58,10 @@ log = logging.getLogger(__name__)
 
 class BatchError(Exception):
     """The run cannot start (a missing input, nothing to read, no such model): a usage error, not a document error."""
+
+
+Extract = Callable[[ExtractorConfig, Sequence[Item]], Iterator[Record]]
+"""Records of ``(path, source name)`` items, in their order: in this process, a pool, or a cluster."""
 
 
 @dataclass(frozen=True)
@@ -126,10 +135,12 @@ def run_batch(
     jobs: int = 1,
     force: bool = False,
     progress: bool | None = None,
+    extract: Extract | None = None,
 ) -> RunSummary:
     """Extract every document under ``inputs`` into ``output_dir``; see the module docstring.
 
-    ``progress=None`` shows a progress bar only when stderr is a terminal. Raises
+    ``progress=None`` shows a progress bar only when stderr is a terminal. ``extract`` replaces
+    the local extraction (``jobs`` processes) with another, such as a Dask cluster's. Raises
     ``BatchError`` before writing anything when the run cannot start.
     """
     if jobs < 1:
@@ -156,7 +167,7 @@ def run_batch(
     show = sys.stderr.isatty() if progress is None else progress
     try:
         with (
-            closing(extract_items(config, todo, jobs)) as extracted,
+            closing((extract or partial(extract_items, n_process=jobs))(config, todo)) as extracted,
             _atomic(output_dir / RECORDS) as jsonl,
             tqdm(total=len(tasks), unit="doc", file=sys.stderr, disable=not show) as bar,
         ):
@@ -166,7 +177,10 @@ def run_batch(
                 else:
                     data = next(extracted).model_dump(mode="json")
                     write_json(output_dir / task.output, data)
-                    manifest[task.source.name] = _entry(task, fingerprint)
+                    if data.get("error", {}).get("type") in RETRIED_ERRORS:
+                        manifest.pop(task.source.name, None)
+                    else:
+                        manifest[task.source.name] = _entry(task, fingerprint)
                     unsaved += 1
                     if unsaved >= max(config.batch_size, len(manifest) // MANIFEST_SAVE_FRACTION):
                         _save_manifest(output_dir, manifest)
@@ -185,7 +199,7 @@ def run_batch(
     deleted = sorted(old.keys() - outputs.keys())
     old_outputs = {entry.get("output") for entry in old.values()}
     _remove_outputs(output_dir, {o for o in old_outputs if isinstance(o, str)} - set(outputs.values()))
-    _save_manifest(output_dir, {name: manifest[name] for name in outputs})
+    _save_manifest(output_dir, {name: manifest[name] for name in outputs if name in manifest})
     summary = RunSummary(
         documents=len(tasks),
         records=records,
@@ -392,7 +406,7 @@ def write_json(path: Path, data: Any, sort_keys: bool = False) -> None:
 
 def model_description(config: ExtractorConfig) -> str:
     """What records' ``extractor.spacy_model`` says, read from the model's meta.json without loading it."""
-    name = config.spacy_model or load_rules(config.language).spacy_model
+    name = config.spacy_model or load_rules("en" if config.language == AUTO else config.language).spacy_model
     if spacy.util.is_package(name):
         folder = spacy.util.get_package_path(name)
     elif Path(name).is_dir():
@@ -409,10 +423,12 @@ def model_description(config: ExtractorConfig) -> str:
 def config_fingerprint(config: ExtractorConfig, spacy_model: str) -> str:
     """Changes whenever the configuration, the language rules, the extraction code or the model
     version change: a rerun after editing a rule must not keep records the old rule made."""
-    rules = resources.files("pipeline.patterns").joinpath(f"{config.language}.json").read_bytes()
+    rules = hashlib.sha256()
+    for language in available_languages():
+        rules.update(resources.files("pipeline.patterns").joinpath(f"{language}.json").read_bytes())
     payload = {
         "config": asdict(config),
-        "rules": hashlib.sha256(rules).hexdigest(),
+        "rules": rules.hexdigest(),
         "code": _code_digest(),
         "spacy_model": spacy_model,
     }

@@ -12,8 +12,6 @@ from models import record_json_schema
 from pipeline.extractor import DEFAULT_MAX_BYTES, ExtractorConfig
 from pipeline.rules import available_languages
 
-AUTO_LANGUAGE = "en"
-"""What ``--lang auto`` means until language detection exists."""
 
 
 def _positive(value: str) -> int:
@@ -45,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--lang",
         choices=["auto", *available_languages()],
         default="auto",
-        help=f"language of the documents (default: auto; auto currently means {AUTO_LANGUAGE!r})",
+        help="language of the documents: auto (default) detects each document's language; a code reads every document as that language",
     )
     extract.add_argument("--model", metavar="NAME_OR_PATH", help="spaCy pipeline to use instead of the language's default")
     extract.add_argument("--force", action="store_true", help="redo every document, even unchanged ones")
@@ -102,8 +100,7 @@ def main(argv: list[str] | None = None) -> int:
 def _extract(args: argparse.Namespace) -> int:
     from pipeline.batch import BatchError, run_batch
 
-    language = AUTO_LANGUAGE if args.lang == "auto" else args.lang
-    config = ExtractorConfig(language=language, spacy_model=args.model, max_bytes=args.max_bytes)
+    config = ExtractorConfig(language=args.lang, spacy_model=args.model, max_bytes=args.max_bytes)
     try:
         summary = run_batch(args.inputs, args.output, config, jobs=args.jobs, force=args.force)
     except BatchError as error:

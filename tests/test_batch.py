@@ -121,7 +121,7 @@ def test_nested_layout(nested: Path, tmp_path: Path, extractor: Extractor) -> No
         "warnings": sum(len(r["warnings"]) for r in lines),
         "skipped_unchanged": 0,
         "deleted": [],
-        "extractor": {"version": __version__, "spacy_model": extractor.model_description},
+        "extractor": {"version": __version__, "spacy_model": extractor.model_description("en")},
         "config": asdict(CONFIG),
         "config_fingerprint": summary.config_fingerprint,
     }

@@ -55,7 +55,7 @@ def test_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str],
 
 def test_help_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["extract", "--help"]) == 0
-    assert "auto currently means 'en'" in " ".join(capsys.readouterr().out.split())
+    assert "auto (default) detects each document's language" in " ".join(capsys.readouterr().out.split())
 
 
 def test_hostile_folder(tmp_path: Path) -> None:

@@ -44,11 +44,22 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="module")
-def sample_outputs(tmp_path_factory: pytest.TempPathFactory, extractor: Extractor) -> Path:
-    """samples/ extracted as `make run` does, in this process (the session's extractor)."""
-    out = tmp_path_factory.mktemp("outputs", numbered=False)  # its name is the page's title
-    run_batch([SAMPLES], out, ExtractorConfig(), progress=False)
-    return out
+def sample_run(tmp_path_factory: pytest.TempPathFactory, extractor: Extractor) -> Path:
+    """A folder where `extract-agreements extract samples -o outputs` and `extract-agreements
+    report outputs` were run (in this process, with the session's extractor): the page names
+    the folders as given, so the screenshot is the same on every machine and every run."""
+    work = tmp_path_factory.mktemp("run")
+    shutil.copytree(SAMPLES, work / "samples", ignore=shutil.ignore_patterns("*.json"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(work)
+        run_batch([Path("samples")], Path("outputs"), ExtractorConfig(), progress=False)
+        build_report(Path("outputs"), Path("samples"), Path("outputs/report.html"))
+    return work
+
+
+@pytest.fixture(scope="module")
+def sample_outputs(sample_run: Path) -> Path:
+    return sample_run / "outputs"
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +69,7 @@ def sample_records(sample_outputs: Path) -> list[dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def sample_report(sample_outputs: Path) -> Path:
-    return build_report(sample_outputs, SAMPLES, sample_outputs / "report.html").path
+    return sample_outputs / "report.html"
 
 
 @pytest.fixture(scope="module")

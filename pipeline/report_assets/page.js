@@ -531,7 +531,9 @@ const network = {
     if (!this.cy) this.create();
     this.cy.elements().remove();
     this.cy.add(elements);
-    this.cy.layout({ name: "cose", animate: false, padding: 20, nodeDimensionsIncludeLabels: true, componentSpacing: 60 }).run();
+    // cose from a circle rather than random positions: the same records always give the same picture
+    this.cy.layout({ name: "circle" }).run();
+    this.cy.layout({ name: "cose", animate: false, randomize: false, padding: 20, nodeDimensionsIncludeLabels: true, componentSpacing: 60 }).run();
   },
   create() {
     this.cy = cytoscape({

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from dateparser.date import DateDataParser
+from dateparser.languages.loader import default_loader
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
@@ -45,6 +46,9 @@ class DateMention:
     first_day: date
     relative: bool
     ambiguous_order: bool = False
+
+
+_DATEPARSER_LANGUAGES = frozenset(default_loader.get_locale_map())
 
 
 @lru_cache(maxsize=64)
@@ -247,6 +251,19 @@ def _attached_by(span: Span, prepositions: frozenset[str]) -> bool:
     return preposition is not None and preposition.lower_ in prepositions or any(
         t.lower_ in prepositions for t in span[:1] if t.pos_ == "ADP"
     )
+
+
+def metadata_date(document: Document) -> DateMention | None:
+    """The front-matter/metadata date of a document in any language dateparser knows."""
+    evidence = document.publication_date
+    if evidence is None:
+        return None
+    languages = [document.language] if document.language in _DATEPARSER_LANGUAGES else None
+    data = DateDataParser(languages=languages, settings={"DATE_ORDER": "YMD"}).get_date_data(evidence.text)
+    if data.date_obj is None or data.period != "day" or not re.search(r"\d{4}", evidence.text):
+        return None
+    when = data.date_obj.date()
+    return DateMention(evidence.text, evidence.start, evidence.end, when.isoformat(), "day", when, False)
 
 
 def anchor_mention(anchor: date) -> DateMention:

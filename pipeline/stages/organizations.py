@@ -167,7 +167,10 @@ class OrgIndex:
         same = [e.text for e in self.entities if name_key(e.text, self.rules) == key]
         extensions = [
             e.text for e in self.entities
-            if e.start != span.start and name_key(e.text, self.rules).startswith(key + (" " if len(span) == 1 else " of "))
+            if e.start != span.start and any(
+                name_key(e.text, self.rules).startswith(f"{key} {joiner}".rstrip() + " ")
+                for joiner in ([""] if len(span) == 1 else self.rules.name_prepositions)
+            )
         ]
         # The shortest completion ("Victoria University" → "... of Wellington", not "... of
         # Wellington Public Affairs"), else the longest spelling of the same name.
