@@ -21,7 +21,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing, contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import partial
 from importlib import resources
 from pathlib import Path, PurePosixPath
@@ -426,8 +426,8 @@ def config_fingerprint(config: ExtractorConfig, spacy_model: str) -> str:
     rules = hashlib.sha256()
     for language in available_languages():
         rules.update(resources.files("pipeline.patterns").joinpath(f"{language}.json").read_bytes())
-    payload = {
-        "config": asdict(config),
+    payload = {  # not timeout_s: it decides whether a record is made, not what it says (see RETRIED_ERRORS)
+        "config": asdict(replace(config, timeout_s=None)),
         "rules": rules.hexdigest(),
         "code": _code_digest(),
         "spacy_model": spacy_model,

@@ -7,10 +7,14 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from models import record_json_schema
-from pipeline.extractor import DEFAULT_MAX_BYTES, ExtractorConfig
+from pipeline.extractor import DEFAULT_MAX_BYTES, DEFAULT_MAX_CHARS, DEFAULT_TIMEOUT_S, ExtractorConfig
 from pipeline.rules import available_languages
+
+if TYPE_CHECKING:
+    from pipeline.batch import RunSummary
 
 
 
@@ -19,6 +23,14 @@ def _positive(value: str) -> int:
     if number < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, not {number}")
     return number
+
+
+def _seconds(value: str) -> float | None:
+    """A time limit; 0 means none."""
+    seconds = float(value)
+    if not seconds >= 0 or seconds == float("inf"):  # also refuses nan
+        raise argparse.ArgumentTypeError(f"must be a number of seconds, 0 for no limit, not {value}")
+    return seconds or None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,8 +48,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     extract.add_argument("inputs", nargs="+", type=Path, metavar="INPUT", help="files, or folders searched recursively")
     extract.add_argument("-o", "--output", type=Path, default=Path("outputs"), help="output folder (default: outputs)")
-    extract.add_argument(
+    where = extract.add_mutually_exclusive_group()
+    where.add_argument(
         "--jobs", type=_positive, default=os.cpu_count() or 1, help="worker processes (default: CPU count, %(default)s)"
+    )
+    where.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on the Dask cluster of this scheduler (tcp://host:8786) instead of local processes; "
+        "this machine reads the files and writes the outputs (needs the dask extra)",
     )
     extract.add_argument(
         "--lang",
@@ -49,6 +68,19 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--force", action="store_true", help="redo every document, even unchanged ones")
     extract.add_argument(
         "--max-bytes", type=_positive, default=DEFAULT_MAX_BYTES, help="larger files get an error record (default: %(default)s)"
+    )
+    extract.add_argument(
+        "--max-chars",
+        type=_positive,
+        default=DEFAULT_MAX_CHARS,
+        help="documents with a longer text get an error record instead of being parsed (default: %(default)s)",
+    )
+    extract.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=DEFAULT_TIMEOUT_S,
+        metavar="SECONDS",
+        help="a document taking longer gets an error record and is retried by the next run; 0: no limit (default: %(default)g)",
     )
 
     evaluate = commands.add_parser("evaluate", help="score records against hand-written gold files")
@@ -100,9 +132,14 @@ def main(argv: list[str] | None = None) -> int:
 def _extract(args: argparse.Namespace) -> int:
     from pipeline.batch import BatchError, run_batch
 
-    config = ExtractorConfig(language=args.lang, spacy_model=args.model, max_bytes=args.max_bytes)
+    config = ExtractorConfig(
+        language=args.lang, spacy_model=args.model, max_bytes=args.max_bytes, max_chars=args.max_chars, timeout_s=args.timeout
+    )
     try:
-        summary = run_batch(args.inputs, args.output, config, jobs=args.jobs, force=args.force)
+        if args.scheduler:
+            summary = _run_on_dask(args, config)
+        else:
+            summary = run_batch(args.inputs, args.output, config, jobs=args.jobs, force=args.force)
     except BatchError as error:
         print(f"extract-agreements: error: {error}", file=sys.stderr)
         return 2
@@ -112,6 +149,16 @@ def _extract(args: argparse.Namespace) -> int:
     print(summary.line())
     print(f"done in {summary.seconds:.1f} s", file=sys.stderr)
     return 1 if summary.errors else 0
+
+
+def _run_on_dask(args: argparse.Namespace, config: ExtractorConfig) -> RunSummary:
+    from pipeline.batch import BatchError
+
+    try:
+        from pipeline.distributed import run_on_dask
+    except ImportError as error:
+        raise BatchError(f"--scheduler needs Dask: pip install 'agreement-extractor[dask]' ({error})") from error
+    return run_on_dask(args.inputs, args.output, config, args.scheduler, force=args.force)
 
 
 def _report(args: argparse.Namespace) -> int:

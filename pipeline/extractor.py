@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from models import AgreementRecord, ErrorRecord, Record, Source
 from pipeline import __version__
+from pipeline.deadline import DocumentTimeout, deadline
 from pipeline.document import Document
 from pipeline.markup import mask_markup
 from pipeline.nlp import build_pipeline
@@ -22,6 +25,10 @@ from pipeline.stages import agreement, dates, parties, people, signals, themes
 
 DEFAULT_MAX_BYTES = 5_000_000
 DEFAULT_BATCH_SIZE = 32
+DEFAULT_MAX_CHARS = 1_000_000
+"""spaCy's own default ``max_length``: its parser and NER need memory in proportion to a text's length."""
+DEFAULT_TIMEOUT_S = 60.0
+"""A news release takes well under a second; a minute means a pathological input, not a slow one."""
 
 
 AUTO = "auto"
@@ -33,22 +40,39 @@ class ExtractorConfig:
 
     ``language`` is ``"auto"`` (detect each document's language) or a code with rules in
     ``pipeline/patterns`` that every document is read as; ``spacy_model`` replaces the
-    default pipeline of that language (of English under ``"auto"``)."""
+    default pipeline of that language (of English under ``"auto"``).
+
+    Per-document limits, each with its error record: ``max_bytes`` (a larger file is not read,
+    ``too_large``), ``max_chars`` (a longer text is not parsed, ``too_large``), ``timeout_s``
+    (parsing and stages taking longer are stopped, ``timeout``; ``None``: no limit; see
+    ``pipeline.deadline`` for where the limit is exact)."""
 
     language: str = AUTO
     spacy_model: str | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
     batch_size: int = DEFAULT_BATCH_SIZE
+    max_chars: int = DEFAULT_MAX_CHARS
+    timeout_s: float | None = DEFAULT_TIMEOUT_S
 
 
 class Extractor:
     """Loads each language's spaCy pipeline once, on its first document; every ``extract_*``
     call reuses them. A batch of English files never loads the French model."""
 
-    def __init__(self, language: str = AUTO, spacy_model: str | Path | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES, batch_size: int = DEFAULT_BATCH_SIZE) -> None:
+    def __init__(
+        self,
+        language: str = AUTO,
+        spacy_model: str | Path | None = None,
+        *,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        max_chars: int = DEFAULT_MAX_CHARS,
+        timeout_s: float | None = DEFAULT_TIMEOUT_S,
+    ) -> None:
         if language != AUTO and language not in available_languages():
             raise ValueError(f"no extraction rules for language {language!r}; available: {', '.join(available_languages())} or 'auto'")
-        self.config = ExtractorConfig(language, str(spacy_model) if spacy_model else None, max_bytes, batch_size)
+        model = str(spacy_model) if spacy_model else None
+        self.config = ExtractorConfig(language, model, max_bytes, batch_size, max_chars, timeout_s)
         self.primary_language = "en" if language == AUTO else language
         self._pipelines: dict[str, Language] = {}
         self.nlp: Language = self.pipeline(self.primary_language)
@@ -62,7 +86,9 @@ class Extractor:
         """The spaCy pipeline of ``language`` (with its rule components), built on first use."""
         if language not in self._pipelines:
             custom = self.config.spacy_model if language == self.primary_language else None
-            self._pipelines[language] = build_pipeline(load_rules(language), custom)
+            nlp = build_pipeline(load_rules(language), custom)
+            nlp.max_length = self.config.max_chars  # checked before parsing, with an error record
+            self._pipelines[language] = nlp
         return self._pipelines[language]
 
     def model_description(self, language: str) -> str:
@@ -83,24 +109,20 @@ class Extractor:
 
     @classmethod
     def from_config(cls, config: ExtractorConfig) -> Extractor:
-        return cls(config.language, config.spacy_model, max_bytes=config.max_bytes, batch_size=config.batch_size)
+        return cls(**asdict(config))
 
     def extract_text(self, text: str, publication_date: date | None = None, source_name: str = "<text>", fmt: str = "txt") -> Record:
         """One announcement given as text. ``publication_date``, when the caller knows it, anchors
         relative dates ("yesterday"); the record's ``publication_date`` is only what the text says."""
-        try:
-            document = document_from_text(text, source_name, fmt)
-        except ReadError as error:
-            return error_record(source_name, error.type, error.message)
-        return self.extract_document(document, publication_date)
+        too_long = self._too_long(source_name, len(text))  # before reading: HTML parsing costs too
+        if too_long is not None:
+            return too_long
+        document = or_error(source_name, lambda: document_from_text(text, source_name, fmt))
+        return document if isinstance(document, ErrorRecord) else self.extract_document(document, publication_date)
 
     def extract_file(self, path: str | Path, source_name: str | None = None) -> Record:
         """One file; an unreadable one gives an error record, never an exception."""
-        try:
-            document = read_document(Path(path), source_name, max_bytes=self.config.max_bytes)
-        except ReadError as error:
-            return error_record(source_name or Path(path).as_posix(), error.type, error.message)
-        return self.extract_document(document)
+        return next(self.extract_named([(Path(path), source_name)]))
 
     def extract_files(self, paths: Iterable[str | Path], n_process: int = 1) -> Iterator[Record]:
         """Records in input order, streaming: files are read and parsed a batch at a time."""
@@ -112,45 +134,82 @@ class Extractor:
         yield from self.extract_named((Path(p), None) for p in paths)
 
     def extract_named(self, items: Iterable[tuple[Path, str | None]]) -> Iterator[Record]:
-        """Like ``extract_files`` for ``(path, source name)`` pairs; one ``nlp.pipe`` stream."""
-        pending: list[Record | Document] = []
-        for path, name in items:
-            try:
-                pending.append(read_document(path, name, max_bytes=self.config.max_bytes))
-            except ReadError as error:
-                pending.append(error_record(name or path.as_posix(), error.type, error.message))
+        """Like ``extract_files`` for ``(path, source name)`` pairs."""
+        max_bytes = self.config.max_bytes
+        return self.extract_documents(
+            or_error(name or path.as_posix(), lambda: read_document(path, name, max_bytes)) for path, name in items
+        )
+
+    def extract_documents(self, documents: Iterable[Document | Record]) -> Iterator[Record]:
+        """Records of documents already read, in order (an error record passes through), streaming:
+        ``batch_size`` documents at a time go through one ``nlp.pipe`` call, so memory stays bounded."""
+        pending: list[Document | Record] = []
+        for item in documents:
+            pending.append(item)
             if len(pending) >= self.config.batch_size:
                 yield from self._extract_batch(pending)
                 pending = []
         yield from self._extract_batch(pending)
 
-    def _extract_batch(self, items: list[Record | Document]) -> Iterator[Record]:
+    def extract_document(self, document: Document, publication_date: date | None = None) -> Record:
+        """A document already read: parse it and build its record."""
+        return next(self._extract_batch([document], publication_date))
+
+    def _extract_batch(self, items: list[Document | Record], anchor: date | None = None) -> Iterator[Record]:
         """Each language's documents go through its pipeline's ``nlp.pipe``; order is kept."""
+        items = [self._too_long(i.path, len(i.text), i) or i if isinstance(i, Document) else i for i in items]
         languages = {id(item): self.language_of(item) for item in items if isinstance(item, Document)}
-        parsed: dict[int, Doc] = {}
+        parsed: dict[int, tuple[Doc | None, float]] = {}
         for language in sorted({lang for lang, _ in languages.values()} & set(available_languages())):
             batch = [item for item in items if isinstance(item, Document) and languages[id(item)][0] == language]
-            texts = (mask_markup(d.text) for d in batch)
-            parsed.update(zip((id(d) for d in batch), self.pipeline(language).pipe(texts, batch_size=self.config.batch_size)))
+            parsed.update(zip((id(d) for d in batch), self._parse(self.pipeline(language), batch)))
         for item in items:
             if isinstance(item, Document):
                 language, warnings = languages[id(item)]
-                yield self._record_for(replace(item, language=language), parsed.get(id(item)), warnings)
+                yield self._record_for(replace(item, language=language), parsed.get(id(item)), warnings, anchor)
             else:
                 yield item
 
-    def extract_document(self, document: Document, publication_date: date | None = None) -> Record:
-        """A document already read: parse it and build its record."""
-        language, warnings = self.language_of(document)
-        document = replace(document, language=language)
-        doc = self.pipeline(language)(mask_markup(document.text)) if language in available_languages() else None
-        return self._record_for(document, doc, warnings, publication_date)
+    def _too_long(self, name: str, length: int, document: Document | None = None) -> ErrorRecord | None:
+        if length <= self.config.max_chars:
+            return None
+        message = f"{name}: {length} characters, over the limit of {self.config.max_chars}"
+        return error_record(name, "too_large", message, document)
 
-    def _record_for(self, document: Document, doc: Doc | None, warnings: list[str], anchor: date | None = None) -> Record:
+    def _parse(self, nlp: Language, documents: list[Document]) -> list[tuple[Doc | None, float]]:
+        """Each document's Doc (None: out of time) and the seconds of parsing charged to it.
+
+        The documents go through one ``nlp.pipe`` call under one deadline of ``timeout_s``: when
+        it holds, no document can have exceeded the limit, and the time is shared among them in
+        proportion to their length. When it expires, they are parsed again one at a time, each
+        under its own deadline, so that only the slow one times out. Batching is kept because
+        parsing documents one at a time is slower (see benchmarks/throughput.py).
+        """
+        started = time.monotonic()
         try:
-            if doc is None:
+            with deadline(self.config.timeout_s):
+                docs = list(nlp.pipe((mask_markup(d.text) for d in documents), batch_size=self.config.batch_size))
+        except DocumentTimeout:
+            return [(None, 0.0)] if len(documents) == 1 else [self._parse(nlp, [d])[0] for d in documents]
+        share = (time.monotonic() - started) / max(1, sum(len(d.text) for d in documents))
+        return [(doc, share * len(d.text)) for doc, d in zip(docs, documents)]
+
+    def _record_for(
+        self, document: Document, parsed: tuple[Doc | None, float] | None, warnings: list[str], anchor: date | None = None
+    ) -> Record:
+        """``parsed`` is None for a language without rules; its Doc is None when parsing ran out of time.
+        The stages get what is left of the document's ``timeout_s``."""
+        limit = self.config.timeout_s
+        try:
+            if parsed is None:
                 return self._record_without_rules(document, warnings)
-            return self._build_record(document, doc, warnings, anchor)
+            doc, spent = parsed
+            if doc is None:
+                raise DocumentTimeout
+            with deadline(None if limit is None else limit - spent):
+                return self._build_record(document, doc, warnings, anchor)
+        except DocumentTimeout:
+            return error_record(document.path, "timeout", f"{document.path}: not processed within {limit:g} s", document)
         except Exception as error:  # a bug must not stop a batch: the record says what broke
             return error_record(document.path, "internal_error", f"{type(error).__name__}: {error}", document)
 
@@ -232,6 +291,17 @@ def _date(mention: dates.DateMention | None, text: str) -> dict | None:
 
 def _org(org: parties.OrgRecord) -> dict:
     return {"name": org.name, "acronym": org.acronym, "spans": org.spans}
+
+
+T = TypeVar("T")
+
+
+def or_error(name: str, read: Callable[[], T]) -> T | ErrorRecord:
+    """``read()``, or the error record of the ``ReadError`` it raises: a bad file is a record, not an exception."""
+    try:
+        return read()
+    except ReadError as error:
+        return error_record(name, error.type, error.message)
 
 
 def error_record(path: str, kind: str, message: str, document: Document | None = None) -> ErrorRecord:

@@ -65,6 +65,14 @@ def line_sentences(doc: Doc) -> Doc:
     """Start a sentence after a blank line, and after a line break that ends a short line or
     a finished sentence: headlines, datelines and list items are not run into the next line."""
     _break_after_datelines(doc)
+    for token in doc[1:-1]:
+        if token.text in (".", "!", "?") and not token.whitespace_ and not doc[token.i - 1].whitespace_ and doc[token.i + 1].text[:1].isupper():
+            token.is_sent_start = False  # "électriques.Le": the period ends the first sentence
+            doc[token.i + 1].is_sent_start = True
+    for token in doc[1:]:
+        previous = doc[token.i - 1]
+        if previous.text in (",", ";") or (not previous.is_space and (previous.is_alpha or token.is_lower) and previous.text not in _SENTENCE_END):
+            token.is_sent_start = False  # no sentence starts after a comma or a word on the same line
     line_start = 0
     for token in doc[:-1]:
         if "\n" not in token.text and "\n" not in token.whitespace_:
@@ -117,9 +125,22 @@ def load_model(model: str | Path) -> Language:
         ) from error
 
 
+# Scraped text often loses the space between sentences ("électriques.Le constructeur",
+# "Boeing.« A long terme"): split there, so that tokens and sentences come out right.
+_GLUED_SENTENCE_END = r"(?<=[a-zà-ÿ0-9»”\"')])[.!?](?=[«“\"A-ZÀ-Ý])"
+
+
+def _split_glued_sentences(nlp: Language) -> None:
+    infixes = [*nlp.Defaults.infixes, _GLUED_SENTENCE_END]
+    prefixes = [*nlp.Defaults.prefixes, r"[.!?](?=[«“\"A-ZÀ-Ý][a-zà-ÿ])"]
+    nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
+    nlp.tokenizer.prefix_search = spacy.util.compile_prefix_regex(prefixes).search
+
+
 def build_pipeline(rules: LanguageRules, model: str | Path | None = None) -> Language:
     """The language's model (or ``model``) plus the agreement and numeric-date rulers."""
     nlp = load_model(model or rules.spacy_model)
+    _split_glued_sentences(nlp)
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("line_sentences", before="parser")
     agreements = nlp.add_pipe(

@@ -12,10 +12,11 @@ from __future__ import annotations
 import math
 import multiprocessing
 from collections import deque
-from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from functools import lru_cache
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from functools import lru_cache, partial
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from models import Record
 from pipeline.extractor import Extractor, ExtractorConfig
@@ -25,6 +26,16 @@ Item = tuple[Path, str | None]
 
 CHUNKS_IN_FLIGHT_PER_WORKER = 2
 """One chunk being parsed and one queued per worker keeps every worker busy without buffering more."""
+
+T = TypeVar("T")
+
+
+class ChunkFuture(Protocol):
+    """What ``in_chunks`` needs of a future: a ``concurrent.futures`` one or a Dask one."""
+
+    def result(self) -> list[Record]: ...
+
+    def cancel(self) -> bool: ...
 
 
 @lru_cache(maxsize=1)
@@ -60,17 +71,31 @@ def extract_items(config: ExtractorConfig, items: Sequence[Item], n_process: int
 
 def extract_in_pool(config: ExtractorConfig, items: Sequence[Item], n_process: int) -> Iterator[Record]:
     """Records of ``items`` in input order, extracted by ``n_process`` worker processes."""
-    chunks = (list(items[i : i + config.batch_size]) for i in range(0, len(items), config.batch_size))
     pool = ProcessPoolExecutor(
         n_process, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker, initargs=(config,)
     )
     try:
-        in_flight: deque[Future[list[Record]]] = deque()
-        for chunk in chunks:
-            in_flight.append(pool.submit(_extract_chunk, config, chunk))
-            if len(in_flight) >= n_process * CHUNKS_IN_FLIGHT_PER_WORKER:
+        yield from in_chunks(partial(pool.submit, _extract_chunk, config), items, config.batch_size, n_process)
+    finally:  # also on Ctrl-C or when the caller stops early: drop the queued chunks
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def in_chunks(
+    submit: Callable[[list[T]], ChunkFuture], items: Sequence[T], chunk_size: int, workers: int
+) -> Iterator[Record]:
+    """Records of ``items`` in input order, from chunks of ``chunk_size`` handed to ``submit``.
+
+    At most ``CHUNKS_IN_FLIGHT_PER_WORKER`` chunks per worker are submitted ahead of the one
+    being read, so memory stays bounded; those still pending when the caller stops are cancelled.
+    """
+    in_flight: deque[ChunkFuture] = deque()
+    try:
+        for start in range(0, len(items), chunk_size):
+            in_flight.append(submit(list(items[start : start + chunk_size])))
+            if len(in_flight) >= workers * CHUNKS_IN_FLIGHT_PER_WORKER:
                 yield from in_flight.popleft().result()
         while in_flight:
             yield from in_flight.popleft().result()
-    finally:  # also on Ctrl-C or when the caller stops early: drop the queued chunks
-        pool.shutdown(wait=True, cancel_futures=True)
+    finally:
+        for future in in_flight:
+            future.cancel()

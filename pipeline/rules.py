@@ -45,6 +45,7 @@ class LanguageRules:
     name_prefixes: tuple[str, ...]
     non_person_contexts: frozenset[str]
     org_head_nouns: frozenset[str]
+    company_words: frozenset[str]
     weekday_names: tuple[str, ...]
     date_modifiers: tuple[str, ...]
     month_relative_modifiers: tuple[str, ...]

@@ -605,7 +605,10 @@ renderSummary();
 fillFilterChoices();
 form.addEventListener("submit", (event) => event.preventDefault());
 form.addEventListener("input", applyFilters);
-form.addEventListener("reset", () => setTimeout(applyFilters)); // the fields are cleared after the event
+document.getElementById("filter-clear").addEventListener("click", () => {
+  Object.values(inputs).forEach((input) => (input.value = ""));
+  applyFilters();
+});
 document.querySelectorAll("th[data-sort] button").forEach((button) =>
   button.addEventListener("click", () => {
     const th = button.parentElement;

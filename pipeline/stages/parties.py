@@ -24,7 +24,7 @@ _MAX_CLAUSES = 3
 _LOWERCASE_WORDS = "lowercase_words"
 _LIST_GLUE = frozenset({",", "and", "&", ";", "the", "The"})
 _NESTED_CLAUSE_DEPS = ("conj", "advcl", "relcl", "ccomp", "acl:relcl")
-_PROPER_PARTY_LABELS = ("ORG", "GPE", "NORP")
+_PROPER_PARTY_LABELS = ("ORG", "GPE", "NORP", "MISC")
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,10 @@ def _slot_heads(clause: SigningClause, rules: LanguageRules) -> list[Token]:
     """Tokens heading the phrases that name the signatories, conjuncts included."""
     verb = _verb_with_subject(clause.trigger)
     heads = [child for child in syntax.subjects(verb) if not _is_agreement(child, clause, rules)]
-    for token in _own_clause(clause.trigger):
+    clause_tokens = _own_clause(clause.trigger)
+    if clause.trigger.pos_ not in ("VERB", "AUX") and verb != clause.trigger:
+        clause_tokens.append(verb)  # "announced the signing of a partnership with X"
+    for token in clause_tokens:
         heads.extend(syntax.agents(token))
         heads.extend(syntax.pp_objects(token, rules.partner_prepositions))
     if clause.trigger.pos_ not in ("VERB", "AUX"):
@@ -140,7 +143,7 @@ def _names_in_slots(doc: Doc, heads: list[Token], index: OrgIndex, rules: Langua
         entity = _entity_of(head)
         if entity is not None and _title_fragment(entity, rules):
             entity = None
-        if entity is not None and (entity.label_ in ORG_LABELS or _has_legal_suffix(entity, rules)):
+        if entity is not None and (entity.label_ in ORG_LABELS or _has_legal_suffix(entity, rules) or _lone_name(entity)):
             names.append(_expand_name(_split_coordination(entity, head, rules), own, index, rules))
             names.extend(_expand_name(strip_article(e), own, index, rules) for e in _listed_after(entity, head))
             continue
@@ -156,6 +159,14 @@ def _names_in_slots(doc: Doc, heads: list[Token], index: OrgIndex, rules: Langua
         if affiliation is not None:  # a person's first organisation is the one they sign for
             names.append(_expand_name(strip_article(affiliation), own, index, rules))
     return [n for n in names if not _is_person_like(n, rules) and not agreement_named(n)]
+
+
+def _lone_name(entity: Span) -> bool:
+    """A one-word "person" in a party slot that is nobody's surname is a brand or a company
+    ("Pininfarina", "Boeing"): small NER models label those PERSON, GPE or MISC at random."""
+    if len(entity) != 1 or entity.label_ not in ("PERSON", "GPE", "MISC") or not entity[0].pos_ == "PROPN":
+        return False
+    return not any(e.label_ == "PERSON" and len(e) > 1 and entity.text in e.text.split() for e in entity.doc.ents)
 
 
 def _listed_after(entity: Span, head: Token) -> list[Span]:

@@ -96,6 +96,8 @@ def _names_a_thing(name: Span, organisation_keys: list[str], rules: LanguageRule
     job titles ("Communications Lead") or buildings ("Kelvin Building")."""
     last = name[-1].lower_
     key = name.text.lower()
+    if any(t.lower_ in rules.company_words for t in name[1:]):
+        return True  # "Aurora Flight Sciences", "Porsche Consulting"
     if last in rules.title_words or last in rules.place_nouns or any(s.start < name.end and name.start < s.end for s in name.doc.spans.get(AGREEMENT_SPANS, [])):
         return True
     if name[-1].lower_ in rules.legal_suffixes or legal_form(name.text, name.doc.text, rules) is not None:
@@ -137,8 +139,13 @@ def _line_of(doc: Doc, span: Span) -> str:
 def _in_credit_or_byline(doc: Doc, name: Span, rules: LanguageRules) -> bool:
     """"© Inria / Photo G. Scagnelli", "Photo credits: X", "By Jane Doe"."""
     line = _line_of(doc, name).lower()
-    before = line[: line.find(name.text.lower())] if name.text.lower() in line else line
-    if any(re.search(rf"(?<!\w){re.escape(cue)}(?!\w)", before) for cue in rules.credit_cues):
+    at = line.find(name.text.lower())
+    before = line[:at] if at >= 0 else line
+    after = line[at + len(name.text) :].strip(" *_.") if at >= 0 else ""
+    # A credit names the photographer and ends there ("/ Agency" at most); a caption that
+    # lists who is in the picture ("Photo : Mike Flewitt (CEO de ...)") names people.
+    credited = not after or after[0] in "/|©)"
+    if credited and any(re.search(rf"(?<!\w){re.escape(cue)}(?!\w)", before) for cue in rules.credit_cues):
         return True
     stripped = before.strip(" *_#>-")
     return any(stripped == cue or stripped.endswith(" " + cue) and len(stripped) <= len(cue) + 12 for cue in rules.byline_cues)
