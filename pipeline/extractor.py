@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import time
+from contextlib import suppress
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
+from pydantic import ValidationError
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -305,6 +307,10 @@ def or_error(name: str, read: Callable[[], T]) -> T | ErrorRecord:
 
 
 def error_record(path: str, kind: str, message: str, document: Document | None = None) -> ErrorRecord:
-    """The record of a document that could not be processed."""
-    source = Source(path=path) if document is None else Source(path=path, sha256=document.sha256, format=document.format, language=document.language)
+    """The record of a document that could not be processed. It is the batch's last resort, so it
+    must not fail: what the document says of its source is left out if it is not valid."""
+    source = Source(path=path)
+    if document is not None:
+        with suppress(ValidationError):
+            source = Source(path=path, sha256=document.sha256, format=document.format, language=document.language)
     return ErrorRecord(source=source, error={"type": kind, "message": message})

@@ -46,6 +46,7 @@ class LanguageRules:
     non_person_contexts: frozenset[str]
     org_head_nouns: frozenset[str]
     company_words: frozenset[str]
+    announcement_lemmas: frozenset[str]
     weekday_names: tuple[str, ...]
     date_modifiers: tuple[str, ...]
     month_relative_modifiers: tuple[str, ...]

@@ -352,3 +352,77 @@ def test_killed_run_leaves_no_partial_file_and_resumes(
     assert comparable(resumed) == comparable(reference)
     skipped = json.loads(resumed[SUMMARY])["skipped_unchanged"]
     assert skipped >= CONFIG.batch_size if kill_after == "first manifest" else skipped < 40
+
+
+# --------------------------------------------------------------------------- hostile inputs
+
+
+def outcome(out: Path) -> dict[str, str | None]:
+    """Each source's error type, None for a record."""
+    return {r["source"]["path"]: r.get("error", {}).get("type") for r in jsonl(out)}
+
+
+def test_20_mb_file(tmp_path: Path) -> None:
+    line = announcement(0)
+    source = write_tree(tmp_path / "in", {"big.txt": line * (20_000_000 // len(line) + 1), "a.txt": announcement(1)})
+    out = tmp_path / "out"
+
+    assert main(["extract", str(source), "-o", str(out), "--jobs", "1"]) == 1
+    assert outcome(out) == {"a.txt": None, "big.txt": "too_large"}
+    assert "bytes, over the limit of 5000000" in json.loads((out / "big.json").read_text("utf-8"))["error"]["message"]
+
+    # read with a higher byte limit, then refused before parsing by the character limit
+    assert main(["extract", str(source), "-o", str(out), "--jobs", "1", "--max-bytes", "30000000"]) == 1
+    assert outcome(out) == {"a.txt": None, "big.txt": "too_large"}
+    assert "characters, over the limit of 1000000" in json.loads((out / "big.json").read_text("utf-8"))["error"]["message"]
+
+
+def test_long_text_within_the_limits_times_out_cleanly(tmp_path: Path) -> None:
+    """1.5 million characters, allowed: parsing them takes minutes, the time limit stops it.
+    (spaCy's tokenizer cannot be interrupted, so the run overruns the limit by about a second.)"""
+    line = announcement(0)
+    source = write_tree(tmp_path / "in", {"long.txt": line * (1_500_000 // len(line)), "a.txt": announcement(1)})
+    out = tmp_path / "out"
+    started = time.monotonic()
+    argv = ["extract", str(source), "-o", str(out), "--jobs", "1", "--max-chars", "2000000", "--timeout", "0.5"]
+    assert main(argv) == 1
+    assert time.monotonic() - started < 15
+    assert outcome(out) == {"a.txt": None, "long.txt": "timeout"}
+
+
+def test_hostile_markup(tmp_path: Path) -> None:
+    """Markup built to exhaust a parser: each file gives a record or an error record, quickly."""
+    entities = '<!ENTITY a "' + "a" * 1000 + '">' + "".join(
+        f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(9)
+    )
+    source = write_tree(
+        tmp_path / "in",
+        {
+            "deep.html": "<html><body>" + "<div>" * 100_000 + announcement(0) + "</div>" * 100_000 + "</body></html>",
+            "bomb.html": f"<!DOCTYPE html [{entities}]>\n<html><body><p>&j;</p><p>{announcement(1)}</p></body></html>",
+            "bomb.md": f"<!DOCTYPE md [{entities}]>\n&j;&j;\n\n{announcement(2)}",
+            "brackets.md": "[" * 200_000 + "\n\n" + announcement(3) + "](" * 100_000,
+        },
+    )
+    out = tmp_path / "out"
+    started = time.monotonic()
+    main(["extract", str(source), "-o", str(out), "--jobs", "1"])
+    assert time.monotonic() - started < 20
+    assert set(outcome(out)) == {"deep.html", "bomb.html", "bomb.md", "brackets.md"}
+    assert not {t for t in outcome(out).values() if t not in (None, "unparsable_html", "empty")}
+    bomb = json.loads((out / "bomb.json").read_text("utf-8"))
+    assert "error" in bomb or len(json.dumps(bomb)) < 100_000  # the entities were not expanded
+
+
+def test_leading_dash_file_on_the_command_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    write_tree(tmp_path, {"-x.txt": announcement(0)})
+    monkeypatch.chdir(tmp_path)
+
+    assert main(["extract", "-x.txt", "-o", "out"]) == 2  # an option to argparse, never a silent misreading
+    assert "unrecognized arguments" in capsys.readouterr().err or "required" in capsys.readouterr().err
+    assert main(["extract", "-o", "out", "--jobs", "1", "--", "-x.txt"]) == 0
+    assert main(["extract", "./-x.txt", "-o", "out2", "--jobs", "1"]) == 0
+
+    for out in (tmp_path / "out", tmp_path / "out2"):
+        assert outcome(out) == {"-x.txt": None}
+        assert json.loads((out / "-x.json").read_text("utf-8"))["id"] == "-x"

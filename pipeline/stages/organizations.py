@@ -173,7 +173,11 @@ class OrgIndex:
             )
         ]
         # The shortest completion ("Victoria University" → "... of Wellington", not "... of
-        # Wellington Public Affairs"), else the longest spelling of the same name.
+        # Wellington Public Affairs"), else the longest spelling of the same name. A one-word
+        # name completed in different ways ("McLaren Automotive", "McLaren Racing") names a
+        # group, and stays as it is.
+        if len(span) == 1 and len({name_key(e, self.rules).split()[1] for e in extensions}) > 1:
+            extensions = []
         best = min(extensions, key=len) if extensions else max([span.text, *same], key=len)
         return self._with_legal_suffix(best)
 

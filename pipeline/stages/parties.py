@@ -22,6 +22,10 @@ from pipeline.stages.signals import SigningClause
 _CLIMB_DEPS = ("advcl", "xcomp", "pcomp", "conj", "acl", "relcl", "ccomp", "acl:relcl")
 _MAX_CLAUSES = 3
 _LOWERCASE_WORDS = "lowercase_words"
+_ACRONYM_FULLS = "acronym_fulls"
+# Labels a slot's own name may carry: governments and regions sign too ("the State",
+# "Île-de-France"), and small models call many company names MISC.
+_SLOT_ORG_LABELS = ("ORG", "GPE", "MISC")
 _LIST_GLUE = frozenset({",", "and", "&", ";", "the", "The"})
 _NESTED_CLAUSE_DEPS = ("conj", "advcl", "relcl", "ccomp", "acl:relcl")
 _PROPER_PARTY_LABELS = ("ORG", "GPE", "NORP", "MISC")
@@ -48,6 +52,7 @@ def find_parties(doc: Doc, document: Document, clauses: list[SigningClause], rul
     """Parties from the signing clauses (headline as a fallback), and the other organisations."""
     index = OrgIndex(doc, rules, document.body_start)
     doc.user_data[_LOWERCASE_WORDS] = {t.text for t in doc if t.idx >= document.body_start and t.is_lower and t.is_alpha}
+    doc.user_data[_ACRONYM_FULLS] = list(index.acronyms.values())
     found: dict[str, tuple[str, str | None]] = {}
     slot_tokens: set[int] = set()
     warnings: list[str] = []
@@ -143,7 +148,7 @@ def _names_in_slots(doc: Doc, heads: list[Token], index: OrgIndex, rules: Langua
         entity = _entity_of(head)
         if entity is not None and _title_fragment(entity, rules):
             entity = None
-        if entity is not None and (entity.label_ in ORG_LABELS or _has_legal_suffix(entity, rules) or _lone_name(entity)):
+        if entity is not None and (entity.label_ in _SLOT_ORG_LABELS or _company_like(entity, rules) or _lone_name(entity)):
             names.append(_expand_name(_split_coordination(entity, head, rules), own, index, rules))
             names.extend(_expand_name(strip_article(e), own, index, rules) for e in _listed_after(entity, head))
             continue
@@ -152,6 +157,8 @@ def _names_in_slots(doc: Doc, heads: list[Token], index: OrgIndex, rules: Langua
         if phrase is not None:
             names.append(phrase)
             continue
+        if not is_person and head.pos_ != "PROPN":
+            continue  # "the hotel chain owned by the Hilton group": not a signatory's affiliation
         affiliation = next(
             (e for e in doc.ents if e.label_ in ORG_LABELS and all(t.i in own for t in e) and not (e.start > head.i and _title_fragment(e, rules))),
             None,
@@ -226,15 +233,21 @@ def _joins_name(token: Token, rules: LanguageRules) -> bool:
     return token.pos_ in ("PROPN", "ADJ", "NOUN") and token.text[:1].isupper() or token.lower_ in ("and", "&", "of", "for")
 
 
-def _has_legal_suffix(span: Span, rules: LanguageRules) -> bool:
-    return span[-1].lower_ in rules.legal_suffixes and span[-1].text[0].isupper()
+def _company_like(span: Span, rules: LanguageRules) -> bool:
+    """A legal suffix ("AS", "Ltd") or a company word after the first ("Karma Automotive")."""
+    legal = span[-1].lower_ in rules.legal_suffixes and span[-1].text[0].isupper()
+    return legal or any(t.lower_ in rules.company_words and t.text[:1].isupper() for t in span[1:])
+
+
+def _acronym_fulls(doc: Doc) -> list[Span]:
+    return list(doc.user_data.get(_ACRONYM_FULLS, ()))
 
 
 def _is_person_like(span: Span, rules: LanguageRules) -> bool:
     """Honorifics, titles or a person's name are not organisations."""
     words = [t.lower_.strip(".") for t in span]
-    if _has_legal_suffix(span, rules):
-        return False  # "Fjellvind Subsea AS", whatever NER thought
+    if _company_like(span, rules) or span.text in {full.text for full in _acronym_fulls(span.doc)}:
+        return False  # "Fjellvind Subsea AS", "Gordon Murray Automotive (GMA)", whatever NER thought
     return (
         not words
         or words[0] in rules.person_honorifics
