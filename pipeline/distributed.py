@@ -36,6 +36,8 @@ from pipeline.readers import document_from_bytes, read_source
 Payload = tuple[bytes, SourceFormat, str] | ErrorRecord
 """A file as shipped to a worker: its bytes, format and source name, or the error record of reading it."""
 
+CONNECT_TIMEOUT = "30s"
+"""How long to wait for the scheduler to answer."""
 _EXTRACTOR_LOCK = threading.Lock()
 """One chunk at a time per worker process: an Extractor is not meant for concurrent use."""
 
@@ -83,7 +85,7 @@ def run_on_dask(
 
 def _connect(address: str) -> Client:
     try:
-        return Client(address, timeout="30s")
+        return Client(address, timeout=CONNECT_TIMEOUT)
     except (OSError, ValueError) as error:  # unreachable (OSError, TimeoutError) or not an address
         raise BatchError(f"cannot reach the Dask scheduler at {address}: {error}") from error
 

@@ -16,7 +16,11 @@ MIN_CONFIDENCE = 0.5
 
 @cache
 def _identifier() -> LanguageIdentifier:
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    """The model restricted to its ISO 639-1 codes: records give a language in two letters, and
+    the model also knows 3-letter ones ("lij", "zxx" for no language) that it picks for scraps of text."""
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    identifier.set_languages([code for code in identifier.nb_classes if len(code) == 2])
+    return identifier
 
 
 def detect_language(text: str) -> tuple[str, float]:

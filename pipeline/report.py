@@ -50,7 +50,8 @@ class ReportResult:
     def line(self) -> str:
         """``report.html (1.2 MB): 13 records, 0 errors, all texts shown``."""
         texts = "all texts shown" if not self.without_text else f"{self.without_text} without their text"
-        return f"{self.path} ({human_size(self.size)}): {self.records} records, {self.errors} errors, {texts}"
+        counts = ", ".join(f"{n} {noun}{'' if n == 1 else 's'}" for n, noun in ((self.records, "record"), (self.errors, "error")))
+        return f"{self.path} ({human_size(self.size)}): {counts}, {texts}"
 
 
 def human_size(size: int) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import get_args
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from models import AgreementRecord, ErrorRecord, Record
@@ -27,7 +27,14 @@ PIECES = st.sampled_from(
 )  # fmt: skip
 TEXTS = st.one_of(st.text(max_size=300), st.lists(st.one_of(PIECES, st.text(max_size=10)), max_size=30).map("".join))
 FORMATS = st.sampled_from(["txt", "md", "html"])
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],
+)
+"""No explain phase: it traces every line while shrinking a failure, and with the whole extractor
+under the tracer, shrinking one failing example took over ten minutes instead of seconds."""
 
 
 def check(record: Record, text: str | None) -> None:

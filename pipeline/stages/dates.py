@@ -29,8 +29,8 @@ _DECADE = re.compile(r"\d0s\b|\d0's\b")
 _EDGE_PUNCT = " \t\n:;,.–—-*_|()[]"
 _HEAD_REGION_CHARS = 700
 # What follows the date in a dateline: an optional place, then a dash or colon.
-# What precedes the date in a dateline: "PARIS, ", "AUSTIN, Texas, ", "OSLO, Thursday ".
-_DATELINE_BEFORE = re.compile(r"^[\W_]*[A-Z][\w.'’ -]*(,\s*[A-Z][\w.'’ -]*)?,\s*([A-Z][a-z]+,?\s+)?$")
+# What precedes the date in a dateline: "PARIS, ", "AUSTIN, Texas, ", "OSLO, Thursday ", "LYON, le ".
+_DATELINE_BEFORE = re.compile(r"^[\W_]*[A-Z][\w.'’ -]*(,\s*[A-Z][\w.'’ -]*)?,\s*(\w+,?\s+){0,2}$")
 _DATELINE_AFTER = re.compile(r"^,?\s*([A-Z][\w.'’ ]{0,30})?\s*[-–—:]")
 
 

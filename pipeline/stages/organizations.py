@@ -65,8 +65,8 @@ def acronym_definitions(doc: Doc, rules: LanguageRules) -> dict[str, Span]:
         if close is None:
             continue
         inner = doc[token.i + 1 : close.i]
-        if not _ACRONYM.match(inner.text) or len(inner.text.split()) > 3:
-            continue
+        if not _ACRONYM.match(inner.text) or len(inner.text.split()) > 3 or inner.text.lower() in rules.legal_suffixes:
+            continue  # "(SAS)" after a name is its legal form, not an acronym
         full = _name_before(doc, token.i, rules)
         if full is not None and not agreement_named(full) and name_key(full.text, rules) != name_key(inner.text, rules):
             found.setdefault(inner.text, full)

@@ -26,7 +26,6 @@ _ACRONYM_FULLS = "acronym_fulls"
 # Labels a slot's own name may carry: governments and regions sign too ("the State",
 # "Île-de-France"), and small models call many company names MISC.
 _SLOT_ORG_LABELS = ("ORG", "GPE", "MISC")
-_LIST_GLUE = frozenset({",", "and", "&", ";", "the", "The"})
 _NESTED_CLAUSE_DEPS = ("conj", "advcl", "relcl", "ccomp", "acl:relcl")
 _PROPER_PARTY_LABELS = ("ORG", "GPE", "NORP", "MISC")
 
@@ -74,7 +73,8 @@ def find_parties(doc: Doc, document: Document, clauses: list[SigningClause], rul
                 warnings.append(f"party {name!r} found only in the headline")
     parties = [OrgRecord(n, a, index.mention_spans(n, a, 0) or [(0, 0)]) for n, a in found.values()]
     parties = [p for p in parties if p.spans != [(0, 0)]]
-    parties.sort(key=lambda p: p.spans[0][0] if p.spans[0][0] >= document.body_start else p.spans[0][0] + len(doc.text))
+    # Order of first mention in the body (a headline may name them in another order).
+    parties.sort(key=lambda p: min((s for s, _ in p.spans if s >= document.body_start), default=len(doc.text) + p.spans[0][0]))
     if len(parties) == 1:
         warnings.append("only one party found")
     return PartyResult(parties, _other_organizations(index, {name_key(p.name, rules) for p in parties}, document, rules), frozenset(slot_tokens), warnings)
@@ -93,7 +93,7 @@ def _slot_heads(clause: SigningClause, rules: LanguageRules) -> list[Token]:
         clause_tokens.append(verb)  # "announced the signing of a partnership with X"
     for token in clause_tokens:
         heads.extend(syntax.agents(token))
-        heads.extend(syntax.pp_objects(token, rules.partner_prepositions))
+        heads.extend(o for o in syntax.pp_objects(token, rules.partner_prepositions) if not _is_place(o, rules))
     if clause.trigger.pos_ not in ("VERB", "AUX"):
         heads.extend(o for t in clause.sentence for o in syntax.pp_objects(t, rules.between_prepositions))
     expanded: list[Token] = []
@@ -102,6 +102,14 @@ def _slot_heads(clause: SigningClause, rules: LanguageRules) -> list[Token]:
         appositions = [c for c in head.children if c.dep_ == "appos"]
         expanded.extend([head, *head.conjuncts, *(c for a in appositions for c in a.conjuncts)])
     return sorted(set(expanded), key=lambda t: t.i)
+
+
+def _is_place(token: Token, rules: LanguageRules) -> bool:
+    """"à Toulouse", "au siège de CTMC": where, not with whom (French "à" is both)."""
+    preposition = syntax.preposition_of(token)
+    if preposition is None or preposition.lower_ not in rules.place_prepositions:
+        return False
+    return token.ent_type_ in ("GPE", "LOC", "FAC") or token.lemma_.lower() in rules.place_nouns
 
 
 def _own_clause(trigger: Token) -> list[Token]:
@@ -144,28 +152,39 @@ def _names_in_slots(doc: Doc, heads: list[Token], index: OrgIndex, rules: Langua
         defined = next((full for full in index.acronyms.values() if full.start <= head.i < full.end), None)
         if defined is not None:
             names.append(defined)
+            names.extend(_expand_name(strip_article(e), own, index, rules) for e in _listed_after(defined, head, rules))
             continue
         entity = _entity_of(head)
         if entity is not None and _title_fragment(entity, rules):
             entity = None
         if entity is not None and (entity.label_ in _SLOT_ORG_LABELS or _company_like(entity, rules) or _lone_name(entity)):
             names.append(_expand_name(_split_coordination(entity, head, rules), own, index, rules))
-            names.extend(_expand_name(strip_article(e), own, index, rules) for e in _listed_after(entity, head))
+            names.extend(_expand_name(strip_article(e), own, index, rules) for e in _listed_after(entity, head, rules))
             continue
         is_person = entity is not None and entity.label_ == "PERSON" or head.lower_ in rules.title_words
         phrase = None if is_person else _proper_phrase(head, own, rules)
         if phrase is not None:
             names.append(phrase)
             continue
-        if not is_person and head.pos_ != "PROPN":
-            continue  # "the hotel chain owned by the Hilton group": not a signatory's affiliation
         affiliation = next(
-            (e for e in doc.ents if e.label_ in ORG_LABELS and all(t.i in own for t in e) and not (e.start > head.i and _title_fragment(e, rules))),
+            (
+                e for e in doc.ents
+                if (e.label_ in ORG_LABELS or e.label_ == "MISC" or e.text in index.acronyms) and all(t.i in own for t in e)
+                and not (e.start > head.i and _title_fragment(e, rules))
+                and (is_person or head.pos_ == "PROPN" or _names_the_head(e, head))
+            ),
             None,
         )
         if affiliation is not None:  # a person's first organisation is the one they sign for
             names.append(_expand_name(strip_article(affiliation), own, index, rules))
     return [n for n in names if not _is_person_like(n, rules) and not agreement_named(n)]
+
+
+def _names_the_head(entity: Span, head: Token) -> bool:
+    """"the energy company Marlinha Renewables S.A.": the name stands right beside the noun,
+    not deep in a clause about it ("the chain owned by the Hilton group")."""
+    root = entity.root
+    return root.head == head and root.dep_ in ("appos", "compound", "flat", "flat:name", "nmod", "npadvmod") and syntax.preposition_of(root) is None
 
 
 def _lone_name(entity: Span) -> bool:
@@ -176,19 +195,34 @@ def _lone_name(entity: Span) -> bool:
     return not any(e.label_ == "PERSON" and len(e) > 1 and entity.text in e.text.split() for e in entity.doc.ents)
 
 
-def _listed_after(entity: Span, head: Token) -> list[Span]:
-    """"A, the B and C signed": organisations listed right after the slot's own, whatever
-    the parser made of the list (it often hangs the last one on the previous name)."""
+def _listed_after(entity: Span, head: Token, rules: LanguageRules) -> list[Span]:
+    """"A, the B and C signed", "A (ACR) et la société B": organisations listed right after
+    the slot's own, whatever the parser made of the list (it often hangs the last one on the
+    previous name). Between two names only punctuation, articles, conjunctions, a bracketed
+    acronym or a word such as "company" may stand."""
+    doc = head.doc
     subtree = {t.i for t in head.subtree}
     listed, previous_end = [], entity.end
-    for other in head.doc.ents:
-        if other.start < previous_end or other.label_ not in ORG_LABELS or other.start not in subtree:
+    for other in doc.ents:
+        if other.start < previous_end or other.label_ not in _SLOT_ORG_LABELS or other.start not in subtree:
             continue
-        if any(t.text not in _LIST_GLUE for t in head.doc[previous_end : other.start]):
+        if any(t in head.conjuncts for t in other):
+            break  # the parser saw the list: each conjunct is a slot of its own
+        gap = doc[previous_end : other.start]
+        if not all(_list_glue(t, rules) for t in gap):
             break
+        if not any(t.text in (",", ";") or t.pos_ == "CCONJ" for t in gap):
+            continue  # "CTMC" in "(CTMC)": the same organisation, not the next one
         listed.append(other)
         previous_end = other.end
     return listed
+
+
+def _list_glue(token: Token, rules: LanguageRules) -> bool:
+    return (
+        token.is_punct or token.pos_ in ("DET", "CCONJ") or token.is_upper
+        or token.lower_ in rules.org_head_nouns or token.lower_ in rules.company_words
+    )
 
 
 def _title_fragment(entity: Span, rules: LanguageRules) -> bool:

@@ -38,7 +38,7 @@ def find_themes(doc: Doc, document: Document, clauses: list[SigningClause], rule
     strength: dict[str, bool] = {}
     for sentence in _agreement_sentences(doc, document, clauses, rules):
         for phrase, cued in _theme_phrases(sentence, rules):
-            value = phrase.text.lower()
+            value = " ".join(phrase.text.lower().split())
             if value in themes:
                 themes[value].append((phrase.start_char, phrase.end_char))
                 strength[value] |= cued
@@ -110,7 +110,7 @@ def _theme_phrases(sentence: Span, rules: LanguageRules) -> list[tuple[Span, boo
         if not (cued or _activity_object(chunk, rules)):
             continue
         for member in (chunk.root, *chunk.root.conjuncts):
-            phrase = _clean(_chunk_of(member), rules)
+            phrase = _clean(_chunk_of(member, rules), rules)
             if phrase is not None:
                 key = (phrase.start, phrase.end)
                 phrases[key] = (phrase, cued or phrases.get(key, (phrase, False))[1])
@@ -126,11 +126,18 @@ def _activity_object(chunk: Span, rules: LanguageRules) -> bool:
     return preposition is not None and syntax.governor(root).pos_ in ("VERB", "NOUN") and preposition.lower_ in rules.object_prepositions
 
 
-def _chunk_of(token: Token) -> Span:
-    for chunk in token.doc[token.sent.start : token.sent.end].noun_chunks:
-        if chunk.root == token:
-            return chunk
-    return token.doc[token.i : token.i + 1]
+def _chunk_of(token: Token, rules: LanguageRules) -> Span:
+    """The noun chunk headed by ``token``, with its "of" complement when short ("skill
+    upgradation of human resources", "production d'hydrogène vert")."""
+    doc = token.doc
+    chunk = next((c for c in doc[token.sent.start : token.sent.end].noun_chunks if c.root == token), doc[token.i : token.i + 1])
+    complement = next(syntax.pp_objects(token, rules.name_prepositions), None)
+    if complement is None or complement.i < chunk.end:
+        return chunk
+    end = max(t.i for t in complement.subtree) + 1
+    extended = doc[chunk.start : end]
+    contiguous = all(t.i == chunk.end or t.i in {s.i for s in complement.subtree} or syntax.preposition_of(complement) == t for t in doc[chunk.end : end])
+    return extended if contiguous and len(extended) <= _MAX_THEME_TOKENS and not any(t.is_punct for t in doc[chunk.end : end]) else chunk
 
 
 def _cued(chunk: Span, rules: LanguageRules) -> bool:
