@@ -157,6 +157,8 @@ def _names_in_slots(doc: Doc, heads: list[Token], index: OrgIndex, rules: Langua
         entity = _entity_of(head)
         if entity is not None and _title_fragment(entity, rules):
             entity = None
+        if entity is not None and len(entity) == 1 and _written_lowercase(entity[0]):
+            entity = None  # "Role" of a headline
         if entity is not None and (entity.label_ in _SLOT_ORG_LABELS or _company_like(entity, rules) or _lone_name(entity)):
             names.append(_expand_name(_split_coordination(entity, head, rules), own, index, rules))
             names.extend(_expand_name(strip_article(e), own, index, rules) for e in _listed_after(entity, head, rules))
@@ -204,7 +206,7 @@ def _listed_after(entity: Span, head: Token, rules: LanguageRules) -> list[Span]
     subtree = {t.i for t in head.subtree}
     listed, previous_end = [], entity.end
     for other in doc.ents:
-        if other.start < previous_end or other.label_ not in _SLOT_ORG_LABELS or other.start not in subtree:
+        if other.start < previous_end or other.label_ not in ("ORG", "MISC") or other.start not in subtree:
             continue
         if any(t in head.conjuncts for t in other):
             break  # the parser saw the list: each conjunct is a slot of its own

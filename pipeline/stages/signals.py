@@ -70,7 +70,7 @@ def signing_clauses(doc: Doc, document: Document, rules: LanguageRules) -> list[
                 trigger=trigger,
                 agreement=agreement,
                 future=_is_future(trigger, rules),
-                earlier_agreement=agreement is not None and _refers_to_earlier(agreement, rules),
+                earlier_agreement=agreement is not None and _refers_to_earlier(agreement, rules) or _about_another_event(trigger, agreement),
             )
         )
     return sorted(clauses, key=lambda c: (c.earlier_agreement, c.agreement is None and c.trigger.pos_ not in ("VERB", "AUX")))
@@ -102,6 +102,15 @@ def _is_future(trigger: Token, rules: LanguageRules) -> bool:
     if trigger.dep_ == "xcomp":
         words.append(trigger.head.lower_)
     return any(word in rules.future_markers for word in words)
+
+
+def _about_another_event(trigger: Token, agreement: Span | None) -> bool:
+    """"... after the Roundtable in Beijing, where Singapore and China signed an MOU": a signing
+    told in a relative clause about something else is another agreement."""
+    if trigger.dep_ not in ("relcl", "acl:relcl"):
+        return False
+    described = trigger.head
+    return agreement is None or not any(m.start <= described.i < m.end for m in agreement_mentions(trigger.doc))
 
 
 def _refers_to_earlier(agreement: Span, rules: LanguageRules) -> bool:
