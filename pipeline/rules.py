@@ -47,6 +47,8 @@ class LanguageRules:
     org_head_nouns: frozenset[str]
     company_words: frozenset[str]
     announcement_lemmas: frozenset[str]
+    attribution_cues: tuple[str, ...]
+    affiliation_prepositions: frozenset[str]
     weekday_names: tuple[str, ...]
     date_modifiers: tuple[str, ...]
     month_relative_modifiers: tuple[str, ...]

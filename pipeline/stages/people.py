@@ -56,15 +56,25 @@ def find_people(doc: Doc, document: Document, rules: LanguageRules, signatory_to
                 people[surname_owner]["spans"].append((name.start_char, name.end_char))
                 people[surname_owner]["roles"].add(_role(name, doc, rules, signatory_tokens))
             continue
-        entry = people.setdefault(key, {"name": name.text, "title": None, "affiliation": None, "spans": [], "roles": set()})
+        entry = people.setdefault(key, {"name": name.text, "title": None, "affiliation": None, "spans": [], "roles": set(), "formal": False})
         entry["spans"].append((name.start_char, name.end_char))
+        entry["formal"] |= name.start > 0 and doc[name.start - 1].lower_.rstrip("s.") in _prefix_stems(rules)
         entry["roles"].add(_role(name, doc, rules, signatory_tokens))
         if entry["title"] is None:
             entry["title"], entry["affiliation"] = _title_and_affiliation(doc, name, rules)
+    # A name that neither signs, speaks, is the contact nor comes with a title, an organisation
+    # or a formal prefix ("Ms", "Professors") is only mentioned ("the designer Henrik Fisker",
+    # a racing driver): it has no part in the news.
     return [
         PersonRecord(e["name"], e["title"], e["affiliation"], _strongest(e["roles"]), sorted(set(e["spans"])))
         for e in people.values()
+        if _strongest(e["roles"]) != "other" or e["title"] or e["affiliation"] or e["formal"]
     ]
+
+
+def _prefix_stems(rules: LanguageRules) -> frozenset[str]:
+    """"Professors" and "Dr." stand for "professor" and "dr"."""
+    return frozenset(p.rstrip(".") for p in rules.name_prefixes)
 
 
 def _person_spans(doc: Doc, rules: LanguageRules) -> list[Span]:
@@ -155,10 +165,11 @@ def _role(name: Span, doc: Doc, rules: LanguageRules, signatory_tokens: frozense
     if any(t.i in signatory_tokens for t in name):
         return "signatory"
     root = name.root
-    verbs = [root.head] if syntax.is_subject(root) else []
+    verbs = [root.head] if syntax.is_subject(root) or (syntax.is_object(root) and root.head.i < root.i) else []  # "», a commenté X"
     verbs += [root.head.head] if root.dep_ == "appos" and syntax.is_subject(root.head) else []
-    if any(v.lemma_.lower() in rules.quote_lemmas for v in verbs):
-        return "quoted"
+    before = doc[max(name.sent.start, name.start - 8) : name.start].text.lower()
+    if any(v.lemma_.lower() in rules.quote_lemmas for v in verbs) or any(cue in before for cue in rules.attribution_cues):
+        return "quoted"  # "said X", "according to X", "selon X"
     line = _line_of(doc, name).lower()
     if any(cue in line for cue in rules.contact_cues) or name.start_char >= len(doc.text) - _TAIL_CHARS and "@" in doc.text[name.end_char : name.end_char + 200]:
         return "contact"
@@ -166,8 +177,26 @@ def _role(name: Span, doc: Doc, rules: LanguageRules, signatory_tokens: frozense
 
 
 def _title_and_affiliation(doc: Doc, name: Span, rules: LanguageRules) -> tuple[str | None, str | None]:
-    after = _title_after(doc, name, rules)
-    return after if after[0] else _title_before(doc, name, rules)
+    for reader in (_title_after, _title_in_brackets, _title_before):
+        found = reader(doc, name, rules)
+        if found[0]:
+            return found
+    return None, None
+
+
+def _title_in_brackets(doc: Doc, name: Span, rules: LanguageRules) -> tuple[str | None, str | None]:
+    """"Mike Flewitt (CEO de McLaren Automotive)": a caption's bracketed title."""
+    if name.end >= len(doc) or doc[name.end].text != "(":
+        return None, None
+    close = next((t.i for t in doc[name.end + 1 : name.end + 2 + _MAX_TITLE_TOKENS] if t.text == ")"), None)
+    if close is None:
+        return None, None
+    inner = doc[name.end + 1 : close]
+    link = next((t for t in inner if t.lower_ in rules.affiliation_prepositions), None)
+    words = list(inner[: link.i - inner.start] if link is not None else inner)
+    if not words or not _is_title_phrase(words, rules):
+        return None, None
+    return doc[words[0].i : words[-1].i + 1].text, doc[link.i + 1 : close].text if link is not None and link.i + 1 < close else None
 
 
 def _is_title_phrase(tokens: list[Token], rules: LanguageRules) -> bool:
@@ -191,8 +220,9 @@ def _title_after(doc: Doc, name: Span, rules: LanguageRules) -> tuple[str | None
         while start > tokens[0].i and doc[start - 1].pos_ == "DET":
             start -= 1
         link = doc[start - 1] if start > tokens[0].i else None
-        title_end = link.i if link is not None and link.lower_ in ("at", "of", "for", "from", "in") else start
-        title = doc[tokens[0].i : title_end].text.strip(" ,") if title_end > tokens[0].i else None
+        title_end = link.i if link is not None and link.lower_ in rules.affiliation_prepositions else start
+        title_start = next((t.i for t in tokens if t.pos_ != "DET"), tokens[0].i)  # "le CEO de X" → "CEO"
+        title = doc[title_start:title_end].text.strip(" ,") if title_end > title_start else None
         return title or None, organisation.text
     at = next((t for t in reversed(tokens) if t.lower_ == "at" and t.i > tokens[0].i), None)
     if at is not None and all(t.text[:1].isupper() or t.lower_ in ("of", "and", "for", "the") for t in tokens[at.i - tokens[0].i + 1 :]):
