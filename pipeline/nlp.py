@@ -71,8 +71,9 @@ def line_sentences(doc: Doc) -> Doc:
             doc[token.i + 1].is_sent_start = True
     for token in doc[1:]:
         previous = doc[token.i - 1]
-        if previous.text in (",", ";") or (not previous.is_space and (previous.is_alpha or token.is_lower) and previous.text not in _SENTENCE_END):
-            token.is_sent_start = False  # no sentence starts after a comma or a word on the same line
+        if token.is_sent_start or previous.is_space or "\n" in previous.whitespace_ or previous.text in _SENTENCE_END:
+            continue
+        token.is_sent_start = False  # no sentence starts mid-line after a word, a comma or a dash
     line_start = 0
     for token in doc[:-1]:
         if "\n" not in token.text and "\n" not in token.whitespace_:

@@ -93,11 +93,13 @@ def signing_place(doc: Doc, clauses: list[SigningClause], rules: LanguageRules) 
 
 
 def _modifies_signing(place: Token, trigger: Token, rules: LanguageRules) -> bool:
-    """The phrase hangs on the signing (directly, or on its object or date) with no other verb
-    or partner phrase in between: "signed ... at the headquarters", not "ties with X in Y"."""
+    """The phrase hangs on the signing or the agreement (directly, or on its object or date) with
+    no other verb or partner phrase in between: "signed ... at the headquarters", not "ties
+    with X in Y"."""
+    mentions = agreement_mentions(place.doc)
     for ancestor in place.ancestors:
-        if ancestor == trigger:
-            return True
+        if ancestor == trigger or any(m.start <= ancestor.i < m.end for m in mentions):
+            return True  # on the signing, or on the agreement itself ("a milestone agreement in Singapore")
         preposition = syntax.preposition_of(ancestor)
         if ancestor.pos_ in ("VERB", "AUX") or ancestor.lower_ in rules.partner_prepositions or (
             preposition is not None and preposition.lower_ in rules.partner_prepositions and ancestor.i != place.i
