@@ -88,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--gold", type=Path, required=True, metavar="DIR", help="folder of gold files")
     evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
     evaluate.add_argument("--errors", action="store_true", help="list every differing field per document")
+    evaluate.add_argument("--lang", action="append", metavar="CODE", help="only gold documents in this language (repeatable)")
 
     report = commands.add_parser(
         "report",
@@ -122,7 +123,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "evaluate":
         from pipeline.evaluate import main_evaluate
 
-        return main_evaluate(args.pred, args.gold, as_json=args.json, show_errors=args.errors)
+        languages = set(args.lang) if args.lang else None
+        return main_evaluate(args.pred, args.gold, as_json=args.json, show_errors=args.errors, languages=languages)
     if args.command == "report":
         return _report(args)
     print(json.dumps(record_json_schema(), indent=2))

@@ -499,13 +499,13 @@ def evaluate(
     )
 
 
-def main_evaluate(pred: Path, gold: Path, as_json: bool = False, show_errors: bool = False) -> int:
+def main_evaluate(pred: Path, gold: Path, as_json: bool = False, show_errors: bool = False, languages: set[str] | None = None) -> int:
     """The ``evaluate`` subcommand: print the report, return the exit code (2 on unusable input)."""
     for label, folder in (("--pred", pred), ("--gold", gold)):
         if not Path(folder).is_dir():
             print(f"error: {label} {folder} is not a folder", file=sys.stderr)
             return 2
-    report = evaluate(pred, gold)
+    report = evaluate(pred, gold, languages=languages)
     if not report.documents:
         print(f"error: no gold files (*.json) under {gold}", file=sys.stderr)
         return 2
