@@ -59,7 +59,7 @@ def find_parties(doc: Doc, document: Document, clauses: list[SigningClause], rul
     for clause in (c for c in clauses if not c.earlier_agreement):
         slot_tokens.update(t.i for head in _slot_heads(clause, rules) for t in head.subtree)
     for clause in usable + signals.partnering_clauses(doc, document, rules):
-        for span in _names_in_slots(doc, _slot_heads(clause, rules), index, rules):
+        for span in _names_in_slots(doc, _slot_heads(clause, rules), index, rules, entities_only=clause.headline):
             name, acronym = index.canonical(span)
             found.setdefault(name_key(name, rules), (name, acronym))
         if len(found) >= 2:
@@ -143,9 +143,10 @@ def _verb_with_subject(trigger: Token) -> Token:
     return token
 
 
-def _names_in_slots(doc: Doc, heads: list[Token], index: OrgIndex, rules: LanguageRules) -> list[Span]:
+def _names_in_slots(doc: Doc, heads: list[Token], index: OrgIndex, rules: LanguageRules, entities_only: bool = False) -> list[Span]:
     """The organisation each slot names: the slot's own name, or, when the slot is a person
-    or a title ("the Vice-Chancellor of X"), the organisations in its phrase."""
+    or a title ("the Vice-Chancellor of X"), the organisations in its phrase. In a headline,
+    where every word is capitalised, only organisation entities count."""
     names: list[Span] = []
     for head in heads:
         own = _own_tokens(head)
@@ -164,7 +165,7 @@ def _names_in_slots(doc: Doc, heads: list[Token], index: OrgIndex, rules: Langua
             names.extend(_expand_name(strip_article(e), own, index, rules) for e in _listed_after(entity, head, rules))
             continue
         is_person = entity is not None and entity.label_ == "PERSON" or head.lower_ in rules.title_words
-        phrase = None if is_person else _proper_phrase(head, own, rules)
+        phrase = None if is_person or entities_only else _proper_phrase(head, own, rules)
         if phrase is not None:
             names.append(phrase)
             continue

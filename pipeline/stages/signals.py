@@ -18,6 +18,7 @@ from pipeline.rules import LanguageRules
 from pipeline.stages import syntax
 
 _PAST_MARKER_WINDOW = 3
+_HEADLINE_CHARS = 160
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class SigningClause:
     agreement: Span | None
     future: bool
     earlier_agreement: bool
+    headline: bool = False
 
 
 def agreement_mentions(doc: Doc, start_char: int = 0) -> list[Span]:
@@ -71,9 +73,23 @@ def signing_clauses(doc: Doc, document: Document, rules: LanguageRules) -> list[
                 agreement=agreement,
                 future=_is_future(trigger, rules),
                 earlier_agreement=agreement is not None and _refers_to_earlier(agreement, rules) or _about_another_event(trigger, agreement),
+                headline=is_headline(sentence),
             )
         )
-    return sorted(clauses, key=lambda c: (c.earlier_agreement, c.agreement is None and c.trigger.pos_ not in ("VERB", "AUX")))
+    # Body sentences before headlines: a headline abbreviates ("signs MOU with PNG").
+    return sorted(clauses, key=lambda c: (c.earlier_agreement, c.headline, c.agreement is None and c.trigger.pos_ not in ("VERB", "AUX")))
+
+
+def is_headline(sentence: Span) -> bool:
+    """A short line of its own without final punctuation: a title or a section heading."""
+    text = sentence.doc.text
+    words = [t for t in sentence if not t.is_space]
+    if not words:
+        return False
+    line_start = text.rfind("\n", 0, words[0].idx) + 1
+    line_end = text.find("\n", words[-1].idx)
+    line = text[line_start : line_end if line_end != -1 else len(text)].strip().strip("*_#").strip()
+    return line == sentence.text.strip().strip("*_#").strip() and len(line) <= _HEADLINE_CHARS and line[-1:] not in ".!?\"”»"
 
 
 def partnering_clauses(doc: Doc, document: Document, rules: LanguageRules, lead: int = 4) -> list[SigningClause]:
