@@ -160,7 +160,7 @@ def _names_in_slots(doc: Doc, heads: list[Token], index: OrgIndex, rules: Langua
             entity = None
         if entity is not None and len(entity) == 1 and _written_lowercase(entity[0]):
             entity = None  # "Role" of a headline
-        if entity is not None and (entity.label_ in _SLOT_ORG_LABELS or _company_like(entity, rules) or _lone_name(entity)):
+        if entity is not None and (entity.label_ in _SLOT_ORG_LABELS or _company_like(entity, rules) or _lone_name(entity, rules)):
             names.append(_expand_name(_split_coordination(entity, head, rules), own, index, rules))
             names.extend(_expand_name(strip_article(e), own, index, rules) for e in _listed_after(entity, head, rules))
             continue
@@ -190,10 +190,10 @@ def _names_the_head(entity: Span, head: Token) -> bool:
     return root.head == head and root.dep_ in ("appos", "compound", "flat", "flat:name", "nmod", "npadvmod") and syntax.preposition_of(root) is None
 
 
-def _lone_name(entity: Span) -> bool:
+def _lone_name(entity: Span, rules: LanguageRules) -> bool:
     """A one-word "person" in a party slot that is nobody's surname is a brand or a company
     ("Pininfarina", "Boeing"): small NER models label those PERSON, GPE or MISC at random."""
-    if len(entity) != 1 or entity.label_ not in ("PERSON", "GPE", "MISC") or not entity[0].pos_ == "PROPN":
+    if len(entity) != 1 or entity[0].ent_type_ not in ("PERSON", "GPE", "MISC") or entity[0].pos_ != "PROPN" or entity[0].lower_ in rules.title_words:
         return False
     return not any(e.label_ == "PERSON" and len(e) > 1 and entity.text in e.text.split() for e in entity.doc.ents)
 
@@ -283,7 +283,7 @@ def _acronym_fulls(doc: Doc) -> list[Span]:
 def _is_person_like(span: Span, rules: LanguageRules) -> bool:
     """Honorifics, titles or a person's name are not organisations."""
     words = [t.lower_.strip(".") for t in span]
-    if _company_like(span, rules) or span.text in {full.text for full in _acronym_fulls(span.doc)}:
+    if _company_like(span, rules) or _lone_name(span, rules) or span.text in {full.text for full in _acronym_fulls(span.doc)}:
         return False  # "Fjellvind Subsea AS", "Gordon Murray Automotive (GMA)", whatever NER thought
     return (
         not words

@@ -1,0 +1,117 @@
+"""Language detection, the French rules, and honest records for languages without rules."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from models import AgreementRecord
+from pipeline import Extractor
+from pipeline.language import detect_language
+
+
+def _extract(extractor: Extractor, text: str, published: date | None = None) -> AgreementRecord:
+    record = extractor.extract_text(text, publication_date=published, source_name="t.txt")
+    assert isinstance(record, AgreementRecord), record
+    AgreementRecord.model_validate(record.model_dump(mode="json"), context={"text": text})
+    return record
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Inria and the Chinese Academy of Sciences signed a memorandum of understanding on artificial intelligence.", "en"),
+        ("Porsche et Boeing ont signé un protocole d'entente pour explorer la mobilité aérienne urbaine.", "fr"),
+        ("El instituto y la universidad firmaron ayer un convenio de cooperación en investigación.", "es"),
+    ],
+)
+def test_detect_language(text: str, language: str) -> None:
+    assert detect_language(text)[0] == language
+
+
+def test_english_batches_do_not_load_french() -> None:
+    extractor = Extractor()
+    extractor.extract_text("Acme University and Bolt Institute signed a memorandum of understanding.")
+    assert set(extractor._pipelines) == {"en"}
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("L'Université de Lyon et la Région Auvergne ont signé un protocole d'accord sur l'hydrogène.", "memorandum_of_understanding"),
+        ("L'Université de Lyon et la Région Auvergne ont signé un accord-cadre pour cinq ans.", "framework_agreement"),
+        ("Renault et Valeo annoncent la signature d'une convention de partenariat sur les batteries.", "partnership_agreement"),
+        ("Les deux villes ont signé une lettre d'intention sur les transports.", "letter_of_intent"),
+        ("La région a signé une charte avec l'État pour limiter l'usage des transports.", "other"),
+    ],
+)
+def test_french_agreement_types(extractor: Extractor, text: str, kind: str) -> None:
+    record = _extract(extractor, text)
+    assert record.source.language == "fr"
+    assert record.agreement_type.value == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("LYON, le 21 novembre 2024 — L'Université de Lyon et la Région Auvergne ont signé mardi un accord-cadre.", ("2024-11-19", "2024-11-21")),
+        ("PARIS, 6 mai 2020 — La région Île-de-France a signé, ce mercredi 6 mai, une charte avec l'État.", ("2020-05-06", "2020-05-06")),
+        ("TOULOUSE, 20 juin 2023 — Airbus et Thales ont signé une convention de partenariat le 19 juin 2023 à Toulouse.", ("2023-06-19", "2023-06-20")),
+        ("McLaren et Gulf Oil ont annoncé aujourd'hui la signature d'un partenariat pour la course automobile.", (None, None)),
+    ],
+)
+def test_french_dates(extractor: Extractor, text: str, expected: tuple[str | None, str | None]) -> None:
+    record = _extract(extractor, text)
+    signed = record.signing_date.value if record.signing_date else None
+    published = record.publication_date.value if record.publication_date else None
+    assert (signed, published) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "parties"),
+    [
+        ("Porsche et Boeing ont signé un protocole d'entente pour explorer la mobilité aérienne urbaine.", ["Porsche", "Boeing"]),
+        (
+            "La Compagnie toulousaine des matériaux composites S.A. (CTMC) et la société Vélanne Robotique (SAS) ont signé une convention de partenariat à Toulouse.",
+            ["Compagnie toulousaine des matériaux composites S.A.", "Vélanne Robotique"],
+        ),
+        ("Gordon Murray Automotive (GMA) a annoncé la signature d'un partenariat avec Racing Point Formula One Team.", ["Gordon Murray Automotive", "Racing Point Formula One Team"]),
+    ],
+)
+def test_french_parties(extractor: Extractor, text: str, parties: list[str]) -> None:
+    assert [p.name for p in _extract(extractor, text).parties] == parties
+
+
+def test_french_people_and_places(extractor: Extractor) -> None:
+    text = (
+        "Airbus et Thales ont signé une convention de partenariat le 19 juin 2023 à Toulouse. "
+        "« C'est une étape importante », a commenté Phil Martin, le directeur général d'Airbus."
+    )
+    record = _extract(extractor, text)
+    assert record.signing_place.value == "Toulouse"
+    assert [(p.name, p.title, p.role) for p in record.people] == [("Phil Martin", "directeur général", "quoted")]
+
+
+def test_glued_sentences_are_split(extractor: Extractor) -> None:
+    text = "Karma Automotive et Pininfarina ont signé un partenariat sur les modèles électriques.Le constructeur californien est connu."
+    record = _extract(extractor, text)
+    assert [p.name for p in record.parties] == ["Karma Automotive", "Pininfarina"]
+
+
+def test_language_without_rules_gets_an_honest_record(extractor: Extractor) -> None:
+    text = "---\ntitle: INBio y CRBio firman convenio\ndate: 2018-05-14\n---\nEl INBio y el CRBio firmaron un convenio de cooperación para la investigación en biodiversidad.\n"
+    record = extractor.extract_text(text, source_name="es.md", fmt="md")
+    assert isinstance(record, AgreementRecord)
+    assert record.source.language == "es"
+    assert record.publication_date.value == "2018-05-14"
+    assert record.parties == [] and record.agreement_type is None
+    assert any("no extraction rules for language 'es'" in w for w in record.warnings)
+
+
+def test_forced_language_is_used(extractor: Extractor) -> None:
+    forced = Extractor(language="fr")
+    record = forced.extract_text("Porsche et Boeing ont signé un protocole d'entente.")
+    assert record.source.language == "fr"
+    with pytest.raises(ValueError, match="no extraction rules"):
+        Extractor(language="xx")
