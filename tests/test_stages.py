@@ -53,6 +53,9 @@ def test_no_agreement_gives_nulls_and_a_warning(extractor: Extractor) -> None:
         ("Acme University and Bolt Institute signed an agreement for the year 2011-12.", date(2011, 3, 16), None),
         ("A new agreement has been signed by Acme University and Bolt Institute, renewing a first agreement signed in 2015.", date(2021, 9, 30), None),
         ("Acme University and Bolt Institute signed a memorandum of understanding that runs for five years.", date(2021, 9, 30), None),
+        ("Acme Corp and Bolt Ltd announced today the signing of a partnership agreement.", date(2020, 7, 28), None),
+        ("Acme University and Bolt Institute signed an MoU on Friday.", date(2013, 3, 22), ("2013-03-22", "day")),
+        ("Acme University and Bolt Institute signed the MoU in early December 2011.", date(2012, 1, 5), ("2011-12", "month")),
     ],
 )
 def test_signing_date(extractor: Extractor, text: str, published: date | None, expected: tuple[str, str] | None) -> None:
@@ -113,6 +116,25 @@ def test_signing_place(extractor: Extractor, text: str, place: str | None) -> No
 )
 def test_parties(extractor: Extractor, text: str, parties: list[tuple[str, str | None]]) -> None:
     assert [(p.name, p.acronym) for p in _extract(extractor, text).parties] == parties
+
+
+@pytest.mark.parametrize(
+    ("text", "parties"),
+    [
+        (
+            "Acme signs MoU with PNG\n\nAcme University signed a memorandum of understanding with the Sohe electorate of Papua New Guinea's Northern Province.",
+            ["Acme University", "Sohe electorate of Papua New Guinea's Northern Province"],
+        ),
+        (
+            "Acme University and Bolt Institute signed a memorandum of understanding. "
+            "It comes a month after the Asia Forum in Beijing, where Singapore and China signed an MOU on trade.",
+            ["Acme University", "Bolt Institute"],
+        ),
+        ("ITI signed an MoU with the Telecom Commission.\n\nContact: ITI Limited, Bangalore", ["ITI Limited", "Telecom Commission"]),
+    ],
+)
+def test_parties_from_the_body_not_headlines_nor_other_events(extractor: Extractor, text: str, parties: list[str]) -> None:
+    assert [p.name for p in _extract(extractor, text).parties] == parties
 
 
 def test_other_organisations_are_not_parties(extractor: Extractor) -> None:

@@ -207,10 +207,11 @@ class OrgIndex:
                 return acronym
         return None
 
-    def mention_spans(self, name: str, acronym: str | None, start_char: int) -> list[tuple[int, int]]:
-        """Every occurrence of the name or the acronym from ``start_char`` on."""
+    def mention_spans(self, forms: list[str | None], start_char: int) -> list[tuple[int, int]]:
+        """Every occurrence of any of the organisation's written forms (name, acronym, the
+        words a slot used) from ``start_char`` on."""
         spans: list[tuple[int, int]] = []
-        for needle in filter(None, (name, acronym)):
+        for needle in set(filter(None, forms)):
             pattern = re.compile(rf"(?<!\w){re.escape(needle)}(?!\w)")
             spans.extend(m.span() for m in pattern.finditer(self.doc.text, start_char))
         return sorted(set(spans))

@@ -53,6 +53,7 @@ def find_parties(doc: Doc, document: Document, clauses: list[SigningClause], rul
     doc.user_data[_LOWERCASE_WORDS] = {t.text for t in doc if t.idx >= document.body_start and t.is_lower and t.is_alpha}
     doc.user_data[_ACRONYM_FULLS] = list(index.acronyms.values())
     found: dict[str, tuple[str, str | None]] = {}
+    surfaces: dict[str, set[str]] = {}  # how the text wrote each party ("ITI" for "ITI Limited")
     slot_tokens: set[int] = set()
     warnings: list[str] = []
     usable = [c for c in clauses if not c.earlier_agreement][:_MAX_CLAUSES]
@@ -62,6 +63,7 @@ def find_parties(doc: Doc, document: Document, clauses: list[SigningClause], rul
         for span in _names_in_slots(doc, _slot_heads(clause, rules), index, rules, entities_only=clause.headline):
             name, acronym = index.canonical(span)
             found.setdefault(name_key(name, rules), (name, acronym))
+            surfaces.setdefault(name_key(name, rules), set()).add(span.text)
         if len(found) >= 2:
             break
     if len(found) < 2 and document.title is not None:
@@ -71,8 +73,11 @@ def find_parties(doc: Doc, document: Document, clauses: list[SigningClause], rul
             if key not in found and not _is_alias(key, found, index, rules):
                 found[key] = (name, acronym)
                 warnings.append(f"party {name!r} found only in the headline")
-    parties = [OrgRecord(n, a, index.mention_spans(n, a, 0) or [(0, 0)]) for n, a in found.values()]
-    parties = [p for p in parties if p.spans != [(0, 0)]]
+    parties = [
+        OrgRecord(n, a, index.mention_spans([n, a, *surfaces.get(key, ())], 0))
+        for key, (n, a) in found.items()
+    ]
+    parties = [p for p in parties if p.spans]
     # Order of first mention in the body (a headline may name them in another order).
     parties.sort(key=lambda p: min((s for s, _ in p.spans if s >= document.body_start), default=len(doc.text) + p.spans[0][0]))
     if len(parties) == 1:
@@ -349,5 +354,5 @@ def _other_organizations(index: OrgIndex, party_keys: set[str], document: Docume
         key = name_key(name, rules)
         if key in party_keys or key in seen or not key or (acronym and name_key(acronym, rules) in party_keys):
             continue
-        seen[key] = OrgRecord(name, acronym, index.mention_spans(name, acronym, document.body_start) or [(entity.start_char, entity.end_char)])
+        seen[key] = OrgRecord(name, acronym, index.mention_spans([name, acronym], document.body_start) or [(entity.start_char, entity.end_char)])
     return list(seen.values())
