@@ -245,7 +245,7 @@ class Extractor:
         warnings += found
         place = agreement.signing_place(doc, clauses, rules)
         if place is None and signed is not None and published is not None and signed.relative and signed.value == published.value:
-            place = agreement.dateline_place(doc, document, published.start)
+            place = agreement.dateline_place(doc, document, published)
         party_result = parties.find_parties(doc, document, clauses, rules)
         warnings += party_result.warnings
         if published is None:

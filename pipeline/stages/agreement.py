@@ -9,6 +9,7 @@ from spacy.tokens import Doc, Span, Token
 from pipeline.document import Document
 from pipeline.rules import LanguageRules
 from pipeline.stages import syntax
+from pipeline.stages.dates import DATELINE_AFTER, DATELINE_BEFORE, DateMention
 from pipeline.stages.organizations import strip_article
 from pipeline.stages.signals import SigningClause, agreement_mentions
 
@@ -142,10 +143,20 @@ def _city_inside(venue: Token, rules: LanguageRules) -> Span | None:
     return None
 
 
-def dateline_place(doc: Doc, document: Document, publication_start: int) -> Found | None:
-    """The place of a dateline ("PARIS, Jan. 29, 2020 —", "On Jul. 26, 2018, Beijing-")."""
-    line_start = doc.text.rfind("\n", 0, publication_start) + 1
-    line_end = doc.text.find("\n", publication_start)
-    window_end = min(line_end if line_end != -1 else len(doc.text), publication_start + 60)
-    places = [e for e in doc.ents if e.label_ == "GPE" and line_start <= e.start_char and e.end_char <= window_end]
-    return _found(places[0].text, places[0]) if places and line_start >= document.body_start else None
+def dateline_place(doc: Doc, document: Document, publication: DateMention) -> Found | None:
+    """The place of a dateline ("PARIS, Jan. 29, 2020 —", "On Jul. 26, 2018, Beijing- Today")."""
+    text = doc.text
+    line_start = text.rfind("\n", 0, publication.start) + 1
+    if line_start < document.body_start:
+        return None
+    for pattern, window_start, window in (
+        (DATELINE_BEFORE, line_start, text[line_start : publication.start]),
+        (DATELINE_AFTER, publication.end, text[publication.end : publication.end + 40]),
+    ):
+        match = pattern.match(window)
+        if match and match.group("place"):
+            start = window_start + match.start("place")
+            end = window_start + match.end("place")
+            place = text[start:end].strip()
+            return Found(place.title() if place.isupper() else place, place, start, start + len(place))
+    return None

@@ -30,8 +30,8 @@ _EDGE_PUNCT = " \t\n:;,.–—-*_|()[]"
 _HEAD_REGION_CHARS = 700
 # What follows the date in a dateline: an optional place, then a dash or colon.
 # What precedes the date in a dateline: "PARIS, ", "AUSTIN, Texas, ", "OSLO, Thursday ", "LYON, le ".
-_DATELINE_BEFORE = re.compile(r"^[\W_]*[A-Z][\w.'’ -]*(,\s*[A-Z][\w.'’ -]*)?,\s*(\w+,?\s+){0,2}$")
-_DATELINE_AFTER = re.compile(r"^,?\s*([A-Z][\w.'’ ]{0,30})?\s*[-–—:]")
+DATELINE_BEFORE = re.compile(r"^[\W_]*(?P<place>[A-Z][\w.'’ -]*)(,\s*[A-Z][\w.'’ -]*)?,\s*(\w+,?\s+){0,2}$")
+DATELINE_AFTER = re.compile(r"^,?\s*(?P<place>[A-Z][\w.'’ ]{0,30})?\s*[-–—:]")
 
 
 @dataclass(frozen=True)
@@ -174,9 +174,9 @@ def _looks_like_dateline(doc: Doc, span: Span, rules: LanguageRules) -> bool:
         return True
     if any(cue in before for cue in rules.publication_cues):
         return True
-    if re.match(_DATELINE_AFTER, text[span.end_char : span.end_char + 40]) and span.start_char - line_start <= 4:
+    if re.match(DATELINE_AFTER, text[span.end_char : span.end_char + 40]) and span.start_char - line_start <= 4:
         return True  # "On Jul. 26, 2018, Beijing- Today, ..."
-    return span.start_char - line_start <= 50 and _DATELINE_BEFORE.match(text[line_start : span.start_char]) is not None
+    return span.start_char - line_start <= 50 and DATELINE_BEFORE.match(text[line_start : span.start_char]) is not None
 
 
 def _ambiguity_warning(field: str, mention: DateMention, order: str) -> str:
