@@ -69,7 +69,7 @@ def _agreement_sentences(doc: Doc, document: Document, clauses: list[SigningClau
             continue
         is_clause = any(c.sentence.start == sentence.start for c in main)
         is_earlier = any(c.sentence.start == sentence.start and c.earlier_agreement for c in clauses)
-        if is_earlier or _about_past_work(sentence, rules) or _is_heading(sentence):
+        if is_earlier or (not is_clause and _about_past_work(sentence, rules)) or _is_heading(sentence):
             follow = 0
             continue
         if _is_quote(sentence):
@@ -109,12 +109,25 @@ def _theme_phrases(sentence: Span, rules: LanguageRules) -> list[tuple[Span, boo
         cued = _cued(chunk, rules)
         if not (cued or _activity_object(chunk, rules)):
             continue
-        for member in (chunk.root, *chunk.root.conjuncts):
+        for member in _members(chunk.root, rules):
             phrase = _clean(_chunk_of(member, rules), rules)
             if phrase is not None:
                 key = (phrase.start, phrase.end)
                 phrases[key] = (phrase, cued or phrases.get(key, (phrase, False))[1])
     return sorted(phrases.values(), key=lambda item: item[0].start)
+
+
+def _members(root: Token, rules: LanguageRules) -> list[Token]:
+    """The enumeration a chunk heads; through a light noun to its complement ("the provision
+    of academic programmes, training and research" → programmes, training, research)."""
+    members: list[Token] = []
+    for member in (root, *root.conjuncts):
+        complement = next(syntax.pp_objects(member, rules.name_prepositions), None)
+        if member.lemma_.lower() in rules.theme_stop_heads and complement is not None:
+            members.extend((complement, *complement.conjuncts))
+        else:
+            members.append(member)
+    return members
 
 
 def _activity_object(chunk: Span, rules: LanguageRules) -> bool:
