@@ -109,25 +109,12 @@ def _theme_phrases(sentence: Span, rules: LanguageRules) -> list[tuple[Span, boo
         cued = _cued(chunk, rules)
         if not (cued or _activity_object(chunk, rules)):
             continue
-        for member in _members(chunk.root, rules):
+        for member in (chunk.root, *chunk.root.conjuncts):
             phrase = _clean(_chunk_of(member, rules), rules)
             if phrase is not None:
                 key = (phrase.start, phrase.end)
                 phrases[key] = (phrase, cued or phrases.get(key, (phrase, False))[1])
     return sorted(phrases.values(), key=lambda item: item[0].start)
-
-
-def _members(root: Token, rules: LanguageRules) -> list[Token]:
-    """The enumeration a chunk heads; through a light noun to its complement ("the provision
-    of academic programmes, training and research" → programmes, training, research)."""
-    members: list[Token] = []
-    for member in (root, *root.conjuncts):
-        complement = next(syntax.pp_objects(member, rules.name_prepositions), None)
-        if member.lemma_.lower() in rules.theme_stop_heads and complement is not None:
-            members.extend((complement, *complement.conjuncts))
-        else:
-            members.append(member)
-    return members
 
 
 def _activity_object(chunk: Span, rules: LanguageRules) -> bool:
