@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 
 import pytest
 
 from models import AgreementRecord
+from checks import extract_valid
 from pipeline import Extractor
 from pipeline.language import detect_language
-
-
-def _extract(extractor: Extractor, text: str, published: date | None = None) -> AgreementRecord:
-    record = extractor.extract_text(text, publication_date=published, source_name="t.txt")
-    assert isinstance(record, AgreementRecord), record
-    AgreementRecord.model_validate(record.model_dump(mode="json"), context={"text": text})
-    return record
 
 
 @pytest.mark.parametrize(
@@ -47,7 +40,7 @@ def test_english_batches_do_not_load_french() -> None:
     ],
 )
 def test_french_agreement_types(extractor: Extractor, text: str, kind: str) -> None:
-    record = _extract(extractor, text)
+    record = extract_valid(extractor, text)
     assert record.source.language == "fr"
     assert record.agreement_type.value == kind
 
@@ -62,7 +55,7 @@ def test_french_agreement_types(extractor: Extractor, text: str, kind: str) -> N
     ],
 )
 def test_french_dates(extractor: Extractor, text: str, expected: tuple[str | None, str | None]) -> None:
-    record = _extract(extractor, text)
+    record = extract_valid(extractor, text)
     signed = record.signing_date.value if record.signing_date else None
     published = record.publication_date.value if record.publication_date else None
     assert (signed, published) == expected
@@ -80,7 +73,7 @@ def test_french_dates(extractor: Extractor, text: str, expected: tuple[str | Non
     ],
 )
 def test_french_parties(extractor: Extractor, text: str, parties: list[str]) -> None:
-    assert [p.name for p in _extract(extractor, text).parties] == parties
+    assert [p.name for p in extract_valid(extractor, text).parties] == parties
 
 
 def test_french_people_and_places(extractor: Extractor) -> None:
@@ -88,14 +81,14 @@ def test_french_people_and_places(extractor: Extractor) -> None:
         "Airbus et Thales ont signé une convention de partenariat le 19 juin 2023 à Toulouse. "
         "« C'est une étape importante », a commenté Phil Martin, le directeur général d'Airbus."
     )
-    record = _extract(extractor, text)
+    record = extract_valid(extractor, text)
     assert record.signing_place.value == "Toulouse"
     assert [(p.name, p.title, p.role) for p in record.people] == [("Phil Martin", "directeur général", "quoted")]
 
 
 def test_glued_sentences_are_split(extractor: Extractor) -> None:
     text = "Karma Automotive et Pininfarina ont signé un partenariat sur les modèles électriques.Le constructeur californien est connu."
-    record = _extract(extractor, text)
+    record = extract_valid(extractor, text)
     assert [p.name for p in record.parties] == ["Karma Automotive", "Pininfarina"]
 
 

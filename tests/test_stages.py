@@ -6,15 +6,8 @@ from datetime import date
 
 import pytest
 
-from models import AgreementRecord
+from checks import extract_valid
 from pipeline import Extractor
-
-
-def _extract(extractor: Extractor, text: str, published: date | None = None) -> AgreementRecord:
-    record = extractor.extract_text(text, publication_date=published, source_name="t.txt")
-    assert isinstance(record, AgreementRecord), record
-    AgreementRecord.model_validate(record.model_dump(mode="json"), context={"text": text})
-    return record
 
 
 @pytest.mark.parametrize(
@@ -31,11 +24,11 @@ def _extract(extractor: Extractor, text: str, published: date | None = None) -> 
     ],
 )
 def test_agreement_type(extractor: Extractor, text: str, kind: str) -> None:
-    assert _extract(extractor, text).agreement_type.value == kind
+    assert extract_valid(extractor, text).agreement_type.value == kind
 
 
 def test_no_agreement_gives_nulls_and_a_warning(extractor: Extractor) -> None:
-    record = _extract(extractor, "The Acme University library reopened on 3 May 2021 after renovation works.")
+    record = extract_valid(extractor, "The Acme University library reopened on 3 May 2021 after renovation works.")
     assert record.agreement_type is None and record.signing_date is None and record.parties == []
     assert record.warnings
 
@@ -59,7 +52,7 @@ def test_no_agreement_gives_nulls_and_a_warning(extractor: Extractor) -> None:
     ],
 )
 def test_signing_date(extractor: Extractor, text: str, published: date | None, expected: tuple[str, str] | None) -> None:
-    signed = _extract(extractor, text, published).signing_date
+    signed = extract_valid(extractor, text, published).signing_date
     assert (signed.value, signed.precision) == expected if expected else signed is None
 
 
@@ -74,12 +67,12 @@ def test_signing_date(extractor: Extractor, text: str, published: date | None, e
     ],
 )
 def test_publication_date(extractor: Extractor, text: str, expected: str | None) -> None:
-    published = _extract(extractor, text).publication_date
+    published = extract_valid(extractor, text).publication_date
     assert (published.value if published else None) == expected
 
 
 def test_ambiguous_numeric_date_is_flagged(extractor: Extractor) -> None:
-    record = _extract(extractor, "LONDON, 05/04/2018 — Acme Ltd and Bolt University signed an MoU.")
+    record = extract_valid(extractor, "LONDON, 05/04/2018 — Acme Ltd and Bolt University signed an MoU.")
     assert record.publication_date.value == "2018-04-05"
     assert any("ambiguous" in w for w in record.warnings)
 
@@ -94,7 +87,7 @@ def test_ambiguous_numeric_date_is_flagged(extractor: Extractor) -> None:
     ],
 )
 def test_signing_place(extractor: Extractor, text: str, place: str | None) -> None:
-    found = _extract(extractor, text, date(2020, 1, 1)).signing_place
+    found = extract_valid(extractor, text, date(2020, 1, 1)).signing_place
     assert (found.value if found else None) == place
 
 
@@ -115,7 +108,7 @@ def test_signing_place(extractor: Extractor, text: str, place: str | None) -> No
     ],
 )
 def test_parties(extractor: Extractor, text: str, parties: list[tuple[str, str | None]]) -> None:
-    assert [(p.name, p.acronym) for p in _extract(extractor, text).parties] == parties
+    assert [(p.name, p.acronym) for p in extract_valid(extractor, text).parties] == parties
 
 
 @pytest.mark.parametrize(
@@ -134,7 +127,7 @@ def test_parties(extractor: Extractor, text: str, parties: list[tuple[str, str |
     ],
 )
 def test_parties_from_the_body_not_headlines_nor_other_events(extractor: Extractor, text: str, parties: list[str]) -> None:
-    assert [p.name for p in _extract(extractor, text).parties] == parties
+    assert [p.name for p in extract_valid(extractor, text).parties] == parties
 
 
 def test_other_organisations_are_not_parties(extractor: Extractor) -> None:
@@ -142,14 +135,14 @@ def test_other_organisations_are_not_parties(extractor: Extractor) -> None:
         "Inria and the Chinese Academy of Sciences (CAS) signed a memorandum of understanding. "
         "The LIAMA laboratory is hosted by the Institute of Automation of the Chinese Academy of Sciences (CASIA)."
     )
-    record = _extract(extractor, text)
+    record = extract_valid(extractor, text)
     assert [p.name for p in record.parties] == ["Inria", "Chinese Academy of Sciences"]
     assert "Institute of Automation of the Chinese Academy of Sciences" in {o.name for o in record.organizations}
 
 
 def test_acronym_and_full_name_are_one_party_with_every_mention(extractor: Extractor) -> None:
     text = "The Nordic Centre for Marine Robotics (NCMR) and Bolt University signed an MoU. NCMR will host the first workshop."
-    record = _extract(extractor, text)
+    record = extract_valid(extractor, text)
     ncmr = record.parties[0]
     assert (ncmr.name, ncmr.acronym) == ("Nordic Centre for Marine Robotics", "NCMR")
     assert [text[s:e] for s, e in ncmr.spans] == ["Nordic Centre for Marine Robotics", "NCMR", "NCMR"]
@@ -165,7 +158,7 @@ def test_acronym_and_full_name_are_one_party_with_every_mention(extractor: Extra
     ],
 )
 def test_people(extractor: Extractor, text: str, name: str, title: str, affiliation: str, role: str) -> None:
-    person = next(p for p in _extract(extractor, text).people if p.name == name)
+    person = next(p for p in extract_valid(extractor, text).people if p.name == name)
     assert (person.title, person.affiliation, person.role) == (title, affiliation, role)
 
 
@@ -178,7 +171,7 @@ def test_people(extractor: Extractor, text: str, name: str, title: str, affiliat
     ],
 )
 def test_photo_credits_and_bylines_are_not_people(extractor: Extractor, text: str) -> None:
-    assert _extract(extractor, text).people == []
+    assert extract_valid(extractor, text).people == []
 
 
 def test_themes_come_from_the_agreement_not_past_work(extractor: Extractor) -> None:
@@ -187,6 +180,6 @@ def test_themes_come_from_the_agreement_not_past_work(extractor: Extractor) -> N
         "They plan pilot projects in key sectors such as agriculture, culture and logistics.\n\n"
         "History\n\nSince 1997 the two have worked together on software reliability and medical imaging."
     )
-    themes = {t.value for t in _extract(extractor, text).themes}
+    themes = {t.value for t in extract_valid(extractor, text).themes}
     assert {"artificial intelligence", "agriculture", "culture", "logistics"} <= themes
     assert not themes & {"software reliability", "medical imaging"}
