@@ -1,4 +1,4 @@
-# Two entry points: `make run` (extract samples/ into outputs/) and `make test`.
+# Two entry points: `make run` (extract samples/ into outputs/, with the review page) and `make test`.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -16,6 +16,7 @@ $(STAMP): requirements.lock pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/extract-agreements extract samples -o outputs
+	$(BIN)/extract-agreements report outputs -o outputs/report.html --inputs samples
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
