@@ -58,6 +58,8 @@ def name_patterns(prefixes: tuple[str, ...]) -> list[dict]:
 
 _SHORT_LINE = 70
 _SENTENCE_END = frozenset(".!?:;\"”’)")
+# Mid-line, a bracket closes an aside ("... (Strategic Engagement) Professor X signed"), not a sentence.
+_MID_LINE_SENTENCE_END = _SENTENCE_END - {")"}
 
 
 @Language.component("line_sentences")
@@ -71,7 +73,7 @@ def line_sentences(doc: Doc) -> Doc:
             doc[token.i + 1].is_sent_start = True
     for token in doc[1:]:
         previous = doc[token.i - 1]
-        if token.is_sent_start or previous.is_space or "\n" in previous.whitespace_ or previous.text in _SENTENCE_END:
+        if token.is_sent_start or previous.is_space or "\n" in previous.whitespace_ or previous.text in _MID_LINE_SENTENCE_END:
             continue
         token.is_sent_start = False  # no sentence starts mid-line after a word, a comma or a dash
     line_start = 0

@@ -77,9 +77,12 @@ def _name_before(doc: Doc, paren: int, rules: LanguageRules) -> Span | None:
     """The proper name that ends right before the parenthesis: an ORG entity, else capitalised words."""
     entity = next((e for e in doc.ents if e.end == paren and e.label_ in ("ORG", "GPE", "NORP", "FAC", "LOC", "PRODUCT")), None)
     walked = _capitalised_before(doc, paren, rules.name_joiners)
-    if entity is not None and (walked is None or walked.start >= entity.start):
+    # An entity that runs over a lower-case link ("NZ Centre at Peking University (PKU)") holds
+    # two names: the acronym belongs to the capitalised words right before it.
+    spans_two = entity is not None and any(t.is_lower and t.lower_ not in rules.name_joiners for t in entity)
+    if entity is not None and not spans_two and (walked is None or walked.start >= entity.start):
         return strip_article(entity)
-    return walked
+    return walked or (strip_article(entity) if entity is not None else None)
 
 
 def _capitalised_before(doc: Doc, paren: int, joiners: frozenset[str]) -> Span | None:

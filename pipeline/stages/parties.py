@@ -263,8 +263,8 @@ def _expand_name(span: Span, own: set[int], index: OrgIndex, rules: LanguageRule
         start -= 1
     while end < len(doc) and end in own and doc[end].pos_ == "PROPN" and doc[end].lower_ not in rules.title_words and doc[end].ent_type_ != "PERSON":
         end += 1
-    while end > start + 1 and (doc[end - 1].is_punct or doc[end - 1].is_lower):
-        end -= 1
+    while end > start + 1 and (doc[end - 1].is_punct or doc[end - 1].is_lower or doc[end - 1].lower_ in rules.title_words):
+        end -= 1  # "Victoria University of Wellington Vice" of "... Vice-Chancellor"
     return strip_article(doc[start:end])
 
 
