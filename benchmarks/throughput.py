@@ -32,6 +32,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from pipeline.extractor import DEFAULT_BATCH_SIZE
+
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = (ROOT / "samples", ROOT.parent / "shared" / "corpus" / "docs")
 SUFFIXES = (".txt", ".md", ".html")
@@ -191,7 +193,7 @@ def same(a: dict[str, Any], b: dict[str, Any]) -> bool:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--docs", type=int, default=1000, help="documents in the corpus (default: %(default)s)")
-    parser.add_argument("--batch-size", type=int, default=32, help="nlp.pipe batch size, bare and extractor (default: %(default)s)")
+    parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help="nlp.pipe batch size, bare and extractor (default: %(default)s)")
     parser.add_argument("--scale", action="store_true", help="also run 2 processes on ten times --docs, to compare memory")
     parser.add_argument("--variants", action="store_true", help="also measure NumpyOps, batch size 128, NER alone, components")
     parser.add_argument("--phase", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)

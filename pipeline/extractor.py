@@ -26,7 +26,7 @@ from pipeline.rules import LanguageRules, available_languages, load_rules
 from pipeline.stages import agreement, dates, parties, people, signals, themes
 
 DEFAULT_MAX_BYTES = 5_000_000
-DEFAULT_BATCH_SIZE = 32
+DEFAULT_BATCH_SIZE = 8  # same speed as 32, peak RSS 471 MB instead of 728 MB (benchmarks/throughput.py)
 DEFAULT_MAX_CHARS = 1_000_000
 """spaCy's own default ``max_length``: its parser and NER need memory in proportion to a text's length."""
 DEFAULT_TIMEOUT_S = 60.0

@@ -12,6 +12,7 @@ from pipeline.stages import syntax
 from pipeline.stages.dates import DATELINE_AFTER, DATELINE_BEFORE, DateMention
 from pipeline.stages.organizations import strip_article
 from pipeline.stages.signals import SigningClause, agreement_mentions
+from pipeline.stages.views import text_of, entities
 
 _FOLLOW_UP_SENTENCES = 2
 _PLACE_LABELS = ("GPE", "LOC", "FAC")
@@ -115,7 +116,7 @@ def _place_object(head: Token, rules: LanguageRules) -> Span | None:
     inner_city = _city_inside(head, rules)
     if inner_city is not None:
         return inner_city
-    for ent in head.doc.ents:
+    for ent in entities(head.doc):
         if ent.start <= head.i < ent.end:
             return strip_article(ent) if ent.label_ in _PLACE_LABELS else None
     if head.pos_ == "PROPN" and head.text[:1].isupper() and not any(t.lower_ in rules.generic_types for t in head.subtree):
@@ -133,7 +134,7 @@ def _city_inside(venue: Token, rules: LanguageRules) -> Span | None:
         preposition = syntax.preposition_of(city)
         if city.i <= venue.i or preposition is None or preposition.lower_ not in rules.place_prepositions or preposition.i < venue.i:
             continue
-        entity = next((e for e in venue.doc.ents if e.start <= city.i < e.end), None)
+        entity = next((e for e in entities(venue.doc) if e.start <= city.i < e.end), None)
         if entity is not None and entity.label_ in ("GPE", "LOC"):
             return strip_article(entity)
         # "headquarters in Innsbruck": a lone proper noun there is a place, whatever NER says
@@ -145,7 +146,7 @@ def _city_inside(venue: Token, rules: LanguageRules) -> Span | None:
 
 def dateline_place(doc: Doc, document: Document, publication: DateMention) -> Found | None:
     """The place of a dateline ("PARIS, Jan. 29, 2020 —", "On Jul. 26, 2018, Beijing- Today")."""
-    text = doc.text
+    text = text_of(doc)
     line_start = text.rfind("\n", 0, publication.start) + 1
     if line_start < document.body_start:
         return None

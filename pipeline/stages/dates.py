@@ -23,6 +23,7 @@ from pipeline.nlp import DATE_SPANS
 from pipeline.rules import LanguageRules
 from pipeline.stages import syntax
 from pipeline.stages.signals import SigningClause, agreement_mentions
+from pipeline.stages.views import text_of, entities
 
 _AMBIGUOUS_NUMERIC = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{2}|\d{4})$")
 _DECADE = re.compile(r"\d0s\b|\d0's\b")
@@ -121,7 +122,7 @@ def date_spans(doc: Doc) -> list[Span]:
     ruled = filter_spans(doc.spans.get(DATE_SPANS, []))
     taken = {i for span in ruled for i in range(span.start, span.end)}
     found = ruled + [
-        ent for ent in doc.ents
+        ent for ent in entities(doc)
         if (ent.label_ == "DATE" or ent.label_ == "TIME" and _names_a_day(ent))
         and not any(i in taken for i in range(ent.start, ent.end))
     ]
@@ -165,7 +166,7 @@ def publication_date(
 
 def _looks_like_dateline(doc: Doc, span: Span, rules: LanguageRules) -> bool:
     """A date on a short line of its own, after a publication cue, or opening "CITY, DATE —"."""
-    text = doc.text
+    text = text_of(doc)
     line_start = text.rfind("\n", 0, span.start_char) + 1
     line_end = text.find("\n", span.end_char)
     line = text[line_start : line_end if line_end != -1 else len(text)]
@@ -203,7 +204,7 @@ def signing_date(
                 continue
             if _attached_by(span, rules.period_prepositions):
                 continue
-            found = normalise(doc.text, span.start_char, span.end_char, rules, anchor, order)
+            found = normalise(text_of(doc), span.start_char, span.end_char, rules, anchor, order)
             if found is None:
                 if anchor is None and _mentions_relative_day(span.text, rules):
                     warnings.append(f"signing date {span.text.strip()!r} is relative and there is no publication date to resolve it")

@@ -8,6 +8,7 @@ and "ITI Limited" (legal suffixes do not tell organisations apart).
 from __future__ import annotations
 
 import re
+from functools import cache
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -15,6 +16,7 @@ from spacy.tokens import Doc, Span, Token
 
 from pipeline.nlp import AGREEMENT_SPANS, PERSON_SPANS
 from pipeline.rules import LanguageRules
+from pipeline.stages.views import text_of, entities
 
 _ACRONYM = re.compile(r"^(?=(?:.*[A-Z]){2})[A-Z][A-Za-z&.\-/ ]{1,24}$")
 ORG_LABELS = ("ORG",)
@@ -75,7 +77,7 @@ def acronym_definitions(doc: Doc, rules: LanguageRules) -> dict[str, Span]:
 
 def _name_before(doc: Doc, paren: int, rules: LanguageRules) -> Span | None:
     """The proper name that ends right before the parenthesis: an ORG entity, else capitalised words."""
-    entity = next((e for e in doc.ents if e.end == paren and e.label_ in ("ORG", "GPE", "NORP", "FAC", "LOC", "PRODUCT")), None)
+    entity = next((e for e in entities(doc) if e.end == paren and e.label_ in ("ORG", "GPE", "NORP", "FAC", "LOC", "PRODUCT")), None)
     walked = _capitalised_before(doc, paren, rules.name_joiners)
     # An entity that runs over a lower-case link ("NZ Centre at Peking University (PKU)") holds
     # two names: the acronym belongs to the capitalised words right before it.
@@ -104,17 +106,20 @@ def _capitalised_before(doc: Doc, paren: int, joiners: frozenset[str]) -> Span |
 def _ends_a_name(joiner: Token, before: Token) -> bool:
     """"Lincoln University and Universiti Putra Malaysia (UPM)": the "and" follows a whole
     organisation name, rather than joining two words of one ("Research and Development")."""
-    return joiner.lower_ in ("and", "&") and any(e.end == before.i + 1 and e.label_ in ORG_LABELS for e in before.doc.ents)
+    return joiner.lower_ in ("and", "&") and any(e.end == before.i + 1 and e.label_ in ORG_LABELS for e in entities(before.doc))
 
 
-def _suffix_alternation(rules: LanguageRules) -> str:
-    return "|".join(re.escape(s) for s in sorted(rules.legal_suffixes, key=len, reverse=True))
+@cache
+def _suffix_alternation(suffixes: frozenset[str]) -> str:
+    return "|".join(re.escape(s) for s in sorted(suffixes, key=len, reverse=True))
 
 
 def legal_form(name: str, text: str, rules: LanguageRules) -> str | None:
     """The longest "name + legal suffix" the text writes ("ITI Limited", "Fjellvind Subsea AS").
     A legal suffix is written with a capital: ", as" is just a word."""
-    pattern = re.compile(rf"(?<!\w){re.escape(name)},? ((?:{_suffix_alternation(rules)}))(?!\w)", re.IGNORECASE)
+    if name not in text:
+        return None
+    pattern = re.compile(rf"(?<!\w){re.escape(name)},? ((?:{_suffix_alternation(rules.legal_suffixes)}))(?!\w)", re.IGNORECASE)
     forms = [m.group(0) for m in pattern.finditer(text) if m.group(1)[0].isupper()]
     return max(forms, key=len, default=None)
 
@@ -150,10 +155,11 @@ class OrgIndex:
         self.full_by_acronym_key = {name_key(a, rules): strip_article(s) for a, s in self.acronyms.items()}
         self.entities = [
             part
-            for e in doc.ents if e.label_ in ORG_LABELS and e.start_char >= start_char
+            for e in entities(doc) if e.label_ in ORG_LABELS and e.start_char >= start_char
             for part in coordinated_parts(e, rules)
             if "\n" not in part.text and any(c.isupper() for c in part.text) and not _is_prefixed_name(part)
         ]
+        self.entity_keys = [name_key(e.text, rules) for e in self.entities]
 
     def canonical(self, span: Span) -> tuple[str, str | None]:
         """The fullest name used for the organisation ``span`` names, and its acronym."""
@@ -167,11 +173,11 @@ class OrgIndex:
     def _fullest(self, span: Span) -> str:
         """The longest organisation entity with the same key, or extending a one-word name."""
         key = name_key(span.text, self.rules)
-        same = [e.text for e in self.entities if name_key(e.text, self.rules) == key]
+        same = [e.text for e, k in zip(self.entities, self.entity_keys) if k == key]
         extensions = [
-            e.text for e in self.entities
+            e.text for e, k in zip(self.entities, self.entity_keys)
             if e.start != span.start and any(
-                name_key(e.text, self.rules).startswith(f"{key} {joiner}".rstrip() + " ")
+                k.startswith(f"{key} {joiner}".rstrip() + " ")
                 for joiner in ([""] if len(span) == 1 else self.rules.name_prepositions)
             )
         ]
@@ -186,14 +192,14 @@ class OrgIndex:
 
     def _with_legal_suffix(self, name: str) -> str:
         """"ITI" or "ITI Ltd." → "ITI Limited" when the text uses that form: the fullest name used."""
-        base = re.sub(rf",?\s+(?:{_suffix_alternation(self.rules)})$", "", name, flags=re.IGNORECASE) or name
-        return max([name, legal_form(base, self.doc.text, self.rules) or name], key=len)
+        base = re.sub(rf",?\s+(?:{_suffix_alternation(self.rules.legal_suffixes)})$", "", name, flags=re.IGNORECASE) or name
+        return max([name, legal_form(base, text_of(self.doc), self.rules) or name], key=len)
 
     def completed(self, span: Span) -> Span:
         """The span grown to a longer known name written at the same place ("Universiti" of
         "Universiti Putra Malaysia" when NER cut the rest off as a person)."""
         known = [s.text for s in self.acronyms.values()] + [e.text for e in self.entities]
-        rest = self.doc.text[span.start_char :]
+        rest = text_of(self.doc)[span.start_char :]
         longer = [k for k in known if len(k) > len(span.text) and rest.startswith(k)]
         if not longer:
             return span
@@ -216,5 +222,5 @@ class OrgIndex:
         spans: list[tuple[int, int]] = []
         for needle in set(filter(None, forms)):
             pattern = re.compile(rf"(?<!\w){re.escape(needle)}(?!\w)")
-            spans.extend(m.span() for m in pattern.finditer(self.doc.text, start_char))
+            spans.extend(m.span() for m in pattern.finditer(text_of(self.doc), start_char))
         return sorted(set(spans))

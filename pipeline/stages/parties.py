@@ -18,6 +18,7 @@ from pipeline.rules import LanguageRules
 from pipeline.stages.organizations import ORG_LABELS, OrgIndex, agreement_named, coordinated_parts, name_key, strip_article
 from pipeline.stages import signals, syntax
 from pipeline.stages.signals import SigningClause
+from pipeline.stages.views import text_of, entities
 
 _CLIMB_DEPS = ("advcl", "xcomp", "pcomp", "conj", "acl", "relcl", "ccomp", "acl:relcl")
 _MAX_CLAUSES = 3
@@ -79,7 +80,7 @@ def find_parties(doc: Doc, document: Document, clauses: list[SigningClause], rul
     ]
     parties = [p for p in parties if p.spans]
     # Order of first mention in the body (a headline may name them in another order).
-    parties.sort(key=lambda p: min((s for s, _ in p.spans if s >= document.body_start), default=len(doc.text) + p.spans[0][0]))
+    parties.sort(key=lambda p: min((s for s, _ in p.spans if s >= document.body_start), default=len(text_of(doc)) + p.spans[0][0]))
     if len(parties) == 1:
         warnings.append("only one party found")
     return PartyResult(parties, _other_organizations(index, {name_key(p.name, rules) for p in parties}, document, rules), frozenset(slot_tokens), warnings)
@@ -176,7 +177,7 @@ def _names_in_slots(doc: Doc, heads: list[Token], index: OrgIndex, rules: Langua
             continue
         affiliation = next(
             (
-                e for e in doc.ents
+                e for e in entities(doc)
                 if (e.label_ in ORG_LABELS or e.label_ == "MISC" or e.text in index.acronyms) and all(t.i in own for t in e)
                 and not (e.start > head.i and _title_fragment(e, rules))
                 and (is_person or head.pos_ == "PROPN" or _names_the_head(e, head))
@@ -200,7 +201,7 @@ def _lone_name(entity: Span, rules: LanguageRules) -> bool:
     ("Pininfarina", "Boeing"): small NER models label those PERSON, GPE or MISC at random."""
     if len(entity) != 1 or entity[0].ent_type_ not in ("PERSON", "GPE", "MISC") or entity[0].pos_ != "PROPN" or entity[0].lower_ in rules.title_words:
         return False
-    return not any(e.label_ == "PERSON" and len(e) > 1 and entity.text in e.text.split() for e in entity.doc.ents)
+    return not any(e.label_ == "PERSON" and len(e) > 1 and entity.text in e.text.split() for e in entities(entity.doc))
 
 
 def _listed_after(entity: Span, head: Token, rules: LanguageRules) -> list[Span]:
@@ -211,7 +212,7 @@ def _listed_after(entity: Span, head: Token, rules: LanguageRules) -> list[Span]
     doc = head.doc
     subtree = {t.i for t in head.subtree}
     listed, previous_end = [], entity.end
-    for other in doc.ents:
+    for other in entities(doc):
         if other.start < previous_end or other.label_ not in ("ORG", "MISC") or other.start not in subtree:
             continue
         if any(t in head.conjuncts for t in other):
@@ -239,7 +240,7 @@ def _title_fragment(entity: Span, rules: LanguageRules) -> bool:
 
 
 def _entity_of(token: Token) -> Span | None:
-    return next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+    return next((e for e in entities(token.doc) if e.start <= token.i < e.end), None)
 
 
 def _split_coordination(entity: Span, head: Token, rules: LanguageRules) -> Span:
@@ -337,9 +338,9 @@ def _written_lowercase(token: Token) -> bool:
 def _names_in_title(doc: Doc, document: Document, rules: LanguageRules) -> list[Span]:
     """Organisations of the headline that the body names too (title-case headlines fool NER)."""
     title = document.title
-    body = doc.text[document.body_start :]
+    body = text_of(doc)[document.body_start :]
     return [
-        part for e in doc.ents
+        part for e in entities(doc)
         if e.label_ in ORG_LABELS and title.start <= e.start_char and e.end_char <= title.end and not agreement_named(e)
         for part in coordinated_parts(e, rules)
         if not (title.start <= document.body_start + body.find(part.text) < title.end) and part.text in body

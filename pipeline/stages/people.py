@@ -18,6 +18,7 @@ from pipeline.nlp import AGREEMENT_SPANS, PERSON_SPANS
 from pipeline.rules import LanguageRules
 from pipeline.stages import syntax
 from pipeline.stages.organizations import legal_form, strip_article
+from pipeline.stages.views import text_of, entities
 
 _TITLE_STOP = frozenset({",", ".", ";", ":", "(", ")", "“", "”", '"', "–", "—", "-", "\n"})
 _MAX_TITLE_TOKENS = 12
@@ -80,7 +81,7 @@ def _prefix_stems(rules: LanguageRules) -> frozenset[str]:
 def _person_spans(doc: Doc, rules: LanguageRules) -> list[Span]:
     """NER persons, prefixed names ("Dr Arvid Nergaard") and contact names ("Media contact:
     Jane Doe, ..."), the longer where they overlap."""
-    found = [e for e in doc.ents if e.label_ == "PERSON"] + list(doc.spans.get(PERSON_SPANS, [])) + _contact_names(doc, rules)
+    found = [e for e in entities(doc) if e.label_ == "PERSON"] + list(doc.spans.get(PERSON_SPANS, [])) + _contact_names(doc, rules)
     return sorted(filter_spans(found), key=lambda s: s.start)
 
 
@@ -110,7 +111,7 @@ def _names_a_thing(name: Span, organisation_keys: list[str], rules: LanguageRule
         return True  # "Aurora Flight Sciences", "Porsche Consulting"
     if last in rules.title_words or last in rules.place_nouns or any(s.start < name.end and name.start < s.end for s in name.doc.spans.get(AGREEMENT_SPANS, [])):
         return True
-    if name[-1].lower_ in rules.legal_suffixes or legal_form(name.text, name.doc.text, rules) is not None:
+    if name[-1].lower_ in rules.legal_suffixes or legal_form(name.text, text_of(name.doc), rules) is not None:
         return True  # "Fjellvind Subsea" of "Fjellvind Subsea AS"
     if name.start > 0 and name.doc[name.start - 1].lower_ in rules.non_person_contexts:
         return True  # "Chief Executive Officer of Fjellvind Subsea", "the company Acme Robotics"
@@ -141,9 +142,9 @@ def _clean_name(entity: Span, rules: LanguageRules) -> Span | None:
 
 
 def _line_of(doc: Doc, span: Span) -> str:
-    start = doc.text.rfind("\n", 0, span.start_char) + 1
-    end = doc.text.find("\n", span.end_char)
-    return doc.text[start : end if end != -1 else len(doc.text)]
+    start = text_of(doc).rfind("\n", 0, span.start_char) + 1
+    end = text_of(doc).find("\n", span.end_char)
+    return text_of(doc)[start : end if end != -1 else len(text_of(doc))]
 
 
 def _in_credit_or_byline(doc: Doc, name: Span, rules: LanguageRules) -> bool:
@@ -171,7 +172,7 @@ def _role(name: Span, doc: Doc, rules: LanguageRules, signatory_tokens: frozense
     if any(v.lemma_.lower() in rules.quote_lemmas for v in verbs) or any(cue in before for cue in rules.attribution_cues):
         return "quoted"  # "said X", "according to X", "selon X"
     line = _line_of(doc, name).lower()
-    if any(cue in line for cue in rules.contact_cues) or name.start_char >= len(doc.text) - _TAIL_CHARS and "@" in doc.text[name.end_char : name.end_char + 200]:
+    if any(cue in line for cue in rules.contact_cues) or name.start_char >= len(text_of(doc)) - _TAIL_CHARS and "@" in text_of(doc)[name.end_char : name.end_char + 200]:
         return "contact"
     return "other"
 
@@ -235,7 +236,7 @@ def _organisation_in(doc: Doc, tokens: list[Token]) -> Span | None:
     """The organisation named in a title phrase; NER sometimes takes the title along
     ("Rector of Bolt University"), so a title word inside it moves the start past "of"/"at"."""
     first, last = tokens[0].i, tokens[-1].i
-    for ent in doc.ents:
+    for ent in entities(doc):
         if ent.label_ in ("ORG", "GPE") and first <= ent.start and ent.end - 1 <= last:
             links = [t.i for t in ent if t.lower_ in ("of", "at") and any(w.lower_ in _TITLE_HEADS for w in doc[ent.start : t.i])]
             return strip_article(doc[links[-1] + 1 : ent.end]) if links else strip_article(ent)
@@ -247,7 +248,7 @@ def _organisation_following(doc: Doc, i: int) -> str | None:
     comma or dash ("Press Officer, City of Aldermoor, press@...")."""
     if i >= len(doc) or doc[i].text != ",":
         return None
-    for ent in doc.ents:
+    for ent in entities(doc):
         if ent.start == i + 1 and ent.label_ == "ORG":
             return strip_article(ent).text
     end = i + 1
@@ -282,10 +283,10 @@ def _title_before(doc: Doc, name: Span, rules: LanguageRules) -> tuple[str | Non
         title_tokens.pop(0)
     affiliation = None
     if i >= 0 and doc[i].ent_type_ in ("ORG",):
-        ent = next(e for e in doc.ents if e.start <= i < e.end)
+        ent = next(e for e in entities(doc) if e.start <= i < e.end)
         affiliation = strip_article(ent).text
     if i >= 0 and doc[i].lower_ in ("’s", "'s") and i > 0 and doc[i - 1].ent_type_ == "ORG":
-        ent = next(e for e in doc.ents if e.start <= i - 1 < e.end)
+        ent = next(e for e in entities(doc) if e.start <= i - 1 < e.end)
         affiliation = strip_article(ent).text
     if title_tokens and _is_title_phrase(title_tokens, rules):
         return doc[title_tokens[0].i : title_tokens[-1].i + 1].text, affiliation

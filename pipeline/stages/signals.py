@@ -16,6 +16,7 @@ from pipeline.document import Document
 from pipeline.nlp import AGREEMENT_SPANS
 from pipeline.rules import LanguageRules
 from pipeline.stages import syntax
+from pipeline.stages.views import text_of
 
 _PAST_MARKER_WINDOW = 3
 _HEADLINE_CHARS = 160
@@ -82,7 +83,7 @@ def signing_clauses(doc: Doc, document: Document, rules: LanguageRules) -> list[
 
 def is_headline(sentence: Span) -> bool:
     """A short line of its own without final punctuation: a title or a section heading."""
-    text = sentence.doc.text
+    text = text_of(sentence.doc)
     words = [t for t in sentence if not t.is_space]
     if not words:
         return False

@@ -16,6 +16,7 @@ from pipeline.document import Document
 from pipeline.rules import LanguageRules
 from pipeline.stages import syntax
 from pipeline.stages.signals import SigningClause, agreement_mentions
+from pipeline.stages.views import chunk_headed_by, chunks_within
 
 MAX_THEMES = 10
 _MAX_THEME_TOKENS = 6
@@ -105,7 +106,7 @@ def _theme_phrases(sentence: Span, rules: LanguageRules) -> list[tuple[Span, boo
     """Noun chunks introduced by a theme cue or naming what the partners will do, with the
     other members of their enumerations; each with whether a theme cue introduced it."""
     phrases: dict[tuple[int, int], tuple[Span, bool]] = {}
-    for chunk in sentence.noun_chunks:
+    for chunk in chunks_within(sentence):
         cued = _cued(chunk, rules)
         if not (cued or _activity_object(chunk, rules)):
             continue
@@ -130,7 +131,7 @@ def _chunk_of(token: Token, rules: LanguageRules) -> Span:
     """The noun chunk headed by ``token``, with its "of" complement when short ("skill
     upgradation of human resources", "production d'hydrogène vert")."""
     doc = token.doc
-    chunk = next((c for c in doc[token.sent.start : token.sent.end].noun_chunks if c.root == token), doc[token.i : token.i + 1])
+    chunk = chunk_headed_by(doc, token.i) or doc[token.i : token.i + 1]
     complement = next(syntax.pp_objects(token, rules.name_prepositions), None)
     if complement is None or complement.i < chunk.end:
         return chunk
