@@ -49,6 +49,8 @@ class LanguageRules:
     announcement_lemmas: frozenset[str]
     attribution_cues: tuple[str, ...]
     affiliation_prepositions: frozenset[str]
+    subunit_nouns: frozenset[str]
+    subunit_links: frozenset[str]
     weekday_names: tuple[str, ...]
     date_modifiers: tuple[str, ...]
     month_relative_modifiers: tuple[str, ...]

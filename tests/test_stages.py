@@ -124,6 +124,19 @@ def test_parties(extractor: Extractor, text: str, parties: list[tuple[str, str |
             ["Acme University", "Bolt Institute"],
         ),
         ("ITI signed an MoU with the Telecom Commission.\n\nContact: ITI Limited, Bangalore", ["ITI Limited", "Telecom Commission"]),
+        (
+            "Acme Corp signed an agreement with Dean Li Wei of the College of Economics at Huazhong Agricultural University.",
+            ["Acme Corp", "Huazhong Agricultural University"],
+        ),
+        (
+            "Vice-Chancellor Professor Robin Pollard signed a memorandum of understanding with the Bolt Institute.\n\n"
+            "Photo: Lincoln University Vice-Chancellor Professor Robin Pollard (left) at the signing.",
+            ["Bolt Institute", "Lincoln University"],
+        ),
+        (
+            "Acme University and Bolt Institute signed an MoU. The signing was witnessed by Mr Han Kok Juan, Deputy Secretary of the Singapore Ministry of Law.",
+            ["Acme University", "Bolt Institute"],
+        ),
     ],
 )
 def test_parties_from_the_body_not_headlines_nor_other_events(extractor: Extractor, text: str, parties: list[str]) -> None:

@@ -22,6 +22,7 @@ from pipeline.stages.views import text_of, entities
 
 _CLIMB_DEPS = ("advcl", "xcomp", "pcomp", "conj", "acl", "relcl", "ccomp", "acl:relcl")
 _MAX_CLAUSES = 3
+_TITLE_WINDOW = 8
 _LOWERCASE_WORDS = "lowercase_words"
 _ACRONYM_FULLS = "acronym_fulls"
 # Labels a slot's own name may carry: governments and regions sign too ("the State",
@@ -92,6 +93,8 @@ def _is_alias(key: str, found: dict[str, tuple[str, str | None]], index: OrgInde
 
 def _slot_heads(clause: SigningClause, rules: LanguageRules) -> list[Token]:
     """Tokens heading the phrases that name the signatories, conjuncts included."""
+    if clause.trigger.pos_ not in ("VERB", "AUX") and syntax.is_subject(clause.trigger):
+        return []  # "the signing was witnessed by X": witnesses, not signatories
     verb = _verb_with_subject(clause.trigger)
     heads = [child for child in syntax.subjects(verb) if not _is_agreement(child, clause, rules)]
     clause_tokens = _own_clause(clause.trigger)
@@ -166,11 +169,14 @@ def _names_in_slots(doc: Doc, heads: list[Token], index: OrgIndex, rules: Langua
             entity = None
         if entity is not None and len(entity) == 1 and _written_lowercase(entity[0]):
             entity = None  # "Role" of a headline
-        if entity is not None and (entity.label_ in _SLOT_ORG_LABELS or _company_like(entity, rules) or _lone_name(entity, rules)):
+        named_person = entity is not None and (entity.label_ == "PERSON" or _is_person_like(strip_article(entity), rules))
+        if entity is not None and not (named_person and entity.label_ != "PERSON") and (
+            entity.label_ in _SLOT_ORG_LABELS or _company_like(entity, rules) or _lone_name(entity, rules)
+        ):
             names.append(_expand_name(_split_coordination(entity, head, rules), own, index, rules))
             names.extend(_expand_name(strip_article(e), own, index, rules) for e in _listed_after(entity, head, rules))
             continue
-        is_person = entity is not None and entity.label_ == "PERSON" or head.lower_ in rules.title_words
+        is_person = named_person or head.lower_ in rules.title_words  # "Ms Ng Chai Ngee", tagged ORG
         phrase = None if is_person or entities_only else _proper_phrase(head, own, rules)
         if phrase is not None:
             names.append(phrase)
@@ -184,9 +190,42 @@ def _names_in_slots(doc: Doc, heads: list[Token], index: OrgIndex, rules: Langua
             ),
             None,
         )
+        if affiliation is None and is_person:  # "SIMC Board Member": a defined acronym, untagged
+            affiliation = next((doc[i : i + 1] for i in sorted(own) if doc[i].text in index.acronyms), None)
+        if affiliation is None and entity is not None and named_person:
+            affiliation = _affiliation_elsewhere(entity, rules)
+            own = {t.i for t in affiliation} if affiliation is not None else own
         if affiliation is not None:  # a person's first organisation is the one they sign for
-            names.append(_expand_name(strip_article(affiliation), own, index, rules))
+            names.append(_parent_institution(_expand_name(strip_article(affiliation), own, index, rules), rules))
     return [n for n in names if not _is_person_like(n, rules) and not agreement_named(n)]
+
+
+def _affiliation_elsewhere(person: Span, rules: LanguageRules) -> Span | None:
+    """"Vice-Chancellor Professor Robin Pollard signed ...": the organisation the text gives the
+    same person at another mention ("Lincoln University Vice-Chancellor Professor Robin Pollard")."""
+    doc = person.doc
+    for other in entities(doc):
+        if other.label_ != "PERSON" or other.start == person.start or other.text != person.text:
+            continue
+        i = other.start - 1
+        while i >= 0 and other.start - i <= _TITLE_WINDOW and (
+            doc[i].lower_.strip(".") in rules.person_honorifics or doc[i].lower_ in rules.title_words
+            or doc[i].text in ("-", "’s", "'s", ",") or doc[i].lower_.split("-")[-1] in rules.title_words
+        ):
+            i -= 1
+        before = next((e for e in entities(doc) if e.end == i + 1 and e.label_ in ORG_LABELS), None)
+        if before is not None and i < other.start - 1:
+            return before
+    return None
+
+
+def _parent_institution(name: Span, rules: LanguageRules) -> Span:
+    """A dean "of the College of X at Y University" signs for Y University: a person's
+    sub-unit stands for its institution (an organisation signing itself keeps its full name)."""
+    for token in name:
+        if token.lower_ in rules.subunit_links and token.i > name.start and name.doc[name.start].lower_ in rules.subunit_nouns:
+            return strip_article(name.doc[token.i + 1 : name.end])
+    return name
 
 
 def _names_the_head(entity: Span, head: Token) -> bool:
