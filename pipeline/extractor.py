@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import time
-from contextlib import suppress
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import suppress
 from dataclasses import asdict, dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -20,8 +20,8 @@ from pipeline.deadline import DocumentTimeout, deadline
 from pipeline.document import Document
 from pipeline.markup import mask_markup
 from pipeline.nlp import build_pipeline
-from pipeline.readers import ReadError, document_from_text, read_document
 from pipeline.language import MIN_CONFIDENCE, detect_language
+from pipeline.readers import ReadError, document_from_text, read_document
 from pipeline.rules import LanguageRules, available_languages, load_rules
 from pipeline.stages import agreement, dates, parties, people, signals, themes
 
@@ -99,12 +99,13 @@ class Extractor:
         name = custom or load_rules(language).spacy_model
         return f"{name} {self.pipeline(language).meta.get('version', '')}".strip()
 
-    def language_of(self, document: Document) -> tuple[str, list[str]]:
-        """The configured language, or the detected one (with a warning when unsure)."""
+    def language_of(self, document: Document, masked: str | None = None) -> tuple[str, list[str]]:
+        """The configured language, or the detected one (with a warning when unsure).
+        ``masked`` is the document's text with markup masked, when the caller has it already."""
         if self.config.language != AUTO:
             return self.config.language, []
-        body = mask_markup(document.text[document.body_start :])
-        language, confidence = detect_language(body)
+        masked = mask_markup(document.text) if masked is None else masked
+        language, confidence = detect_language(masked[document.body_start :])
         if confidence < MIN_CONFIDENCE:
             return language, [f"language detection is unsure: {language!r} at {confidence:.2f}"]
         return language, []
@@ -160,11 +161,13 @@ class Extractor:
     def _extract_batch(self, items: list[Document | Record], anchor: date | None = None) -> Iterator[Record]:
         """Each language's documents go through its pipeline's ``nlp.pipe``; order is kept."""
         items = [self._too_long(i.path, len(i.text), i) or i if isinstance(i, Document) else i for i in items]
-        languages = {id(item): self.language_of(item) for item in items if isinstance(item, Document)}
+        masked = {id(item): mask_markup(item.text) for item in items if isinstance(item, Document)}  # once per document
+        languages = {key: self.language_of(item, masked[key]) for item in items if (key := id(item)) in masked}
         parsed: dict[int, tuple[Doc | None, float]] = {}
         for language in sorted({lang for lang, _ in languages.values()} & set(available_languages())):
             batch = [item for item in items if isinstance(item, Document) and languages[id(item)][0] == language]
-            parsed.update(zip((id(d) for d in batch), self._parse(self.pipeline(language), batch)))
+            texts = [masked[id(d)] for d in batch]
+            parsed.update(zip((id(d) for d in batch), self._parse(self.pipeline(language), batch, texts)))
         for item in items:
             if isinstance(item, Document):
                 language, warnings = languages[id(item)]
@@ -178,8 +181,9 @@ class Extractor:
         message = f"{name}: {length} characters, over the limit of {self.config.max_chars}"
         return error_record(name, "too_large", message, document)
 
-    def _parse(self, nlp: Language, documents: list[Document]) -> list[tuple[Doc | None, float]]:
-        """Each document's Doc (None: out of time) and the seconds of parsing charged to it.
+    def _parse(self, nlp: Language, documents: list[Document], texts: list[str]) -> list[tuple[Doc | None, float]]:
+        """Each document's Doc (None: out of time) and the seconds of parsing charged to it;
+        ``texts`` are the documents' texts with markup masked.
 
         The documents go through one ``nlp.pipe`` call under one deadline of ``timeout_s``: when
         it holds, no document can have exceeded the limit, and the time is shared among them in
@@ -190,9 +194,9 @@ class Extractor:
         started = time.monotonic()
         try:
             with deadline(self.config.timeout_s):
-                docs = list(nlp.pipe((mask_markup(d.text) for d in documents), batch_size=self.config.batch_size))
+                docs = list(nlp.pipe(texts, batch_size=self.config.batch_size))
         except DocumentTimeout:
-            return [(None, 0.0)] if len(documents) == 1 else [self._parse(nlp, [d])[0] for d in documents]
+            return [(None, 0.0)] if len(documents) == 1 else [self._parse(nlp, [d], [t])[0] for d, t in zip(documents, texts)]
         share = (time.monotonic() - started) / max(1, sum(len(d.text) for d in documents))
         return [(doc, share * len(d.text)) for doc, d in zip(docs, documents)]
 

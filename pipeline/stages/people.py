@@ -23,7 +23,6 @@ from pipeline.stages.views import text_of, entities
 _TITLE_STOP = frozenset({",", ".", ";", ":", "(", ")", "“", "”", '"', "–", "—", "-", "\n"})
 _MAX_TITLE_TOKENS = 12
 _TAIL_CHARS = 600
-_TITLE_HEADS = frozenset({"rector", "director", "president", "chancellor", "dean", "minister", "secretary", "chair", "chairman", "head", "officer", "manager", "ceo"})
 
 
 @dataclass(frozen=True)
@@ -215,7 +214,7 @@ def _title_after(doc: Doc, name: Span, rules: LanguageRules) -> tuple[str | None
         tokens.append(token)
     if not tokens or tokens[0].pos_ == "CCONJ" or not _is_title_phrase(tokens, rules):
         return None, None
-    organisation = _organisation_in(doc, tokens)
+    organisation = _organisation_in(doc, tokens, rules)
     if organisation is not None:
         start = organisation.start
         while start > tokens[0].i and doc[start - 1].pos_ == "DET":
@@ -232,13 +231,13 @@ def _title_after(doc: Doc, name: Span, rules: LanguageRules) -> tuple[str | None
     return doc[tokens[0].i : tokens[-1].i + 1].text, following
 
 
-def _organisation_in(doc: Doc, tokens: list[Token]) -> Span | None:
+def _organisation_in(doc: Doc, tokens: list[Token], rules: LanguageRules) -> Span | None:
     """The organisation named in a title phrase; NER sometimes takes the title along
     ("Rector of Bolt University"), so a title word inside it moves the start past "of"/"at"."""
     first, last = tokens[0].i, tokens[-1].i
     for ent in entities(doc):
         if ent.label_ in ("ORG", "GPE") and first <= ent.start and ent.end - 1 <= last:
-            links = [t.i for t in ent if t.lower_ in ("of", "at") and any(w.lower_ in _TITLE_HEADS for w in doc[ent.start : t.i])]
+            links = [t.i for t in ent if t.lower_ in rules.affiliation_prepositions and _is_title_phrase(list(doc[ent.start : t.i]), rules)]
             return strip_article(doc[links[-1] + 1 : ent.end]) if links else strip_article(ent)
     return None
 

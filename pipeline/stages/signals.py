@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
-from spacy.util import filter_spans
 
 from pipeline.document import Document
 from pipeline.nlp import AGREEMENT_SPANS
 from pipeline.rules import LanguageRules
 from pipeline.stages import syntax
+from pipeline.stages.views import longest_spans
 from pipeline.stages.views import text_of
 
 _PAST_MARKER_WINDOW = 3
@@ -36,7 +36,7 @@ class SigningClause:
 
 def agreement_mentions(doc: Doc, start_char: int = 0) -> list[Span]:
     """Agreement phrases ("memorandum of understanding", "MoU", ...), longest match wins."""
-    return [s for s in filter_spans(doc.spans.get(AGREEMENT_SPANS, [])) if s.start_char >= start_char]
+    return [s for s in longest_spans(doc, AGREEMENT_SPANS) if s.start_char >= start_char]
 
 
 def is_signing_trigger(token: Token, rules: LanguageRules) -> bool:

@@ -14,7 +14,6 @@ from spacy.tokens import Token
 
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "nsubj:pass", "csubj"})
 OBJECT_DEPS = frozenset({"dobj", "obj"})
-AGENT_DEPS = frozenset({"agent", "obl:agent"})
 PP_OBJECT_DEPS = frozenset({"pobj", "obl", "nmod", "obl:arg", "obl:mod", "obl:agent"})
 PASSIVE_DEPS = frozenset({"auxpass", "nsubjpass", "nsubj:pass", "aux:pass"})
 MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "poss", "case", "det", "flat", "flat:name", "nummod"})

@@ -1,15 +1,17 @@
 """Cached views of a parsed document.
 
 spaCy rebuilds ``doc.text`` (a pass over every token) and ``doc.ents`` (new Span objects) on
-each access, and noun chunks on each iteration; the stages ask for them many times per
-document, so each is computed once and kept in ``doc.user_data``.
+each access, and noun chunks on each iteration; the stages ask for them, and for the rule
+matches without overlaps, many times per document, so each is computed once and kept in
+``doc.user_data``.
 """
 
 from __future__ import annotations
 
 from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
 
-_TEXT, _ENTITIES, _CHUNKS = "view:text", "view:entities", "view:chunks"
+_TEXT, _ENTITIES, _CHUNKS, _SPANS = "view:text", "view:entities", "view:chunks", "view:spans:"
 
 
 def text_of(doc: Doc) -> str:
@@ -38,3 +40,10 @@ def chunk_headed_by(doc: Doc, root: int) -> Span | None:
 def chunks_within(span: Span) -> list[Span]:
     """The noun chunks inside ``span``, in order."""
     return sorted((c for c in _chunks(span.doc).values() if span.start <= c.start and c.end <= span.end), key=lambda c: c.start)
+
+
+def longest_spans(doc: Doc, key: str) -> list[Span]:
+    """The span group ``key`` without overlaps, the longest match winning."""
+    if _SPANS + key not in doc.user_data:
+        doc.user_data[_SPANS + key] = filter_spans(doc.spans.get(key, []))
+    return doc.user_data[_SPANS + key]
