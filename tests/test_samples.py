@@ -23,7 +23,6 @@ THEME_RECALL = 0.5
 # Known gaps, each a strict xfail: the day the extractor gets one right, the test says so.
 KNOWN_GAPS: dict[tuple[str, str], str] = {
     ("future-signing", "people"): "the small English NER tags 'Amara Diallo' as an organisation in 'signed by Amara Diallo, Secretary General of WFMWO'",
-    ("accord-cadre-fr", "themes"): "French themes: noun phrases in coordinated 'porte sur A, B et C' lists are cut short and outranked by phrases of later sentences",
     ("photo-credit-byline", "parties"): "a department signing for its university: the name stops at 'Department of Physics' without 'at the University of Eldermere'",
 }
 

@@ -196,3 +196,39 @@ def test_themes_come_from_the_agreement_not_past_work(extractor: Extractor) -> N
     themes = {t.value for t in extract_valid(extractor, text).themes}
     assert {"artificial intelligence", "agriculture", "culture", "logistics"} <= themes
     assert not themes & {"software reliability", "medical imaging"}
+
+
+_SIGNED = "Acme University and Bolt Institute signed a memorandum of understanding. "
+
+
+@pytest.mark.parametrize(
+    ("text", "present", "absent"),
+    [
+        # nouns coordinated before a head are themes of their own; coordinated adjectives share it
+        (_SIGNED + "The MoU aims to boost agriculture and food security.", {"agriculture", "food security"}, set()),
+        (_SIGNED + "It covers legal and dispute resolution services.", {"legal and dispute resolution services"}, set()),
+        # "such X as", "fields like"
+        (_SIGNED + "They will cooperate in such areas as tourism and horticulture.", {"tourism", "horticulture"}, set()),
+        (_SIGNED + "Both parties will cooperate in fields like cloud computing and digital health.", {"cloud computing", "digital health"}, set()),
+        # a generic head named by a noun ("research collaboration") is a theme; alone it is not
+        (_SIGNED + "The MoU will support research collaboration and the partnership.", {"research collaboration"}, {"partnership"}),
+        # an "of" complement with its coordination
+        (_SIGNED + "It will promote the exchange of faculty and staff.", {"exchange of faculty and staff"}, set()),
+        # a quotation, also where it goes on over several sentences, is not the agreement's subject
+        (_SIGNED + "It covers marine biology.\n\n“This is a great day. Our rowers love sailing trips. Thank you.”",
+         {"marine biology"}, {"sailing trips"}),
+        # short quoted names do not make a sentence a quotation
+        (_SIGNED + 'They will cooperate on "Internet +" finance and cloud computing.', {"cloud computing"}, set()),
+        # a line that introduces a list is not a heading closing the agreement's section
+        (_SIGNED + "Under the MoU, the partners will:\nPromote training in marine biology; and\nExchange students.",
+         {"marine biology"}, set()),
+        # "have decided to" announces what comes; "have worked on" is past work and skipped, not the end
+        (_SIGNED + "The two parties have decided to cooperate in areas such as telemedicine and robotics.", {"telemedicine", "robotics"}, set()),
+        (_SIGNED + "It covers robotics. The two have worked together on medical imaging. They will also explore quantum computing.",
+         {"robotics", "quantum computing"}, {"medical imaging"}),
+    ],
+)
+def test_theme_rules(extractor: Extractor, text: str, present: set[str], absent: set[str]) -> None:
+    themes = {t.value for t in extract_valid(extractor, text).themes}
+    assert present <= themes, themes
+    assert not themes & absent, themes

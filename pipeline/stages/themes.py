@@ -16,12 +16,14 @@ from pipeline.document import Document
 from pipeline.rules import LanguageRules
 from pipeline.stages import syntax
 from pipeline.stages.signals import SigningClause, agreement_mentions
-from pipeline.stages.views import chunk_headed_by, chunks_within
+from pipeline.stages.views import chunk_headed_by, chunks_within, text_of
 
 MAX_THEMES = 10
 _MAX_THEME_TOKENS = 6
 _CONTEXT_SENTENCES = 4
 _HEADING_CHARS = 70
+_SCARE_QUOTE_TOKENS = 6
+_QUOTE_MARKS = frozenset({"“", "”", '"', "«", "»"})
 # Entity labels that make a phrase a name or a quantity, not a subject. ORG is allowed:
 # the small English model often tags capitalised subjects ("Artificial Intelligence") as ORG.
 _NAMED_LABELS = frozenset({"PERSON", "GPE", "DATE", "TIME", "MONEY", "CARDINAL", "PERCENT", "NORP", "LOC", "FAC", "QUANTITY"})
@@ -70,10 +72,10 @@ def _agreement_sentences(doc: Doc, document: Document, clauses: list[SigningClau
             continue
         is_clause = any(c.sentence.start == sentence.start for c in main)
         is_earlier = any(c.sentence.start == sentence.start and c.earlier_agreement for c in clauses)
-        if is_earlier or (not is_clause and _about_past_work(sentence, rules)) or _is_heading(sentence):
+        if is_earlier or _is_heading(sentence):
             follow = 0
             continue
-        if _is_quote(sentence):
+        if _is_quote(sentence) or (not is_clause and _about_past_work(sentence, rules)):
             continue
         if is_clause or sentence.start in named_starts:
             chosen.append(sentence)
@@ -89,17 +91,27 @@ def _about_past_work(sentence: Span, rules: LanguageRules) -> bool:
     root = sentence.root
     perfect = any(c.lemma_.lower() in rules.perfect_auxiliaries and c.dep_ == "aux" for c in root.children) and root.morph.get("VerbForm") in (["Part"], ["Ger"])
     since = any(t.lower_ in rules.since_words for t in sentence)
-    return since or (perfect and root.lemma_.lower() not in rules.signing_lemmas | rules.partnering_lemmas)
+    intent = any(c.dep_ == "xcomp" for c in root.children)  # "have decided to work on"
+    return since or (perfect and not intent and root.lemma_.lower() not in rules.signing_lemmas | rules.partnering_lemmas)
 
 
 def _is_heading(sentence: Span) -> bool:
-    """A short line without final punctuation opens a new section."""
+    """A short line without final punctuation opens a new section; a line that introduces or
+    continues a list ("will:", "; and") does not."""
+    words = [t for t in sentence if not t.is_space]
     text = sentence.text.strip()
-    return len(text) <= _HEADING_CHARS and text[-1:] not in ".!?\"”"
+    return bool(words) and len(text) <= _HEADING_CHARS and text[-1:] not in ".!?\"”:;," and words[-1].pos_ != "CCONJ"
 
 
 def _is_quote(sentence: Span) -> bool:
-    return any(t.text in ("“", "”", '"') for t in sentence)
+    """The sentence quotes someone, or continues a quotation opened earlier in its paragraph.
+    Short quoted names ("Internet +" finance) are not quotations."""
+    marks = [t.i for t in sentence if t.text in _QUOTE_MARKS]
+    if len(marks) % 2 == 1 or any(close - opening > _SCARE_QUOTE_TOKENS for opening, close in zip(marks[::2], marks[1::2])):
+        return True
+    text = text_of(sentence.doc)
+    before = text[text.rfind("\n", 0, sentence.start_char) + 1 : sentence.start_char]
+    return before.count("“") + before.count("«") > before.count("”") + before.count("»") or before.count('"') % 2 == 1
 
 
 def _theme_phrases(sentence: Span, rules: LanguageRules) -> list[tuple[Span, bool]]:
@@ -111,10 +123,11 @@ def _theme_phrases(sentence: Span, rules: LanguageRules) -> list[tuple[Span, boo
         if not (cued or _activity_object(chunk, rules)):
             continue
         for member in (chunk.root, *chunk.root.conjuncts):
-            phrase = _clean(_chunk_of(member, rules), rules)
-            if phrase is not None:
-                key = (phrase.start, phrase.end)
-                phrases[key] = (phrase, cued or phrases.get(key, (phrase, False))[1])
+            for piece in _split_noun_coordination(_chunk_of(member, rules)):
+                phrase = _clean(piece, rules)
+                if phrase is not None:
+                    key = (phrase.start, phrase.end)
+                    phrases[key] = (phrase, cued or phrases.get(key, (phrase, False))[1])
     return sorted(phrases.values(), key=lambda item: item[0].start)
 
 
@@ -129,7 +142,7 @@ def _activity_object(chunk: Span, rules: LanguageRules) -> bool:
 
 def _chunk_of(token: Token, rules: LanguageRules) -> Span:
     """The noun chunk headed by ``token``, with its "of" complement when short ("skill
-    upgradation of human resources", "production d'hydrogène vert")."""
+    upgradation of human resources", "exchange of faculty and staff")."""
     doc = token.doc
     chunk = chunk_headed_by(doc, token.i) or doc[token.i : token.i + 1]
     complement = next(syntax.pp_objects(token, rules.name_prepositions), None)
@@ -138,7 +151,28 @@ def _chunk_of(token: Token, rules: LanguageRules) -> Span:
     end = max(t.i for t in complement.subtree) + 1
     extended = doc[chunk.start : end]
     contiguous = all(t.i == chunk.end or t.i in {s.i for s in complement.subtree} or syntax.preposition_of(complement) == t for t in doc[chunk.end : end])
-    return extended if contiguous and len(extended) <= _MAX_THEME_TOKENS and not any(t.is_punct for t in doc[chunk.end : end]) else chunk
+    words = [t for t in extended if t.pos_ != "DET"]
+    return extended if contiguous and len(words) <= _MAX_THEME_TOKENS and not any(t.is_punct for t in doc[chunk.end : end]) else chunk
+
+
+def _split_noun_coordination(chunk: Span) -> list[Span]:
+    """"agriculture and food security", "research, teaching and community services": nouns
+    coordinated before the head are subjects of their own. Coordinated adjectives share the
+    head ("legal and dispute resolution services") and stay whole."""
+    first = next((t for t in chunk if t.pos_ == "NOUN" and t.i < chunk.root.i and t.head.i < chunk.end and t.head.i > t.i
+                  and any(c.dep_ == "cc" for c in (t, *t.conjuncts) for c in c.children)), None)
+    if first is None:
+        return [chunk]
+    members = [c for c in first.conjuncts if first.i < c.i < chunk.root.i]
+    bounds = [chunk.start, *(c.left_edge.i for c in members), chunk.end]
+    doc = chunk.doc
+    pieces = []
+    for start, end in zip(bounds, bounds[1:]):
+        while end > start and (doc[end - 1].is_punct or doc[end - 1].pos_ == "CCONJ"):
+            end -= 1
+        if end > start:
+            pieces.append(doc[start:end])
+    return pieces
 
 
 def _cued(chunk: Span, rules: LanguageRules) -> bool:
@@ -150,6 +184,8 @@ def _cued(chunk: Span, rules: LanguageRules) -> bool:
         return governor.lemma_.lower() not in rules.theme_stop_heads or governor.lower_ in rules.theme_cues or preposition.lower_ in rules.topic_prepositions
     if syntax.is_object(root) and root.head.lemma_.lower() in rules.theme_cues:
         return True
+    if preposition is not None and preposition.lower_ == "as" and any(c.lower_ == "such" for c in syntax.governor(root).children):
+        return True  # "in such areas as tourism"
     previous = root.doc[max(chunk.start - 2, 0) : chunk.start].text.lower()
     return "such as" in previous or "including" in previous
 
@@ -163,20 +199,24 @@ def _agreement_topic(phrase: Span, rules: LanguageRules) -> bool:
     return any(a.start <= governor.i < a.end for a in agreement_mentions(phrase.doc))
 
 
+def _generic(token: Token, rules: LanguageRules) -> bool:
+    return token.lemma_.lower() in rules.theme_stop_heads or token.lower_ in rules.theme_stop_heads
+
+
 def _clean(chunk: Span, rules: LanguageRules) -> Span | None:
     """Drop determiners and vague modifiers; refuse names, dates and generic heads."""
     start, end = chunk.start, chunk.end
     doc = chunk.doc
-    while start < end and (doc[start].lower_ in rules.theme_drop_modifiers or doc[start].is_punct or doc[start].pos_ in ("DET", "PRON", "NUM")):
+    while start < end and (doc[start].lower_ in rules.theme_drop_modifiers or doc[start].is_punct or doc[start].pos_ in ("DET", "PRON", "NUM", "ADP", "PART")):
         start += 1
     if start >= end or end - start > _MAX_THEME_TOKENS:
         return None
     phrase = doc[start:end]
-    if phrase.root.lemma_.lower() in rules.theme_stop_heads or phrase.root.lower_ in rules.theme_stop_heads:
-        return None
+    if _generic(phrase.root, rules) and not any(c.dep_ == "compound" and c.pos_ == "NOUN" and not _generic(c, rules) for c in phrase.root.children):
+        return None  # "the partnership", but "research collaborations" names its subject
     if any(t.ent_type_ in _NAMED_LABELS for t in phrase):
         return None
-    if any(t.ent_type_ == "ORG" or t.pos_ == "PROPN" for t in phrase) and not _agreement_topic(phrase, rules):
+    if any(t.ent_type_ == "ORG" or (t.pos_ == "PROPN" and not t.is_lower) for t in phrase) and not _agreement_topic(phrase, rules):
         return None  # names of organisations and programmes; only "an MoU on Artificial Intelligence" passes
     if len(phrase) == 1 and phrase[0].pos_ != "NOUN":
         return None
