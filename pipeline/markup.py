@@ -1,7 +1,8 @@
 """Hide markup from the NLP without moving a single character.
 
-Markdown link targets, image links and HTML tags left in Markdown confuse the tagger and
-NER ("Victoria University of Wellington](https://..." became an organisation).
+Markdown link targets, image links, HTML tags and character references left in Markdown,
+and kramdown attribute lists (``{:start="3"}``), confuse the tagger, the NER and the sentence
+and heading boundaries ("Victoria University of Wellington](https://..." became an organisation).
 They are replaced by spaces of the same length (emphasis and heading markers are kept:
 the model handles them better than runs of spaces), so every offset found in the masked text
 indexes ``Document.text`` unchanged.
@@ -9,16 +10,24 @@ indexes ``Document.text`` unchanged.
 
 from __future__ import annotations
 
+import html
 import re
 
 _LINK = re.compile(r"(!?)\[([^\[\]\n]*)\]\(([^)\[\]\n]*)\)")
 """Brackets are excluded inside both parts so that each match attempt stops at the next ``[``:
 with the link text as "anything but ``]``" a line of ten thousand ``[`` took seconds to mask (every ``[`` scanned to the line's end)."""
 _HTML_TAG = re.compile(r"</?[A-Za-z][^<>\n]{0,300}>")
+_ATTRIBUTE_LIST = re.compile(r"\{:[^{}\n]{0,300}\}")
+_CHARACTER_REFERENCE = re.compile(r"&(?:[A-Za-z]{2,8}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
 
 
 def _blank(match: re.Match[str]) -> str:
     return " " * len(match.group(0))
+
+
+def _blank_whitespace(match: re.Match[str]) -> str:
+    """``&nbsp;`` and its kind become spaces; ``&amp;`` stays, as the "&" it stands for."""
+    return _blank(match) if html.unescape(match.group(0)).isspace() else match.group(0)
 
 
 def _link_text_only(match: re.Match[str]) -> str:
@@ -30,4 +39,5 @@ def _link_text_only(match: re.Match[str]) -> str:
 
 def mask_markup(text: str) -> str:
     """``text`` with markup replaced by spaces: same length, same newlines."""
-    return _HTML_TAG.sub(_blank, _LINK.sub(_link_text_only, text))
+    text = _HTML_TAG.sub(_blank, _LINK.sub(_link_text_only, text))
+    return _CHARACTER_REFERENCE.sub(_blank_whitespace, _ATTRIBUTE_LIST.sub(_blank, text))

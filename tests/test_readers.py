@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.document import Document, Evidence
+from pipeline.markup import mask_markup
 from pipeline.readers import SUPPORTED_SUFFIXES, ReadError, document_from_text, read_document
 
 CORPUS_DOCS = Path("/work/shared/corpus/docs")
@@ -492,3 +493,25 @@ def test_corpus_scraped_txt_header_gives_the_date() -> None:
     doc = read_document(path)
     assert doc.publication_date is not None and doc.publication_date.text == "2019-10-11"
     assert doc.title is not None and not doc.title.text.startswith("title:")
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("See [Acme University](https://acme.edu) now", "See  Acme University                    now"),
+        ("![logo](a.png) Acme", "               Acme"),
+        ("<li>Acme</li>", "    Acme     "),
+        ('{:start="3"}\n3. Acme', '            \n3. Acme'),
+        ("2.&nbsp;&nbsp;Acme R&amp;D", "2.            Acme R&amp;D"),
+    ],
+)
+def test_markup_is_masked_in_place(text: str, masked: str) -> None:
+    assert mask_markup(text) == masked
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab []()!<>/{}:;&#nbsp\n"))))
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+def test_masking_keeps_every_offset(text: str) -> None:
+    masked = mask_markup(text)
+    assert len(masked) == len(text)
+    assert all(m == c or m == " " for m, c in zip(masked, text))

@@ -232,3 +232,9 @@ def test_theme_rules(extractor: Extractor, text: str, present: set[str], absent:
     themes = {t.value for t in extract_valid(extractor, text).themes}
     assert present <= themes, themes
     assert not themes & absent, themes
+
+
+def test_counted_things_are_not_themes(extractor: Extractor) -> None:
+    text = _SIGNED + "It covers marine biology. The summit brought together over 400 judges, scholars and mediators."
+    themes = {t.value for t in extract_valid(extractor, text).themes}
+    assert "marine biology" in themes and not themes & {"judges", "scholars", "mediators"}, themes

@@ -120,7 +120,7 @@ def _theme_phrases(sentence: Span, rules: LanguageRules) -> list[tuple[Span, boo
     phrases: dict[tuple[int, int], tuple[Span, bool]] = {}
     for chunk in chunks_within(sentence):
         cued = _cued(chunk, rules)
-        if not (cued or _activity_object(chunk, rules)):
+        if not (cued or _activity_object(chunk, rules)) or _counted(chunk.root):
             continue
         for member in (chunk.root, *chunk.root.conjuncts):
             for piece in _split_noun_coordination(_chunk_of(member, rules)):
@@ -129,6 +129,11 @@ def _theme_phrases(sentence: Span, rules: LanguageRules) -> list[tuple[Span, boo
                     key = (phrase.start, phrase.end)
                     phrases[key] = (phrase, cued or phrases.get(key, (phrase, False))[1])
     return sorted(phrases.values(), key=lambda item: item[0].start)
+
+
+def _counted(head: Token) -> bool:
+    """"two lectures", "over 400 judges, scholars and mediators": things counted are not subjects."""
+    return any(c.dep_ == "nummod" and c.like_num for c in head.children)
 
 
 def _activity_object(chunk: Span, rules: LanguageRules) -> bool:
