@@ -212,6 +212,13 @@ _SIGNED = "Acme University and Bolt Institute signed a memorandum of understandi
         (_SIGNED + "Both parties will cooperate in fields like cloud computing and digital health.", {"cloud computing", "digital health"}, set()),
         # a generic head named by a noun ("research collaboration") is a theme; alone it is not
         (_SIGNED + "The MoU will support research collaboration and the partnership.", {"research collaboration"}, {"partnership"}),
+        # participants (people, businesses) are not subjects
+        (_SIGNED + "The MoU will support businesses and investors in renewable energy.", {"renewable energy"}, {"businesses", "investors"}),
+        # a respect ("complex in structure") or a state ("in place") is not a topic
+        (_SIGNED + "It covers robotics. The sector is complex in structure. A similar arrangement has been in place for years.",
+         {"robotics"}, {"structure", "place"}),
+        # list members after "including", also when the listing noun is generic
+        (_SIGNED + "It outlines key initiatives, including research training and joint symposiums.", {"research training", "symposiums"}, set()),
         # an "of" complement with its coordination
         (_SIGNED + "It will promote the exchange of faculty and staff.", {"exchange of faculty and staff"}, set()),
         # a quotation, also where it goes on over several sentences, is not the agreement's subject

@@ -67,6 +67,7 @@ def _agreement_sentences(doc: Doc, document: Document, clauses: list[SigningClau
     named_starts = {m.sent.start for m in agreement_mentions(doc, document.body_start)}
     chosen: list[Span] = []
     follow = 0
+    lead_seen = False
     for sentence in doc.sents:
         if sentence.end_char <= document.body_start:
             continue
@@ -77,7 +78,8 @@ def _agreement_sentences(doc: Doc, document: Document, clauses: list[SigningClau
             continue
         if _is_quote(sentence) or (not is_clause and _about_past_work(sentence, rules)):
             continue
-        if is_clause or sentence.start in named_starts:
+        if is_clause or sentence.start in named_starts or not lead_seen:
+            lead_seen = True
             chosen.append(sentence)
             follow = _CONTEXT_SENTENCES
         elif follow > 0:
@@ -122,13 +124,22 @@ def _theme_phrases(sentence: Span, rules: LanguageRules) -> list[tuple[Span, boo
         cued = _cued(chunk, rules)
         if not (cued or _activity_object(chunk, rules)) or _counted(chunk.root):
             continue
-        for member in (chunk.root, *chunk.root.conjuncts):
+        for member in _members(chunk.root):
             for piece in _split_noun_coordination(_chunk_of(member, rules)):
                 phrase = _clean(piece, rules)
                 if phrase is not None:
                     key = (phrase.start, phrase.end)
                     phrases[key] = (phrase, cued or phrases.get(key, (phrase, False))[1])
     return sorted(phrases.values(), key=lambda item: item[0].start)
+
+
+def _members(head: Token) -> list[Token]:
+    """The phrase's head, its conjuncts and its appositions ("key initiatives, the exchanges of
+    staff, research training and ...")."""
+    members = [head, *head.conjuncts]
+    for appositive in (c for c in head.children if c.dep_ == "appos"):
+        members += [appositive, *appositive.conjuncts]
+    return members
 
 
 def _counted(head: Token) -> bool:
@@ -186,7 +197,10 @@ def _cued(chunk: Span, rules: LanguageRules) -> bool:
     preposition = syntax.preposition_of(root)
     if preposition is not None and preposition.lower_ in rules.theme_cues:
         governor = syntax.governor(root)
-        return governor.lemma_.lower() not in rules.theme_stop_heads or governor.lower_ in rules.theme_cues or preposition.lower_ in rules.topic_prepositions
+        if governor.pos_ not in ("VERB", "NOUN", "PROPN"):
+            return False  # "complex in structure", "has been in place": a respect or a state, not a subject
+        if governor.lemma_.lower() not in rules.theme_stop_heads or governor.lower_ in rules.theme_cues or preposition.lower_ in rules.topic_prepositions:
+            return True
     if syntax.is_object(root) and root.head.lemma_.lower() in rules.theme_cues:
         return True
     if preposition is not None and preposition.lower_ == "as" and any(c.lower_ == "such" for c in syntax.governor(root).children):
