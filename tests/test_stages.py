@@ -219,6 +219,8 @@ _SIGNED = "Acme University and Bolt Institute signed a memorandum of understandi
          {"robotics"}, {"structure", "place"}),
         # list members after "including", also when the listing noun is generic
         (_SIGNED + "It outlines key initiatives, including research training and joint symposiums.", {"research training", "symposiums"}, set()),
+        # the predicate of "the focus areas are ..."
+        (_SIGNED + "The focus areas are going to be water quality and coastal erosion.", {"water quality", "coastal erosion"}, set()),
         # an "of" complement with its coordination
         (_SIGNED + "It will promote the exchange of faculty and staff.", {"exchange of faculty and staff"}, set()),
         # a quotation, also where it goes on over several sentences, is not the agreement's subject

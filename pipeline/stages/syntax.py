@@ -16,6 +16,7 @@ SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "nsubj:pass", "csubj"})
 OBJECT_DEPS = frozenset({"dobj", "obj"})
 PP_OBJECT_DEPS = frozenset({"pobj", "obl", "nmod", "obl:arg", "obl:mod", "obl:agent"})
 PASSIVE_DEPS = frozenset({"auxpass", "nsubjpass", "nsubj:pass", "aux:pass"})
+PASSIVE_SUBJECT_DEPS = frozenset({"nsubjpass", "nsubj:pass"})
 MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "poss", "case", "det", "flat", "flat:name", "nummod"})
 
 
@@ -29,6 +30,21 @@ def is_object(token: Token) -> bool:
 
 def subjects(verb: Token) -> list[Token]:
     return [child for child in verb.children if is_subject(child)]
+
+
+def copular_subject(predicate: Token) -> Token | None:
+    """The subject of a nominal predicate: "the areas are [quality]" (ClearNLP ``attr``, through
+    "are going to be"), "les domaines sont [la santé]" (UD ``cop``)."""
+    if predicate.dep_ == "attr":
+        verb = predicate.head
+        while verb.dep_ == "xcomp" and verb.head != verb:
+            verb = verb.head
+        found = subjects(verb)
+    elif any(child.dep_ == "cop" for child in predicate.children):
+        found = subjects(predicate)
+    else:
+        found = []
+    return found[0] if found else None
 
 
 def is_passive(verb: Token) -> bool:

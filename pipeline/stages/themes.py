@@ -69,8 +69,8 @@ def _agreement_sentences(doc: Doc, document: Document, clauses: list[SigningClau
     follow = 0
     lead_seen = False
     for sentence in doc.sents:
-        if sentence.end_char <= document.body_start:
-            continue
+        if sentence.start_char < document.body_start:
+            continue  # front matter, with the line that closes it
         is_clause = any(c.sentence.start == sentence.start for c in main)
         is_earlier = any(c.sentence.start == sentence.start and c.earlier_agreement for c in clauses)
         if is_earlier or _is_heading(sentence):
@@ -148,9 +148,10 @@ def _counted(head: Token) -> bool:
 
 
 def _activity_object(chunk: Span, rules: LanguageRules) -> bool:
-    """The object of what the partners will do ("share data", "run field campaigns")."""
+    """The object of what the partners will do ("share data", "run field campaigns"), also as
+    the subject of a passive ("a summer school is held", "exchanges are included")."""
     root = chunk.root
-    if syntax.is_object(root):
+    if syntax.is_object(root) or root.dep_ in syntax.PASSIVE_SUBJECT_DEPS:
         return True
     preposition = syntax.preposition_of(root)
     return preposition is not None and syntax.governor(root).pos_ in ("VERB", "NOUN") and preposition.lower_ in rules.object_prepositions
@@ -203,6 +204,9 @@ def _cued(chunk: Span, rules: LanguageRules) -> bool:
             return True
     if syntax.is_object(root) and root.head.lemma_.lower() in rules.theme_cues:
         return True
+    subject = syntax.copular_subject(root)
+    if subject is not None and subject.lemma_.lower() in rules.theme_cues:
+        return True  # "the focus areas are quality, ..."
     if preposition is not None and preposition.lower_ == "as" and any(c.lower_ == "such" for c in syntax.governor(root).children):
         return True  # "in such areas as tourism"
     previous = root.doc[max(chunk.start - 2, 0) : chunk.start].text.lower()
