@@ -128,12 +128,13 @@ def find_dates(doc: Doc, tml: TimeMLFile, rules: LanguageRules, order: str) -> F
     ``order`` "auto" is the extractor's own choice (``dates.date_order``: DMY unless the text
     has a month-first cue). The signing-specific filters (prepositions such as "since",
     dates of other agreements) are not applied: they pick one date, they do not find dates.
+    A date in a future context ("will be held in June") resolves forward, as a future signing's does.
     """
     if order == "auto":
         order = dates.date_order(doc, document_from_text(tml.text, tml.name), rules)
     spans = []
     for span in dates.date_spans(doc):
-        found = dates.normalise(doc.text, span.start_char, span.end_char, rules, tml.dct, order)
+        found = dates.normalise(doc.text, span.start_char, span.end_char, rules, tml.dct, order, dates.future_context(span, rules))
         if found is None:
             spans.append(Mention(span.start_char, span.end_char, span.text, None))
         else:

@@ -49,6 +49,13 @@ def test_no_agreement_gives_nulls_and_a_warning(extractor: Extractor) -> None:
         ("Acme Corp and Bolt Ltd announced today the signing of a partnership agreement.", date(2020, 7, 28), None),
         ("Acme University and Bolt Institute signed an MoU on Friday.", date(2013, 3, 22), ("2013-03-22", "day")),
         ("Acme University and Bolt Institute signed the MoU in early December 2011.", date(2012, 1, 5), ("2011-12", "month")),
+        ("Acme University and Bolt Institute signed the MoU in early 2011.", date(2012, 1, 5), ("2011", "year")),
+        # without a year: the latest such day for a past signing, the next one for a future signing
+        ("Acme University and Bolt Institute signed an MoU on April 7.", date(2013, 3, 22), ("2012-04-07", "day")),
+        ("Acme University and Bolt Institute will sign an MoU on April 7.", date(2013, 3, 22), ("2013-04-07", "day")),
+        ("Acme University and Bolt Institute will sign an MoU on Monday.", date(2013, 3, 22), ("2013-03-25", "day")),
+        ("Acme University and Bolt Institute will sign an MoU on Friday.", date(2013, 3, 22), ("2013-03-22", "day")),
+        ("Acme University and Bolt Institute are to sign an MoU in June.", date(2013, 3, 22), ("2013-06", "month")),
     ],
 )
 def test_signing_date(extractor: Extractor, text: str, published: date | None, expected: tuple[str, str] | None) -> None:

@@ -21,7 +21,7 @@ from pipeline.document import Document, Evidence
 from pipeline.nlp import DATE_SPANS
 from pipeline.rules import LanguageRules
 from pipeline.stages import syntax
-from pipeline.stages.signals import SigningClause, agreement_mentions
+from pipeline.stages.signals import SigningClause, agreement_mentions, is_future
 from pipeline.stages.views import text_of, entities, longest_spans
 
 _AMBIGUOUS_NUMERIC = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{2}|\d{4})$")
@@ -52,8 +52,8 @@ _DATEPARSER_LANGUAGES = frozenset(default_loader.get_locale_map())
 
 
 @lru_cache(maxsize=64)
-def _parser(language: str, order: str, anchor: date | None) -> DateDataParser:
-    settings = {"PREFER_DATES_FROM": "past", "DATE_ORDER": order, "PREFER_DAY_OF_MONTH": "first"}
+def _parser(language: str, order: str, anchor: date | None, direction: str = "past") -> DateDataParser:
+    settings = {"PREFER_DATES_FROM": direction, "DATE_ORDER": order, "PREFER_DAY_OF_MONTH": "first"}
     if anchor is not None:
         settings["RELATIVE_BASE"] = datetime(anchor.year, anchor.month, anchor.day)
     return DateDataParser(languages=[language], settings=settings)
@@ -75,9 +75,11 @@ def _is_point_in_time(words: list[str], rules: LanguageRules) -> bool:
 
 
 def normalise(
-    text: str, start: int, end: int, rules: LanguageRules, anchor: date | None, order: str
+    text: str, start: int, end: int, rules: LanguageRules, anchor: date | None, order: str, future: bool = False
 ) -> DateMention | None:
-    """One date span → a ``DateMention`` at its real precision, or ``None`` if it is no date."""
+    """One date span → a ``DateMention`` at its real precision, or ``None`` if it is no date.
+    A date without its year ("on April 7", "on Monday") is the latest such day up to the anchor,
+    or, in a ``future`` context ("will sign on Monday"), the first one from it."""
     start, end = _trim(text, start, end)
     quote = text[start:end]
     if not quote or _DECADE.search(quote):
@@ -89,15 +91,15 @@ def normalise(
     relative = not has_year and any(w in rules.relative_day_words or w in rules.duration_exceptions for w in words)
     if anchor is None and not has_year:
         return None  # "on Tuesday", "Jun. 28": nothing to resolve them against
-    data = _parser(rules.language, order, anchor).get_date_data(_without_modifiers(quote, words, rules))
+    data = _parser(rules.language, order, anchor, "future" if future else "past").get_date_data(_without_modifiers(quote, rules))
     if data.date_obj is None or data.period not in ("day", "month", "year", "time"):
         return None
     when = data.date_obj.date()
     precision = "day" if data.period == "time" else data.period
     if precision == "year" and not has_year and not relative:
         return None  # dateparser's "year" for unit-less words is a guess
-    if anchor is not None and precision == "day" and words in ([d] for d in rules.weekday_names) and when == anchor - timedelta(days=7):
-        when = anchor  # "on Friday" in Friday's news is that day, not a week earlier
+    if anchor is not None and precision == "day" and words in ([d] for d in rules.weekday_names) and abs(when - anchor) == timedelta(days=7):
+        when = anchor  # "on Friday" in Friday's news is that day, not a week earlier or later
     value = {"day": when.isoformat(), "month": when.isoformat()[:7], "year": f"{when.year:04d}"}[precision]
     numeric = _AMBIGUOUS_NUMERIC.match(quote)
     ambiguous = bool(numeric) and int(numeric.group(1)) <= 12 and int(numeric.group(2)) <= 12 and numeric.group(1) != numeric.group(2)
@@ -105,10 +107,10 @@ def normalise(
     return DateMention(quote, start, end, value, precision, first_day, relative, ambiguous)
 
 
-def _without_modifiers(quote: str, words: list[str], rules: LanguageRules) -> str:
+def _without_modifiers(quote: str, rules: LanguageRules) -> str:
     """"early December 2011" → "December 2011": the span keeps its words, the value its month;
     "last June" → "June" (the most recent June, by the past preference)."""
-    phrase = " ".join(words)
+    phrase = " ".join(quote.lower().split())
     for modifier in rules.date_modifiers + rules.month_relative_modifiers:
         rest = phrase.removeprefix(modifier + " ")
         if rest != phrase and (modifier in rules.date_modifiers or rest.split(" ")[0] in rules.month_names):
@@ -203,7 +205,7 @@ def signing_date(
                 continue
             if _attached_by(span, rules.period_prepositions):
                 continue
-            found = normalise(text_of(doc), span.start_char, span.end_char, rules, anchor, order)
+            found = normalise(text_of(doc), span.start_char, span.end_char, rules, anchor, order, clause.future)
             if found is None:
                 if anchor is None and _mentions_relative_day(span.text, rules):
                     warnings.append(f"signing date {span.text.strip()!r} is relative and there is no publication date to resolve it")
@@ -225,6 +227,12 @@ def signing_date(
     if others and candidates[1][0][:2] == candidates[0][0][:2]:
         warnings.append(f"signing date: chose {best.text!r} over {', '.join(sorted(others))}")
     return best, warnings
+
+
+def future_context(span: Span, rules: LanguageRules) -> bool:
+    """The date belongs to an event still to come: its verb is "will be held", "is to open"."""
+    verb = next((t for t in span.root.ancestors if t.pos_ in ("VERB", "AUX")), None)
+    return verb is not None and is_future(verb, rules)
 
 
 def _mentions_relative_day(text: str, rules: LanguageRules) -> bool:

@@ -72,7 +72,7 @@ def signing_clauses(doc: Doc, document: Document, rules: LanguageRules) -> list[
                 sentence=sentence,
                 trigger=trigger,
                 agreement=agreement,
-                future=_is_future(trigger, rules),
+                future=is_future(trigger, rules),
                 earlier_agreement=agreement is not None and _refers_to_earlier(agreement, rules) or _about_another_event(trigger, agreement),
                 headline=is_headline(sentence),
             )
@@ -105,7 +105,7 @@ def partnering_clauses(doc: Doc, document: Document, rules: LanguageRules, lead:
             None,
         )
         if verb is not None:
-            clauses.append(SigningClause(sentence, verb, None, _is_future(verb, rules), False))
+            clauses.append(SigningClause(sentence, verb, None, is_future(verb, rules), False))
     return clauses
 
 
@@ -113,8 +113,8 @@ def _closest(spans: list[Span], token: Token) -> Span | None:
     return min(spans, key=lambda s: abs(s.start - token.i), default=None)
 
 
-def _is_future(trigger: Token, rules: LanguageRules) -> bool:
-    """"will sign", "is to sign", "plans to sign": the signing has not happened yet."""
+def is_future(trigger: Token, rules: LanguageRules) -> bool:
+    """"will sign", "is to sign", "plans to sign": the event has not happened yet."""
     words = [child.lower_ for child in trigger.children if child.dep_ in ("aux", "auxpass", "aux:pass", "aux:tense")]
     if trigger.dep_ == "xcomp":
         words.append(trigger.head.lower_)
