@@ -131,19 +131,24 @@ def load_model(model: str | Path) -> Language:
 # Scraped text often loses the space between sentences ("électriques.Le constructeur",
 # "Boeing.« A long terme"): split there, so that tokens and sentences come out right.
 _GLUED_SENTENCE_END = r"(?<=[a-zà-ÿ0-9»”\"')])[.!?](?=[«“\"A-ZÀ-Ý])"
+# The default suffixes split a final period after a lower-case letter or two capitals, not
+# after mixed-case acronyms: "signed an MoU." kept "MoU." whole and lost the agreement.
+_MIXED_CASE_ACRONYM_END = r"(?<=[a-z][A-Z])\."
 
 
-def _split_glued_sentences(nlp: Language) -> None:
+def _adapt_tokenizer(nlp: Language) -> None:
     infixes = [*nlp.Defaults.infixes, _GLUED_SENTENCE_END]
     prefixes = [*nlp.Defaults.prefixes, r"[.!?](?=[«“\"A-ZÀ-Ý][a-zà-ÿ])"]
+    suffixes = [*nlp.Defaults.suffixes, _MIXED_CASE_ACRONYM_END]
     nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
     nlp.tokenizer.prefix_search = spacy.util.compile_prefix_regex(prefixes).search
+    nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex(suffixes).search
 
 
 def build_pipeline(rules: LanguageRules, model: str | Path | None = None) -> Language:
     """The language's model (or ``model``) plus the agreement and numeric-date rulers."""
     nlp = load_model(model or rules.spacy_model)
-    _split_glued_sentences(nlp)
+    _adapt_tokenizer(nlp)
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("line_sentences", before="parser")
     agreements = nlp.add_pipe(

@@ -32,6 +32,7 @@ class LanguageRules:
     person_honorifics: frozenset[str]
     title_words: frozenset[str]
     quote_lemmas: frozenset[str]
+    witness_lemmas: frozenset[str]
     contact_cues: tuple[str, ...]
     credit_cues: tuple[str, ...]
     byline_cues: tuple[str, ...]
@@ -66,6 +67,8 @@ class LanguageRules:
     signing_particles: frozenset[str]
     perfect_auxiliaries: frozenset[str]
     since_words: frozenset[str]
+    past_work_adverbs: frozenset[str]
+    section_end_cues: tuple[str, ...]
     ner_label_map: dict[str, str]
 
 

@@ -22,7 +22,6 @@ FIELDS = (*EXACT_FIELDS, "parties", "people", "themes")
 THEME_RECALL = 0.5
 # Known gaps, each a strict xfail: the day the extractor gets one right, the test says so.
 KNOWN_GAPS: dict[tuple[str, str], str] = {
-    ("future-signing", "people"): "the small English NER tags 'Amara Diallo' as an organisation in 'signed by Amara Diallo, Secretary General of WFMWO'",
     ("photo-credit-byline", "parties"): "a department signing for its university: the name stops at 'Department of Physics' without 'at the University of Eldermere'",
 }
 

@@ -15,6 +15,7 @@ from pipeline import Extractor
     [
         ("Acme University and Bolt Institute signed a memorandum of understanding on Monday.", "memorandum_of_understanding"),
         ("Acme University and Bolt Institute signed an MoU on robotics.", "memorandum_of_understanding"),
+        ("Acme University and Bolt Institute signed an MoU.", "memorandum_of_understanding"),  # "MoU." is two tokens
         ("Acme University and Bolt Institute signed a framework agreement in Oslo.", "framework_agreement"),
         ("Acme Corp and Bolt Ltd have entered into a partnership agreement.", "partnership_agreement"),
         ("The two ministries signed a letter of intent on water research.", "letter_of_intent"),
@@ -47,6 +48,9 @@ def test_no_agreement_gives_nulls_and_a_warning(extractor: Extractor) -> None:
         ("A new agreement has been signed by Acme University and Bolt Institute, renewing a first agreement signed in 2015.", date(2021, 9, 30), None),
         ("Acme University and Bolt Institute signed a memorandum of understanding that runs for five years.", date(2021, 9, 30), None),
         ("Acme Corp and Bolt Ltd announced today the signing of a partnership agreement.", date(2020, 7, 28), None),
+        ("Acme Corp and Bolt Ltd have signed a memorandum of understanding, the companies announced today.", date(2024, 3, 5), None),
+        ("Acme Corp today announced that it has signed a memorandum of understanding with Bolt Ltd.", date(2024, 3, 5), None),
+        ("Today, Acme Cloud announced a partnership with Bolt Ltd and signed the cooperation agreement.", date(2018, 7, 26), ("2018-07-26", "day")),
         ("Acme University and Bolt Institute signed an MoU on Friday.", date(2013, 3, 22), ("2013-03-22", "day")),
         ("Acme University and Bolt Institute signed the MoU in early December 2011.", date(2012, 1, 5), ("2011-12", "month")),
         ("Acme University and Bolt Institute signed the MoU in early 2011.", date(2012, 1, 5), ("2011", "year")),
@@ -91,6 +95,8 @@ def test_ambiguous_numeric_date_is_flagged(extractor: Extractor) -> None:
         ("The MoU was signed by both presidents at the annual Asia Conference held in Singapore today.", "Singapore"),
         ("Acme University has signed an agreement strengthening ties with Bolt University in the United States.", None),
         ("Acme and Bolt signed the memorandum of understanding at the Great Hall of the People.", "Great Hall of the People"),
+        ("Acme and Bolt signed the memorandum of understanding at the Manawatu campus.", "Manawatu campus"),
+        ("Acme and Bolt signed the memorandum of understanding at KAIST's Daejeon campus.", "Daejeon campus"),
     ],
 )
 def test_signing_place(extractor: Extractor, text: str, place: str | None) -> None:
@@ -226,6 +232,20 @@ _SIGNED = "Acme University and Bolt Institute signed a memorandum of understandi
          {"robotics"}, {"structure", "place"}),
         # list members after "including", also when the listing noun is generic
         (_SIGNED + "It outlines key initiatives, including research training and joint symposiums.", {"research training", "symposiums"}, set()),
+        # list items under a line that opens them, with bullets, numbers or none
+        (_SIGNED + "The MoU covers:\n- renewable energy\n- water management\n- urban planning",
+         {"renewable energy", "water management", "urban planning"}, set()),
+        (_SIGNED + "Cooperation will take place in the following areas:\n1. solar power;\n2. water management and storage;\n3. urban planning.",
+         {"solar power", "water management", "storage", "urban planning"}, {"place"}),
+        # the closing boilerplate ("About X", "Media contact") is about the parties, not the agreement
+        (_SIGNED + "It covers robotics.\n\nAbout Bolt Institute\nBolt is known for its work in immunology.", {"robotics"}, {"immunology"}),
+        (_SIGNED + "It covers robotics.\n\nAbout Bolt: Bolt is known for its work in immunology.", {"robotics"}, {"immunology"}),
+        # earlier work: "had run", "previously collaborated"
+        (_SIGNED + "It covers robotics. The two previously collaborated on climate history. They had run a programme on literature.",
+         {"robotics"}, {"climate history", "literature"}),
+        # a signing headline names the agreement's subject
+        ("Acme and Bolt sign agreement on space cooperation\n\nAcme University and Bolt Institute signed a framework agreement today.",
+         {"space cooperation"}, set()),
         # the predicate of "the focus areas are ..."
         (_SIGNED + "The focus areas are going to be water quality and coastal erosion.", {"water quality", "coastal erosion"}, set()),
         # an "of" complement with its coordination

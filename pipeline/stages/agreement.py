@@ -122,7 +122,7 @@ def _place_object(head: Token, rules: LanguageRules) -> Span | None:
     if head.pos_ == "PROPN" and head.text[:1].isupper() and not any(t.lower_ in rules.generic_types for t in head.subtree):
         return head.doc[head.left_edge.i : head.i + 1] if head.left_edge.pos_ == "PROPN" else head.doc[head.i : head.i + 1]
     if head.lemma_.lower() in rules.place_nouns:
-        left = [t for t in head.lefts if t.dep_ in syntax.MODIFIER_DEPS and t.pos_ == "PROPN"]
+        left = [t for t in head.lefts if t.dep_ in syntax.MODIFIER_DEPS and t.dep_ != "poss" and t.pos_ == "PROPN"]  # not "KAIST's"
         if left:
             return head.doc[left[0].i : head.i + 1]
     return None

@@ -212,8 +212,9 @@ def signing_date(
                 continue
             if _hangs_on_other_agreement(span, clause):
                 continue  # "renewing a first agreement signed in 2015"
-            if clause.trigger.pos_ == "NOUN" and span.root.head.lemma_.lower() in rules.announcement_lemmas:
-                continue  # "announced today the signing of": the day of the news, not of the signing
+            head = span.root.head
+            if head != clause.trigger and clause.trigger not in head.conjuncts and head.lemma_.lower() in rules.announcement_lemmas:
+                continue  # "announced today the signing of", "have signed, the companies announced today": the day of the news
             attached = clause.trigger in _ancestors_and_self(span.root)
             distance = abs(span.root.i - clause.trigger.i)
             candidates.append(((0 if attached else 1, rank, distance), found))

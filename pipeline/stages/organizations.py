@@ -57,17 +57,41 @@ def acronym_definitions(doc: Doc, rules: LanguageRules) -> dict[str, Span]:
         if close is None:
             continue
         inner = doc[token.i + 1 : close.i]
-        if not _ACRONYM.match(inner.text) or len(inner.text.split()) > 3 or inner.text.lower() in rules.legal_suffixes:
+        if len(inner.text.split()) > 3 or inner.text.lower() in rules.legal_suffixes:
             continue  # "(SAS)" after a name is its legal form, not an acronym
         full = _name_before(doc, token.i, rules)
+        if full is not None and not _ACRONYM.match(inner.text):
+            full = _abbreviated_name(inner, full)
         if full is not None and not agreement_named(full) and name_key(full.text, rules) != name_key(inner.text, rules):
             found.setdefault(inner.text, full)
     return found
 
 
+def _abbreviated_name(short: Span, candidate: Span) -> Span | None:
+    """The end of ``candidate`` that a one-word, mixed-case short form abbreviates
+    ("Taiwan Power Company (Taipower)"): its letters occur in order in the name, its first
+    letter starting a word (Schwartz & Hearst, 2003). A place or a person in brackets
+    ("(Norway)") abbreviates nothing."""
+    if len(short) != 1 or not short.text[:1].isupper() or not short.text.isalpha() or short[0].ent_type_ in ("GPE", "LOC", "NORP", "PERSON"):
+        return None
+    letters, name = short.text.lower(), candidate.text.lower()
+    position = len(name)
+    for n, letter in enumerate(reversed(letters)):
+        starts_word = n == len(letters) - 1
+        position = next(
+            (i for i in range(position - 1, -1, -1) if name[i] == letter and not (starts_word and i > 0 and name[i - 1].isalnum())),
+            -1,
+        )
+        if position < 0:
+            return None
+    start = candidate.doc.char_span(candidate.start_char + position, candidate.end_char, alignment_mode="expand")
+    return start if start is not None and len(start) >= 2 else None
+
+
 def _name_before(doc: Doc, paren: int, rules: LanguageRules) -> Span | None:
     """The proper name that ends right before the parenthesis: an ORG entity, else capitalised words."""
-    entity = next((e for e in entities(doc) if e.end == paren and e.label_ in ("ORG", "GPE", "NORP", "FAC", "LOC", "PRODUCT")), None)
+    entity = next((e for e in entities(doc) if e.start < paren <= e.end and e.label_ in ("ORG", "GPE", "NORP", "FAC", "LOC", "PRODUCT")), None)
+    entity = doc[entity.start : paren] if entity is not None else None  # NER may run into the brackets
     walked = _capitalised_before(doc, paren, rules.name_joiners)
     # An entity that runs over a lower-case link ("NZ Centre at Peking University (PKU)") holds
     # two names: the acronym belongs to the capitalised words right before it.
@@ -125,6 +149,46 @@ def coordinated_parts(entity: Span, rules: LanguageRules) -> list[Span]:
     return [strip_article(entity)]
 
 
+def continues_name(name: Span, following: Span, rules: LanguageRules) -> bool:
+    """"Ministry of Education, Culture, Research and Technology": NER cut one name at a comma of
+    its own list of fields. The words after the comma are coordinated with the name's object
+    (after "of") and none of them names an institution or a company ("Acme Technology")."""
+    doc = name.doc
+    if [t.text for t in doc[name.end : following.start]] != [","]:
+        return False
+    first = following[0]
+    if first.dep_ != "conj" or not name.start <= first.head.i < name.end:
+        return False
+    if not any(t.lower_ in rules.name_prepositions for t in doc[name.start : first.head.i]):
+        return False
+    items: list[list[Token]] = [[]]
+    for token in following:
+        if token.is_punct or token.pos_ == "CCONJ":
+            items.append([])
+        elif token.pos_ == "DET" or token.lower_ in rules.org_head_nouns or token.lower_ in rules.legal_suffixes:
+            return False
+        else:
+            items[-1].append(token)
+    return not any(t.lower_ in rules.company_words for item in items for t in item[1:])
+
+
+def _whole_names(doc: Doc, rules: LanguageRules) -> list[Span]:
+    """Organisation entities with NER's cuts repaired: a name continued after a comma of its
+    own ("Ministry of Education, Culture, ...") is one name, brackets that NER ran into
+    ("Taiwan Power Company (Taipower") are not part of it, and an agreement ("MoU") is none."""
+    names: list[Span] = []
+    for entity in entities(doc):
+        if entity.label_ not in ORG_LABELS or agreement_named(entity):
+            continue
+        bracket = next((t.i for t in entity if t.text == "(" and t.i > entity.start), entity.end)
+        entity = doc[entity.start : bracket]
+        if names and continues_name(names[-1], entity, rules):
+            names[-1] = doc[names[-1].start : entity.end]
+        else:
+            names.append(entity)
+    return names
+
+
 def _is_prefixed_name(span: Span) -> bool:
     """NER calls "Dr Lukas Brandstätter" an organisation now and then; the name ruler knows better."""
     return any(p.start <= span.start < p.end for p in span.doc.spans.get(PERSON_SPANS, []))
@@ -145,7 +209,7 @@ class OrgIndex:
         self.full_by_acronym_key = {name_key(a, rules): strip_article(s) for a, s in self.acronyms.items()}
         self.entities = [
             part
-            for e in entities(doc) if e.label_ in ORG_LABELS and e.start_char >= start_char
+            for e in _whole_names(doc, rules) if e.start_char >= start_char
             for part in coordinated_parts(e, rules)
             if "\n" not in part.text and any(c.isupper() for c in part.text) and not _is_prefixed_name(part)
         ]

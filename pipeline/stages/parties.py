@@ -9,13 +9,22 @@ A person in a slot brings their organisation ("Peking University President Lin J
 from __future__ import annotations
 
 from dataclasses import dataclass
+import unicodedata
 
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.document import Document
 from pipeline.nlp import PERSON_SPANS
 from pipeline.rules import LanguageRules
-from pipeline.stages.organizations import ORG_LABELS, OrgIndex, agreement_named, coordinated_parts, name_key, strip_article
+from pipeline.stages.organizations import (
+    ORG_LABELS,
+    OrgIndex,
+    agreement_named,
+    continues_name,
+    coordinated_parts,
+    name_key,
+    strip_article,
+)
 from pipeline.stages import signals, syntax
 from pipeline.stages.signals import SigningClause
 from pipeline.stages.views import text_of, entities
@@ -29,6 +38,9 @@ _ACRONYM_FULLS = "acronym_fulls"
 # "Île-de-France"), and small models call many company names MISC.
 _SLOT_ORG_LABELS = ("ORG", "GPE", "MISC")
 _NESTED_CLAUSE_DEPS = ("conj", "advcl", "relcl", "ccomp", "acl:relcl")
+# From a reported clause up to the verb whose subject reports it ("is pleased to announce that").
+_REPORTING_CLIMB_DEPS = ("xcomp", "acomp", "ccomp", "conj")
+_DATELINE_LABELS = ("GPE", "LOC", "DATE")
 _PROPER_PARTY_LABELS = ("ORG", "GPE", "NORP", "MISC")
 
 
@@ -97,21 +109,72 @@ def _slot_heads(clause: SigningClause, rules: LanguageRules) -> list[Token]:
     if clause.trigger.pos_ not in ("VERB", "AUX") and syntax.is_subject(clause.trigger):
         return []  # "the signing was witnessed by X": witnesses, not signatories
     verb = _verb_with_subject(clause.trigger)
-    heads = [child for child in syntax.subjects(verb) if not _is_agreement(child, clause, rules)]
+    heads = [h for child in syntax.subjects(verb) for h in _referents(child) if not _is_agreement(h, clause, rules)]
     clause_tokens = _own_clause(clause.trigger)
     if clause.trigger.pos_ not in ("VERB", "AUX") and verb != clause.trigger:
         clause_tokens.append(verb)  # "announced the signing of a partnership with X"
+    second_agreement = _second_agreement_tokens(clause)
+    partners: list[Token] = []
+    second_partners: list[Token] = []
     for token in clause_tokens:
-        heads.extend(syntax.agents(token))
-        heads.extend(o for o in syntax.pp_objects(token, rules.partner_prepositions) if not _is_place(o, rules))
+        found = [*syntax.agents(token), *(o for o in syntax.pp_objects(token, rules.partner_prepositions) if not _is_place(o, rules))]
+        (second_partners if token.i in second_agreement else partners).extend(found)
+    # A second agreement's partners count only when the main one names none: the "with X"
+    # of "an MoU and a cooperation agreement with X" serves both.
+    heads.extend(partners or second_partners)
     if clause.trigger.pos_ not in ("VERB", "AUX"):
         heads.extend(o for t in clause.sentence for o in syntax.pp_objects(t, rules.between_prepositions))
+    dateline_end = _dateline_end(clause.sentence)
     expanded: list[Token] = []
     for head in heads:
-        # "X, Title of A, and Y, Title of B": the parser often hangs Y on X's apposition.
         appositions = [c for c in head.children if c.dep_ == "appos"]
-        expanded.extend([head, *head.conjuncts, *(c for a in appositions for c in a.conjuncts)])
+        if head.i < dateline_end:
+            # "Nairobi, Kenya – Acme and Beta signed": the parser makes the dateline's place
+            # the subject and the signatories its apposition.
+            heads_after = [a for a in appositions if a.i >= dateline_end]
+            expanded.extend(h for a in heads_after for h in (a, *a.conjuncts))
+            continue
+        # "X, Title of A, and Y, Title of B" and "A, B and C": the parser often hangs the next
+        # item of a list on the previous one's apposition; a named apposition in a list is an item.
+        listed = [c for a in appositions for c in ((a, *a.conjuncts) if a.pos_ == "PROPN" and a.conjuncts else a.conjuncts)]
+        expanded.extend([head, *head.conjuncts, *listed])
     return sorted(set(expanded), key=lambda t: t.i)
+
+
+def _referents(subject: Token) -> list[Token]:
+    """A third-person pronoun subject of a reported clause stands for the reporting subject:
+    "Acme Corp announced that it has signed", "Acme is pleased to announce that it signed"."""
+    if subject.pos_ != "PRON" or "3" not in subject.morph.get("Person") or subject.head.dep_ != "ccomp":
+        return [subject]
+    reporting = subject.head.head
+    while not syntax.subjects(reporting) and reporting.dep_ in _REPORTING_CLIMB_DEPS:
+        reporting = reporting.head
+    return [s for s in syntax.subjects(reporting) if s.pos_ != "PRON"] or [subject]
+
+
+def _second_agreement_tokens(clause: SigningClause) -> set[int]:
+    """The phrase of a second agreement coordinated with the clause's own ("an MoU with X,
+    and a letter of intent with Y")."""
+    if clause.agreement is None:
+        return set()
+    others = [m for m in signals.agreement_mentions(clause.sentence.doc) if m != clause.agreement and clause.sentence.start <= m.start < clause.sentence.end]
+    return {
+        t.i
+        for token in clause.sentence if token.dep_ == "conj" and any(m.start <= token.i < m.end for m in others)
+        for t in token.subtree
+    }
+
+
+def _dateline_end(sentence: Span) -> int:
+    """The first token after a leading dateline — places (and dates) before a dash, as in
+    "Nairobi, Kenya –" — or the sentence's start when it has none."""
+    for token in sentence:
+        if token.is_space or token.text == "," or token.ent_type_ in _DATELINE_LABELS:
+            continue
+        is_dash = unicodedata.category(token.text[0]) == "Pd"
+        has_place = any(t.ent_type_ in ("GPE", "LOC") for t in sentence.doc[sentence.start : token.i])
+        return token.i + 1 if is_dash and has_place else sentence.start
+    return sentence.start
 
 
 def _is_place(token: Token, rules: LanguageRules) -> bool:
@@ -172,7 +235,7 @@ def _names_in_slots(doc: Doc, heads: list[Token], index: OrgIndex, rules: Langua
             entity = None  # "Role" of a headline
         named_person = entity is not None and (entity.label_ == "PERSON" or _is_person_like(strip_article(entity), rules))
         if entity is not None and not (named_person and entity.label_ != "PERSON") and (
-            entity.label_ in _SLOT_ORG_LABELS or _company_like(entity, rules) or _lone_name(entity, rules)
+            entity.label_ in _SLOT_ORG_LABELS or _named_like_organisation(entity, rules)
         ):
             names.append(_expand_name(_split_coordination(entity, head, rules), own, index, rules))
             names.extend(_expand_name(strip_article(e), own, index, rules) for e in _listed_after(entity, head, rules))
@@ -248,23 +311,37 @@ def _listed_after(entity: Span, head: Token, rules: LanguageRules) -> list[Span]
     """"A, the B and C signed", "A (ACR) et la société B": organisations listed right after
     the slot's own, whatever the parser made of the list (it often hangs the last one on the
     previous name). Between two names only punctuation, articles, conjunctions, a bracketed
-    acronym or a word such as "company" may stand."""
+    acronym or a word such as "company" may stand. A list item may hang anywhere in the
+    slot's clause ("signed by A (ACR), B (ACR) and C": B on the agreement), not elsewhere
+    ("signed by A and B, ABC News reported")."""
     doc = head.doc
     subtree = {t.i for t in head.subtree}
     listed, previous_end = [], entity.end
     for other in entities(doc):
-        if other.start < previous_end or other.label_ not in ("ORG", "MISC") or other.start not in subtree:
+        if other.start < previous_end or other.label_ not in ("ORG", "MISC"):
+            continue
+        if other.start not in subtree and _clause_verb(other.root) != _clause_verb(head):
             continue
         if any(t in head.conjuncts for t in other):
             break  # the parser saw the list: each conjunct is a slot of its own
         gap = doc[previous_end : other.start]
         if not all(_list_glue(t, rules) for t in gap):
             break
+        if continues_name(doc[entity.start : previous_end], other, rules):
+            previous_end = other.end  # "Ministry of Education, Culture, ...": the same name
+            continue
         if not any(t.text in (",", ";") or t.pos_ == "CCONJ" for t in gap):
             continue  # "CTMC" in "(CTMC)": the same organisation, not the next one
         listed.append(other)
         previous_end = other.end
     return listed
+
+
+def _clause_verb(token: Token) -> Token:
+    """The verb of the clause ``token`` belongs to (the root when none)."""
+    while token.pos_ not in ("VERB", "AUX") and token.head != token:
+        token = token.head
+    return token
 
 
 def _list_glue(token: Token, rules: LanguageRules) -> bool:
@@ -326,10 +403,42 @@ def _acronym_fulls(doc: Doc) -> list[Span]:
     return list(doc.user_data.get(_ACRONYM_FULLS, ()))
 
 
+def _named_like_organisation(span: Span, rules: LanguageRules) -> bool:
+    """Evidence, whatever NER thought, that a name is an organisation's: a legal suffix or
+    company word, a lone brand name, a defined acronym, or its place in a list of organisations."""
+    return (
+        _company_like(span, rules) or _lone_name(span, rules) or _listed_with_organisation(span, rules)
+        or span.text in {full.text for full in _acronym_fulls(span.doc)}
+    )
+
+
+def _listed_with_organisation(span: Span, rules: LanguageRules) -> bool:
+    """"Samsung Biologics, Merck KGaA and Seoul National University signed": a name with no
+    title or honorific, in a list (only commas and "and" between names) that holds an
+    organisation entity, names one too; small models call many company names PERSON."""
+    doc = span.doc
+    if any(t.lower_.strip(".") in rules.person_honorifics or t.lower_ in rules.title_words for t in doc[max(span.start - 1, 0) : span.end]):
+        return False  # "Dean Li Gucheng", "President X"
+    if any(p.start < span.end and span.start < p.end for p in doc.spans.get(PERSON_SPANS, [])):
+        return False
+    sentence = span.sent
+    runs: list[list[Span]] = []  # names with only list separators between them
+    for name in entities(doc):
+        if name.label_ not in ("ORG", "PERSON", "MISC") or not sentence.start <= name.start < sentence.end:
+            continue
+        gap = doc[runs[-1][-1].end : name.start] if runs else None
+        if gap and all(t.text == "," or t.pos_ == "CCONJ" for t in gap):
+            runs[-1].append(name)
+        else:
+            runs.append([name])
+    run = next((r for r in runs if any(e.start <= span.start < e.end for e in r)), [])
+    return len(run) > 1 and any(e.label_ == "ORG" for e in run)
+
+
 def _is_person_like(span: Span, rules: LanguageRules) -> bool:
     """Honorifics, titles or a person's name are not organisations."""
     words = [t.lower_.strip(".") for t in span]
-    if _company_like(span, rules) or _lone_name(span, rules) or span.text in {full.text for full in _acronym_fulls(span.doc)}:
+    if _named_like_organisation(span, rules):
         return False  # "Fjellvind Subsea AS", "Gordon Murray Automotive (GMA)", whatever NER thought
     return (
         not words

@@ -2,7 +2,8 @@
 
 Names come from NER ``PERSON`` entities, cleaned of honorifics ("Dr", "Professor"), and
 lines that are photo credits or bylines are skipped. Titles are read from the commonest
-press-release forms: "Name, Title at/of Org", "Org's Title, Name", "Org Title Name".
+press-release forms: "Name, Title at/of Org", "Org's Title, Name", "Org Title Name". Those
+present at the signing ("witnessed by X") are no signatories, though inside its clause.
 """
 
 from __future__ import annotations
@@ -37,8 +38,8 @@ class PersonRecord:
 def find_people(doc: Doc, document: Document, rules: LanguageRules, signatory_tokens: frozenset[int], organisation_names: list[str]) -> list[PersonRecord]:
     """Every real person with a part in the announcement, once, in order of first mention."""
     people: dict[str, dict] = {}
-    organisation_keys = [o.lower() for o in organisation_names]
-    strong = {(s.start, s.end) for s in [*doc.spans.get(PERSON_SPANS, []), *_contact_names(doc, rules)]}
+    organisation_keys = frozenset(o.lower() for o in organisation_names)
+    strong = {(s.start, s.end) for s in _evidenced_names(doc, rules)}
     for entity in _person_spans(doc, rules):
         if entity.start_char < document.body_start:
             continue
@@ -61,7 +62,7 @@ def find_people(doc: Doc, document: Document, rules: LanguageRules, signatory_to
         entry["formal"] |= name.start > 0 and doc[name.start - 1].lower_.rstrip("s.") in _prefix_stems(rules)
         entry["roles"].add(_role(name, doc, rules, signatory_tokens))
         if entry["title"] is None:
-            entry["title"], entry["affiliation"] = _title_and_affiliation(doc, name, rules)
+            entry["title"], entry["affiliation"] = _title_and_affiliation(doc, name, rules, organisation_keys)
     # A name that neither signs, speaks, is the contact nor comes with a title, an organisation
     # or a formal prefix ("Ms", "Professors") is only mentioned ("the designer Henrik Fisker",
     # a racing driver): it has no part in the news.
@@ -78,10 +79,31 @@ def _prefix_stems(rules: LanguageRules) -> frozenset[str]:
 
 
 def _person_spans(doc: Doc, rules: LanguageRules) -> list[Span]:
-    """NER persons, prefixed names ("Dr Arvid Nergaard") and contact names ("Media contact:
-    Jane Doe, ..."), the longer where they overlap."""
-    found = [e for e in entities(doc) if e.label_ == "PERSON"] + list(doc.spans.get(PERSON_SPANS, [])) + _contact_names(doc, rules)
+    """NER persons and the names the text itself marks as people, the longer where they overlap."""
+    found = [e for e in entities(doc) if e.label_ == "PERSON"] + _evidenced_names(doc, rules)
     return sorted(filter_spans(found), key=lambda s: s.start)
+
+
+def _evidenced_names(doc: Doc, rules: LanguageRules) -> list[Span]:
+    """Names whose words say they are people, whatever NER thought: prefixed ("Dr Arvid
+    Nergaard"), contacts ("Media contact: Jane Doe, ...") and titled ("Guillaume Faury, CEO")."""
+    return [*doc.spans.get(PERSON_SPANS, []), *_contact_names(doc, rules), *_titled_names(doc, rules)]
+
+
+def _titled_names(doc: Doc, rules: LanguageRules) -> list[Span]:
+    """Names, even those NER labelled organisations, that a bare appositive title shows to be
+    people ("Guillaume Faury, CEO of Acme"): capitalised words without an organisation's word,
+    followed by a comma and a title that takes no article (an organisation would be "a leader")."""
+    names = []
+    for ent in entities(doc):
+        if ent.label_ not in ("PERSON", "ORG") or not 2 <= len(ent) <= 3 or ent.end >= len(doc) or doc[ent.end].text != ",":
+            continue
+        if not all(t.is_alpha and t.is_title for t in ent) or any(t.lower_ in rules.company_words | rules.org_head_nouns | rules.legal_suffixes for t in ent):
+            continue
+        appositions = [c for c in ent.root.children if c.dep_ == "appos" and c.i > ent.end]
+        if any(_is_title_phrase([a], rules) and not any(d.dep_ == "det" for d in a.children) for a in appositions):
+            names.append(ent)
+    return names
 
 
 def _contact_names(doc: Doc, rules: LanguageRules) -> list[Span]:
@@ -101,7 +123,7 @@ def _contact_names(doc: Doc, rules: LanguageRules) -> list[Span]:
     return names
 
 
-def _names_a_thing(name: Span, organisation_keys: list[str], rules: LanguageRules) -> bool:
+def _names_a_thing(name: Span, organisation_keys: frozenset[str], rules: LanguageRules) -> bool:
     """NER "persons" that are organisations ("Savanna Solar" of "Savanna Solar Pumps Ltd"),
     job titles ("Communications Lead") or buildings ("Kelvin Building")."""
     last = name[-1].lower_
@@ -122,7 +144,7 @@ def _strongest(roles: set[str]) -> str:
 
 
 def _clean_name(entity: Span, rules: LanguageRules) -> Span | None:
-    """Drop honorifics and possessives; refuse things NER mistook for names."""
+    """Drop honorifics, possessives and a title's complement; refuse things NER mistook for names."""
     start, end = entity.start, entity.end
     doc = entity.doc
     while start < end and (doc[start].lower_.strip(".") in rules.person_honorifics or doc[start].lower_ in rules.title_words):
@@ -131,6 +153,8 @@ def _clean_name(entity: Span, rules: LanguageRules) -> Span | None:
     end = possessive if possessive is not None else end  # "Christopher Luxon’s Mission"
     while end > start and doc[end - 1].is_punct:
         end -= 1
+    if end - start > 2 and _is_title_complement(doc[start:end], rules):
+        start = end - 2  # "Minister of [Mining Aurora Williams]": NER took the portfolio along
     name = doc[start:end]
     words = [t for t in name if t.is_alpha or "." in t.text]
     if not words or any(t.like_num or t.is_digit for t in name) or "\n" in name.text:
@@ -162,7 +186,7 @@ def _in_credit_or_byline(doc: Doc, name: Span, rules: LanguageRules) -> bool:
 
 
 def _role(name: Span, doc: Doc, rules: LanguageRules, signatory_tokens: frozenset[int]) -> str:
-    if any(t.i in signatory_tokens for t in name):
+    if any(t.i in signatory_tokens for t in name) and not _witnesses(name, rules):
         return "signatory"
     root = name.root
     verbs = [root.head] if syntax.is_subject(root) or (syntax.is_object(root) and root.head.i < root.i) else []  # "», a commenté X"
@@ -176,12 +200,20 @@ def _role(name: Span, doc: Doc, rules: LanguageRules, signatory_tokens: frozense
     return "other"
 
 
-def _title_and_affiliation(doc: Doc, name: Span, rules: LanguageRules) -> tuple[str | None, str | None]:
-    for reader in (_title_after, _title_in_brackets, _title_before):
-        found = reader(doc, name, rules)
-        if found[0]:
-            return found
-    return None, None
+def _witnesses(name: Span, rules: LanguageRules) -> bool:
+    """"X witnessed / attended the signing", "witnessed by X and Y", "le ministre X a assisté à la
+    signature": present at the signing, inside the signing clause, yet no signatory."""
+    root = name.root
+    while root.dep_ in ("conj", "appos") and root.head != root:
+        root = root.head
+    verb = syntax.governor(root)
+    return verb.lemma_.lower() in rules.witness_lemmas and (syntax.is_subject(root) or root in syntax.agents(verb))
+
+
+def _title_and_affiliation(doc: Doc, name: Span, rules: LanguageRules, organisation_keys: frozenset[str]) -> tuple[str | None, str | None]:
+    """The first of the readings that finds a title: after the name, in brackets, before it."""
+    readings = (_title_after(doc, name, rules, organisation_keys), _title_in_brackets(doc, name, rules), _title_before(doc, name, rules))
+    return next((found for found in readings if found[0]), (None, None))
 
 
 def _title_in_brackets(doc: Doc, name: Span, rules: LanguageRules) -> tuple[str | None, str | None]:
@@ -203,14 +235,16 @@ def _is_title_phrase(tokens: list[Token], rules: LanguageRules) -> bool:
     return any(t.lower_ in rules.title_words or t.lower_.split("-")[-1] in rules.title_words for t in tokens)
 
 
-def _title_after(doc: Doc, name: Span, rules: LanguageRules) -> tuple[str | None, str | None]:
+def _title_after(doc: Doc, name: Span, rules: LanguageRules, organisation_keys: frozenset[str]) -> tuple[str | None, str | None]:
     """"Christine Morin, Director of X at Inria" → ("Director of X", "Inria")."""
     if name.end >= len(doc) or doc[name.end].text != ",":
         return None, None
     tokens: list[Token] = []
     for token in doc[name.end + 1 : name.end + 1 + _MAX_TITLE_TOKENS]:
-        if token.text in _TITLE_STOP or "\n" in token.text or token.pos_ == "VERB":
-            break
+        if (token.text in _TITLE_STOP and not _inner_hyphen(doc, token.i)) or "\n" in token.text or token.pos_ == "VERB":
+            break  # "Vice-Chancellor" is one title, spaCy's three tokens
+        if token.pos_ == "CCONJ" and token.i + 1 < len(doc) and _opens_person(doc[token.i + 1], rules):
+            break  # "X, Deputy Secretary of MinLaw and Mr Y, President of ..."
         tokens.append(token)
     if not tokens or tokens[0].pos_ == "CCONJ" or not _is_title_phrase(tokens, rules):
         return None, None
@@ -224,22 +258,47 @@ def _title_after(doc: Doc, name: Span, rules: LanguageRules) -> tuple[str | None
         title_start = next((t.i for t in tokens if t.pos_ != "DET"), tokens[0].i)  # "le CEO de X" → "CEO"
         title = doc[title_start:title_end].text.strip(" ,") if title_end > title_start else None
         return title or None, organisation.text
+    known = _known_organisation(doc, tokens, rules, organisation_keys)
+    if known is not None:
+        link, organisation = known
+        return doc[tokens[0].i : link.i].text, organisation.text
     at = next((t for t in reversed(tokens) if t.lower_ == "at" and t.i > tokens[0].i), None)
     if at is not None and all(t.text[:1].isupper() or t.lower_ in ("of", "and", "for", "the") for t in tokens[at.i - tokens[0].i + 1 :]):
         return doc[tokens[0].i : at.i].text, doc[at.i + 1 : tokens[-1].i + 1].text or None
+    if at is not None:
+        tokens = tokens[: at.i - tokens[0].i]  # "Secretary-General of ICC at the 3rd Asia Conference": a venue, not the employer
     following = _organisation_following(doc, tokens[-1].i + 1)
     return doc[tokens[0].i : tokens[-1].i + 1].text, following
 
 
 def _organisation_in(doc: Doc, tokens: list[Token], rules: LanguageRules) -> Span | None:
     """The organisation named in a title phrase; NER sometimes takes the title along
-    ("Rector of Bolt University"), so a title word inside it moves the start past "of"/"at"."""
+    ("Rector of Bolt University"), so a title word inside it moves the start past "of"/"at",
+    and sometimes stops short ("[Universiti] Putra Malaysia"), so it runs on over proper nouns."""
     first, last = tokens[0].i, tokens[-1].i
     for ent in entities(doc):
         if ent.label_ in ("ORG", "GPE") and first <= ent.start and ent.end - 1 <= last:
             links = [t.i for t in ent if t.lower_ in rules.affiliation_prepositions and _is_title_phrase(list(doc[ent.start : t.i]), rules)]
-            return strip_article(doc[links[-1] + 1 : ent.end]) if links else strip_article(ent)
+            end = ent.end
+            while end <= last and doc[end].pos_ == "PROPN":
+                end += 1
+            return strip_article(doc[links[-1] + 1 if links else ent.start : end])
     return None
+
+
+def _known_organisation(doc: Doc, tokens: list[Token], rules: LanguageRules, organisation_keys: frozenset[str]) -> tuple[Token, Span] | None:
+    """The link word and organisation ending a title phrase when NER missed the organisation
+    but the text names it elsewhere: "Chief Executive Officer of Acme" beside "Acme signed ..."."""
+    for link in tokens[1:-1]:
+        if link.lower_ in rules.affiliation_prepositions:
+            organisation = strip_article(doc[link.i + 1 : tokens[-1].i + 1])
+            if organisation.text.lower() in organisation_keys:
+                return link, organisation
+    return None
+
+
+def _opens_person(token: Token, rules: LanguageRules) -> bool:
+    return token.lower_.strip(".") in rules.person_honorifics or token.ent_type_ == "PERSON"
 
 
 def _organisation_following(doc: Doc, i: int) -> str | None:
@@ -273,12 +332,10 @@ def _title_before(doc: Doc, name: Span, rules: LanguageRules) -> tuple[str | Non
     if i >= 0 and doc[i].text == ",":
         i -= 1
     end = i + 1
-    while i >= 0 and end - i <= _MAX_TITLE_TOKENS and (doc[i].text not in _TITLE_STOP or _inner_hyphen(doc, i)) and "\n" not in doc[i].text and (doc[i].text[:1].isupper() or doc[i].lower_ in ("of", "and", "for", "(", ")") or _inner_hyphen(doc, i)):
-        if doc[i].ent_type_ in ("ORG", "GPE", "NORP") and doc[i].ent_iob_ != "":
-            break
+    while i >= 0 and end - i <= _MAX_TITLE_TOKENS and _continues_title_leftwards(doc, i, name, rules):
         i -= 1
     title_tokens = list(doc[i + 1 : end])
-    while title_tokens and title_tokens[0].lower_ in ("of", "and", "for"):
+    while title_tokens and (title_tokens[0].lower_ in ("of", "and", "for") or title_tokens[0].pos_ == "DET"):
         title_tokens.pop(0)
     affiliation = None
     if i >= 0 and doc[i].ent_type_ in ("ORG",):
@@ -290,3 +347,28 @@ def _title_before(doc: Doc, name: Span, rules: LanguageRules) -> tuple[str | Non
     if title_tokens and _is_title_phrase(title_tokens, rules):
         return doc[title_tokens[0].i : title_tokens[-1].i + 1].text, affiliation
     return honorific_title, affiliation if honorific_title else None
+
+
+def _continues_title_leftwards(doc: Doc, i: int, name: Span, rules: LanguageRules) -> bool:
+    """Whether ``doc[i]`` belongs to a title read leftwards from a name: capitalised words, title
+    words ("le ministre"), links and inner hyphens, up to another person listed ("Foreign
+    Minister A and Foreign Minister B") or an organisation, which is the affiliation ("Peking
+    University President") unless it is a title word NER took for one ("Cabinet Secretary") or
+    the title's own complement ("Secretary of Energy")."""
+    token = doc[i]
+    if "\n" in token.text or token.text in _TITLE_STOP and not _inner_hyphen(doc, i):
+        return False
+    if not (token.text[:1].isupper() or token.lower_ in rules.title_words or token.lower_ in ("of", "and", "for", "(", ")") or _inner_hyphen(doc, i)):
+        return False
+    entity = next((e for e in entities(doc) if e.start <= i < e.end), None)
+    if entity is None or entity.start <= name.start < entity.end or _is_title_complement(entity, rules):
+        return True  # "Minister of [Mining] Aurora Williams", "Minister for [Law] and Justice"
+    if entity.label_ == "PERSON":  # a name and "and" make a list; a lone "name" is NER's slip ("Massey Vice-Chancellor")
+        return doc[entity.end].pos_ != "CCONJ"
+    return entity.label_ not in ("ORG", "GPE", "NORP") or token.lower_ in rules.title_words
+
+
+def _is_title_complement(span: Span, rules: LanguageRules) -> bool:
+    """"Energy" in "Secretary of Energy": a span right after a title word and its preposition."""
+    doc = span.doc
+    return span.start >= 2 and doc[span.start - 1].lower_ in rules.affiliation_prepositions and _is_title_phrase([doc[span.start - 2]], rules)

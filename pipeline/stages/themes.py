@@ -8,6 +8,7 @@ an enumeration there. Sentences about earlier work (past agreements, "since 1997
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
@@ -23,6 +24,7 @@ _MAX_THEME_TOKENS = 6
 _CONTEXT_SENTENCES = 4
 _HEADING_CHARS = 70
 _SCARE_QUOTE_TOKENS = 6
+_LIST_MARKER = re.compile(r"\s*(?:[-*•–—·▪◦]|\(?[0-9]{1,2}[.)]|\(?[a-zA-Z][.)]|\([ivxIVX]{1,4}\))\s+")
 _QUOTE_MARKS = frozenset({"“", "”", '"', "«", "»"})
 # Entity labels that make a phrase a name or a quantity, not a subject. ORG is allowed:
 # the small English model often tags capitalised subjects ("Artificial Intelligence") as ORG.
@@ -39,8 +41,8 @@ def find_themes(doc: Doc, document: Document, clauses: list[SigningClause], rule
     """Noun phrases naming what the agreement is about, in order of first mention."""
     themes: dict[str, list[tuple[int, int]]] = {}
     strength: dict[str, bool] = {}
-    for sentence in _agreement_sentences(doc, document, clauses, rules):
-        for phrase, cued in _theme_phrases(sentence, rules):
+    for sentence, listed in _agreement_sentences(doc, document, clauses, rules):
+        for phrase, cued in (_item_phrases(sentence, rules) if listed else _theme_phrases(sentence, rules)):
             value = " ".join(phrase.text.lower().split())
             if value in themes:
                 themes[value].append((phrase.start_char, phrase.end_char))
@@ -58,43 +60,103 @@ def _covered(value: str, themes: dict[str, list[tuple[int, int]]]) -> bool:
     return any(padded in f" {known} " or f" {known} " in padded for known in themes)
 
 
-def _agreement_sentences(doc: Doc, document: Document, clauses: list[SigningClause], rules: LanguageRules) -> list[Span]:
+def _agreement_sentences(doc: Doc, document: Document, clauses: list[SigningClause], rules: LanguageRules) -> list[tuple[Span, bool]]:
     """Sentences about the main agreement: its signing clauses, the sentences naming it, and
-    the ones right after them, without those about earlier agreements or past work."""
+    the ones right after them, without those about earlier agreements or past work; each
+    with whether it is an item of a list that a chosen sentence opens ("The MoU covers:")."""
     main = [c for c in clauses if not c.earlier_agreement]
     if not main:
         return []
     named_starts = {m.sent.start for m in agreement_mentions(doc, document.body_start)}
-    chosen: list[Span] = []
+    chosen: list[tuple[Span, bool]] = []
     follow = 0
     lead_seen = False
+    list_open = False
     for sentence in doc.sents:
         if sentence.start_char < document.body_start:
             continue  # front matter, with the line that closes it
+        if _ends_announcement(sentence, rules):
+            break  # "About Acme", "Media contact": boilerplate about the parties, not the agreement
+        if list_open and _is_list_item(sentence):
+            chosen.append((sentence, True))
+            continue
+        list_open = False
         is_clause = any(c.sentence.start == sentence.start for c in main)
         is_earlier = any(c.sentence.start == sentence.start and c.earlier_agreement for c in clauses)
         if is_earlier or _is_heading(sentence):
             follow = 0
+            if is_clause or sentence.start in named_starts:
+                chosen.append((sentence, False))  # a headline "A and B sign agreement on space cooperation"
             continue
         if _is_quote(sentence) or (not is_clause and _about_past_work(sentence, rules)):
             continue
         if is_clause or sentence.start in named_starts or not lead_seen:
             lead_seen = True
-            chosen.append(sentence)
             follow = _CONTEXT_SENTENCES
         elif follow > 0:
-            chosen.append(sentence)
             follow -= 1
+        else:
+            continue
+        chosen.append((sentence, False))
+        list_open = sentence.text.rstrip().endswith(":")
     return chosen
 
 
+def _ends_announcement(sentence: Span, rules: LanguageRules) -> bool:
+    """A heading ("About Acme", "Media contacts") or a label ("About Acme: Acme is ...") that
+    opens the closing boilerplate."""
+    text = sentence.text.strip().strip("*_#").strip().lower()
+    if not any(text.startswith(cue) and not text[len(cue) : len(cue) + 1].isalnum() for cue in rules.section_end_cues):
+        return False
+    label_end = text.find(":")
+    return _is_heading(sentence) or 0 < label_end <= _HEADING_CHARS
+
+
+def _is_list_item(sentence: Span) -> bool:
+    """A line of a list: it opens with a bullet or a number ("- ", "2.", "(b)"), or it goes on
+    with the list (";", ", and", no final period)."""
+    text = sentence.text.strip()
+    if _LIST_MARKER.match(text):
+        return True
+    after_blank_line = text_of(sentence.doc)[: sentence.start_char].rstrip(" \t").endswith("\n\n")
+    return not after_blank_line and (text[-1:] in ";," or sentence[-1].pos_ == "CCONJ" or text[-1:].isalnum())
+
+
+def _item_phrases(item: Span, rules: LanguageRules) -> list[tuple[Span, bool]]:
+    """A list item names a subject: a verbless item ("- renewable energy") is one, a clause
+    item ("Promote joint training in X;") gives its phrases; all count as cued."""
+    if any(t.pos_ in ("VERB", "AUX") for t in item):
+        return [(phrase, True) for phrase, _ in _theme_phrases(item, rules)]
+    start = item.start + next((i for i, t in enumerate(item) if t.idx >= item.start_char + _marker_length(item)), 0)
+    end = item.end
+    while end > start and (item.doc[end - 1].is_punct or item.doc[end - 1].is_space or item.doc[end - 1].pos_ == "CCONJ"):
+        end -= 1
+    if end <= start:
+        return []
+    words = item.doc[start:end]
+    coordinated = any(t.pos_ == "CCONJ" or t.text == "," for t in words)
+    chunks = [item.doc[max(c.start, start) : min(c.end, end)] for c in chunks_within(item) if c.end > start and c.start < end]
+    pieces = [p for chunk in chunks for p in _split_noun_coordination(chunk)] if coordinated else [words]
+    return [(phrase, True) for phrase in map(lambda piece: _clean(piece, rules), pieces) if phrase is not None]
+
+
+def _marker_length(item: Span) -> int:
+    found = _LIST_MARKER.match(item.text)
+    return found.end() if found else 0
+
+
 def _about_past_work(sentence: Span, rules: LanguageRules) -> bool:
-    """"has been developing ties since 1997", "have worked together on ..."."""
+    """"has been developing ties since 1997", "have worked together on ...", "had run a
+    programme on ...", "previously collaborated on ..."."""
     root = sentence.root
-    perfect = any(c.lemma_.lower() in rules.perfect_auxiliaries and c.dep_ == "aux" for c in root.children) and root.morph.get("VerbForm") in (["Part"], ["Ger"])
+    auxiliaries = [c for c in root.children if c.dep_ in ("aux", "aux:tense") and c.lemma_.lower() in rules.perfect_auxiliaries]
+    perfect = bool(auxiliaries) and root.morph.get("VerbForm") in (["Part"], ["Ger"])
+    pluperfect = perfect and any(a.morph.get("Tense") == ["Past"] for a in auxiliaries)
     since = any(t.lower_ in rules.since_words for t in sentence)
     intent = any(c.dep_ == "xcomp" for c in root.children)  # "have decided to work on"
-    return since or (perfect and not intent and root.lemma_.lower() not in rules.signing_lemmas | rules.partnering_lemmas)
+    earlier = any(c.lower_ in rules.past_work_adverbs for c in root.children)
+    present_perfect = perfect and not intent and root.lemma_.lower() not in rules.signing_lemmas | rules.partnering_lemmas
+    return since or pluperfect or earlier or present_perfect
 
 
 def _is_heading(sentence: Span) -> bool:
@@ -144,7 +206,12 @@ def _members(head: Token) -> list[Token]:
 
 def _counted(head: Token) -> bool:
     """"two lectures", "over 400 judges, scholars and mediators": things counted are not subjects."""
-    return any(c.dep_ == "nummod" and c.like_num for c in head.children)
+    return any(c.dep_ == "nummod" and c.like_num and not _glued_number(c) for c in head.children)
+
+
+def _glued_number(token: Token) -> bool:
+    """"5G", "4G networks": a number written into a name, not a count."""
+    return not token.whitespace_ and token.i + 1 < len(token.doc) and token.nbor().is_alpha
 
 
 def _activity_object(chunk: Span, rules: LanguageRules) -> bool:
@@ -230,19 +297,20 @@ def _clean(chunk: Span, rules: LanguageRules) -> Span | None:
     """Drop determiners and vague modifiers; refuse names, dates and generic heads."""
     start, end = chunk.start, chunk.end
     doc = chunk.doc
-    while start < end and (doc[start].lower_ in rules.theme_drop_modifiers or doc[start].is_punct or doc[start].pos_ in ("DET", "PRON", "NUM", "ADP", "PART")):
+    while start < end and (doc[start].lower_ in rules.theme_drop_modifiers or doc[start].is_punct
+                           or doc[start].pos_ in ("DET", "PRON", "NUM", "ADP", "PART") and not _glued_number(doc[start])):
         start += 1
     if start >= end or end - start > _MAX_THEME_TOKENS:
         return None
     phrase = doc[start:end]
     if _generic(phrase.root, rules) and not any(c.dep_ == "compound" and c.pos_ == "NOUN" and not _generic(c, rules) for c in phrase.root.children):
         return None  # "the partnership", but "research collaborations" names its subject
-    if any(t.ent_type_ in _NAMED_LABELS for t in phrase):
+    if any(t.ent_type_ in _NAMED_LABELS and not _glued_number(t) for t in phrase):
         return None
     if any(t.ent_type_ == "ORG" or (t.pos_ == "PROPN" and not t.is_lower) for t in phrase) and not _agreement_topic(phrase, rules):
         return None  # names of organisations and programmes; only "an MoU on Artificial Intelligence" passes
-    if len(phrase) == 1 and phrase[0].pos_ != "NOUN":
-        return None
+    if len(phrase) == 1 and not (phrase[0].pos_ == "NOUN" or phrase[0].pos_ == "PROPN" and phrase[0].is_lower):
+        return None  # a lone adjective or name; a lower-case "malaria" tagged PROPN is a noun
     if not any(t.is_alpha and len(t) > 2 for t in phrase):
         return None
     return phrase

@@ -1,0 +1,79 @@
+"""Party rules on short announcements: who the signatories are, whatever the parser made of the sentence."""
+
+from __future__ import annotations
+
+import pytest
+
+from checks import extract_valid
+from pipeline import Extractor
+
+
+@pytest.mark.parametrize(
+    ("text", "parties"),
+    [
+        # the pronoun subject of a reported clause is the reporting subject
+        ("Acme Corp today announced that it has signed a memorandum of understanding with Beta Group.", ["Acme Corp", "Beta Group"]),
+        ("Acme Corp said it signed a memorandum of understanding with Beta Group.", ["Acme Corp", "Beta Group"]),
+        ("Acme Corp is pleased to announce that it has signed a memorandum of understanding with Beta Group.", ["Acme Corp", "Beta Group"]),
+        ("Acme Corp and Beta Group said they signed an MoU.", ["Acme Corp", "Beta Group"]),
+        # a dateline is not the subject
+        ("Nairobi, Kenya – Acme Corp and Beta Group yesterday signed an MoU to build roads.", ["Acme Corp", "Beta Group"]),
+        ("Nairobi – Acme Corp and Beta Group signed an MoU.", ["Acme Corp", "Beta Group"]),
+        # lists of three, however the parser hung them
+        (
+            "Samsung Biologics, Merck KGaA and Seoul National University signed a cooperation agreement.",
+            ["Samsung Biologics", "Merck KGaA", "Seoul National University"],
+        ),
+        # a title marks a person, even in a list of organisations
+        (
+            "The agreement was signed by Dean Erdenechuluun Tumur of the Mongolian University of Life Sciences"
+            " and Dean Li Gucheng of Huazhong Agricultural University.",
+            ["Mongolian University of Life Sciences", "Huazhong Agricultural University"],
+        ),
+        ("Professor Jane Doe and Acme University signed an MoU.", ["Acme University"]),
+        # a second agreement's partners are not the main one's, unless the main one names none
+        (
+            "Bluewave Capital LLC has signed a memorandum of understanding with the City of Rotterdam,"
+            " and a letter of intent with Siemens Energy AG.",
+            ["Bluewave Capital LLC", "City of Rotterdam"],
+        ),
+        ("Acme Corp signed an MoU and a cooperation agreement with Beta Group.", ["Acme Corp", "Beta Group"]),
+        # a list only continues in the signing clause
+        ("An MoU was signed by Acme Corp and Beta Group, ABC News reported.", ["Acme Corp", "Beta Group"]),
+        # a name continued after a comma of its own list of fields, not a list of organisations
+        (
+            "The University of Melbourne has signed an MoU with the Indonesian Ministry of Education, Culture, Research and Technology.",
+            ["University of Melbourne", "Indonesian Ministry of Education, Culture, Research and Technology"],
+        ),
+        (
+            "Acme University signed an MoU with the Ministry of Education, Beta Technology and Gamma Group.",
+            ["Acme University", "Ministry of Education", "Beta Technology", "Gamma Group"],
+        ),
+    ],
+)
+def test_party_names(extractor: Extractor, text: str, parties: list[str]) -> None:
+    assert [p.name for p in extract_valid(extractor, text).parties] == parties
+
+
+@pytest.mark.parametrize(
+    ("text", "parties"),
+    [
+        (
+            "A framework agreement was signed by the European Space Agency (ESA), the Japan Aerospace Exploration Agency (JAXA)"
+            " and the Canadian Space Agency (CSA).",
+            [("European Space Agency", "ESA"), ("Japan Aerospace Exploration Agency", "JAXA"), ("Canadian Space Agency", "CSA")],
+        ),
+        # a mixed-case short form whose letters run through the name in order
+        ("Orsted and Taiwan Power Company (Taipower) signed an MoU.", [("Orsted", None), ("Taiwan Power Company", "Taipower")]),
+        # a bracketed place abbreviates nothing
+        ("Acme AS (Norway) and Beta Ltd signed an MoU.", [("Acme AS", None), ("Beta Ltd", None)]),
+    ],
+)
+def test_party_acronyms(extractor: Extractor, text: str, parties: list[tuple[str, str | None]]) -> None:
+    assert [(p.name, p.acronym) for p in extract_valid(extractor, text).parties] == parties
+
+
+def test_a_short_form_groups_its_mentions(extractor: Extractor) -> None:
+    text = "Orsted and Taiwan Power Company (Taipower) signed an MoU. Taipower will build the grid."
+    taipower = extract_valid(extractor, text).parties[1]
+    assert [text[s:e] for s, e in taipower.spans] == ["Taiwan Power Company", "Taipower", "Taipower"]
