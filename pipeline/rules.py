@@ -38,6 +38,7 @@ class LanguageRules:
     byline_cues: tuple[str, ...]
     theme_cues: frozenset[str]
     theme_stop_heads: frozenset[str]
+    theme_participants: frozenset[str]
     theme_drop_modifiers: frozenset[str]
     legal_suffixes: frozenset[str]
     mdy_cues: tuple[str, ...]

@@ -227,6 +227,7 @@ _SIGNED = "Acme University and Bolt Institute signed a memorandum of understandi
         (_SIGNED + "The MoU will support research collaboration and the partnership.", {"research collaboration"}, {"partnership"}),
         # participants (people, businesses) are not subjects
         (_SIGNED + "The MoU will support businesses and investors in renewable energy.", {"renewable energy"}, {"businesses", "investors"}),
+        (_SIGNED + "It will train health providers in dairy farming.", {"dairy farming"}, {"health providers"}),
         # a respect ("complex in structure") or a state ("in place") is not a topic
         (_SIGNED + "It covers robotics. The sector is complex in structure. A similar arrangement has been in place for years.",
          {"robotics"}, {"structure", "place"}),

@@ -1,9 +1,12 @@
 """Themes: the subjects and application fields of the agreement, as short noun phrases.
 
-Themes are read only from sentences about the main agreement — its signing clauses and
-the sentences that name it or describe its aims — from noun phrases that follow a theme
-cue ("on", "in the field of", "such as", "include", "promote", ...) or that are listed in
-an enumeration there. Sentences about earlier work (past agreements, "since 1997") are skipped.
+Themes are read only from sentences about the main agreement — its headline, lead and
+signing clauses, the sentences that name it and the few after them, and the lists they open
+("The MoU covers:") — from noun phrases that follow a theme cue ("on", "in the field of",
+"such as", "include", "promote", ...), that name what the partners will do, or that are listed
+in an enumeration there. Quotations, earlier work (past agreements, "since 1997", "had run")
+and the closing boilerplate ("About X") are skipped; names, dates, counted things and
+participants ("students", "investors") are not subjects.
 """
 
 from __future__ import annotations
@@ -303,6 +306,8 @@ def _clean(chunk: Span, rules: LanguageRules) -> Span | None:
     if start >= end or end - start > _MAX_THEME_TOKENS:
         return None
     phrase = doc[start:end]
+    if phrase.root.lemma_.lower() in rules.theme_participants or phrase.root.lower_ in rules.theme_participants:
+        return None  # who takes part ("students", "health providers") is not what it is about
     if _generic(phrase.root, rules) and not any(c.dep_ == "compound" and c.pos_ == "NOUN" and not _generic(c, rules) for c in phrase.root.children):
         return None  # "the partnership", but "research collaborations" names its subject
     if any(t.ent_type_ in _NAMED_LABELS and not _glued_number(t) for t in phrase):
