@@ -49,6 +49,47 @@ from pipeline import Extractor
             "Acme University signed an MoU with the Ministry of Education, Beta Technology and Gamma Group.",
             ["Acme University", "Ministry of Education", "Beta Technology", "Gamma Group"],
         ),
+        # two names NER ran together split where the second starts, not inside one name
+        ("The Ministry of Defence and Acme Corp signed a contract.", ["Ministry of Defence", "Acme Corp"]),
+        (
+            "The Ministry of ICT and Innovation and Beta Ltd signed a memorandum of understanding.",
+            ["Ministry of ICT and Innovation", "Beta Ltd"],
+        ),
+        (
+            "The Ministry of Culture and Tourism and Beta Ltd signed a memorandum of understanding.",
+            ["Ministry of Culture and Tourism", "Beta Ltd"],
+        ),
+        (
+            "The Ministry of Industry and Information Technology and Acme Corp signed an MoU.",
+            ["Ministry of Industry and Information Technology", "Acme Corp"],
+        ),
+        ("Acme Corp and Research and Development Ltd signed a contract.", ["Acme Corp", "Research and Development Ltd"]),
+        (
+            "The Ministry of Defence of the Republic of Indonesia and Nordhavn Naval Yards A/S signed a contract.",
+            ["Ministry of Defence of the Republic of Indonesia", "Nordhavn Naval Yards A/S"],
+        ),
+        # a headline's shorter name is completed by the body's acronym definition
+        (
+            "Ministry of ICT and Innovation signs MoU with Beta Ltd\n\n"
+            "The Ministry of ICT and Innovation (MINICT) and Beta Ltd signed a memorandum of understanding.",
+            ["Ministry of ICT and Innovation", "Beta Ltd"],
+        ),
+        # a possessive name of an institution
+        ("St Aidan's Hospital and Beta Ltd signed a partnership agreement.", ["St Aidan's Hospital", "Beta Ltd"]),
+        # names without an institution word, which the parser reads as a clause
+        (
+            "Learning Without Borders and the Orbitel Foundation signed a letter of intent.",
+            ["Learning Without Borders", "Orbitel Foundation"],
+        ),
+        ("Save the Children and Acme Corp signed a partnership agreement.", ["Save the Children", "Acme Corp"]),
+        # an apposition describing a listed name is no item of the list
+        (
+            "Learning Without Borders, an international education NGO, and the Orbitel Foundation have signed a letter of intent.",
+            ["Learning Without Borders", "Orbitel Foundation"],
+        ),
+        # a dateline without a date
+        ("KINGSTON — Acme Corp and Beta Ltd signed a contract.", ["Acme Corp", "Beta Ltd"]),
+        ("Kingston — Acme Corp and Beta Ltd signed a contract.", ["Acme Corp", "Beta Ltd"]),
     ],
 )
 def test_party_names(extractor: Extractor, text: str, parties: list[str]) -> None:
@@ -77,3 +118,23 @@ def test_a_short_form_groups_its_mentions(extractor: Extractor) -> None:
     text = "Orsted and Taiwan Power Company (Taipower) signed an MoU. Taipower will build the grid."
     taipower = extract_valid(extractor, text).parties[1]
     assert [text[s:e] for s, e in taipower.spans] == ["Taiwan Power Company", "Taipower", "Taipower"]
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        # a city NER calls a person or an organisation
+        ("The bank and the ministry signed a framework agreement in Dakar on 25 November 2024.", "Dakar"),
+        ("Acme Corp and Beta Ltd signed a letter of intent in Vilnius on 4 March 2025.", "Vilnius"),
+        ("Acme Corp and Beta Ltd signed a contract in N'Djamena.", "N'Djamena"),
+        # a city of several words inside a venue phrase
+        ("DUMT and GNUH renewed their cooperation agreement at a ceremony in Da Nang on 11 October 2024.", "Da Nang"),
+        # a person's or an organisation's name is no place
+        ("The bank and the ministry signed a framework agreement in Dakar. Amadou Dakar, the mayor, welcomed it.", None),
+        ("Acme Corp and Beta Ltd signed an agreement at Gamma. Gamma is a bank.", None),
+        ("Acme Corp and Beta Ltd signed an agreement in the presence of Jane Doe.", None),
+    ],
+)
+def test_signing_place_names(extractor: Extractor, text: str, place: str | None) -> None:
+    found = extract_valid(extractor, text).signing_place
+    assert (found.value if found else None) == place

@@ -39,11 +39,42 @@ _SIGNED = "Acme University and Bolt Institute signed a memorandum of understandi
         ("The MoU was signed by Acme CEO John Smith, witnessed by Minister Jane Doe and Governor Tom Kerr.", "Tom Kerr", "Governor", None, "other"),
         ("The MoU was signed by Acme CEO John Smith, witnessed by Minister Jane Doe and Governor Tom Kerr.", "John Smith", "CEO", "Acme", "signatory"),
         ("Acme et Bolt ont signé un accord. Le ministre Jean Dupont a assisté à la signature.", "Jean Dupont", "ministre", None, "other"),
+        # the whole name: hyphenated parts, lower-case particles, the given names NER left out
+        (_SIGNED + '"This is a milestone," said Park Ji-hoon, Director of Bolt Institute, on Monday.', "Park Ji-hoon", "Director", "Bolt Institute", "quoted"),
+        (_SIGNED + "Dirk van der Meer, Rector of Bolt Institute, attended.", "Dirk van der Meer", "Rector", "Bolt Institute", "other"),
+        (_SIGNED + "Professor Dirk van der Meer, Rector of Bolt Institute, attended.", "Dirk van der Meer", "Rector", "Bolt Institute", "other"),
+        (_SIGNED + "It was signed by Mamadou Lamine Diop, Director of Bolt Institute, in Dakar.", "Mamadou Lamine Diop", "Director", "Bolt Institute", "signatory"),
+        (_SIGNED + "It was signed by Le Quang Minh, Director of Bolt Institute, in Hanoi.", "Le Quang Minh", "Director", "Bolt Institute", "signatory"),
+        (_SIGNED + "H.E. Grace Uwimana, Minister of ICT, signed the MoU.", "Grace Uwimana", "Minister", "ICT", "signatory"),
+        ("L'accord a été signé par Jean-Pierre van der Berg, directeur de Bolt, et Marie Dupont, présidente d'Acme.", "Jean-Pierre van der Berg", "directeur de Bolt", None, "signatory"),
+        # a title before the name: in apposition before a comma, or a bare title word
+        (_SIGNED + "It was signed by the Mayor of Kitakyushu, Kenji Takeuchi.", "Kenji Takeuchi", "Mayor of Kitakyushu", None, "signatory"),
+        (_SIGNED + "It was signed in the presence of India's Ambassador to Japan, Anjali Menon.", "Anjali Menon", "Ambassador to Japan", "India", "other"),
+        (_SIGNED + "It was signed by Rector Maria Quispe of Bolt Institute.", "Maria Quispe", "Rector", "Bolt Institute", "signatory"),
+        # a portfolio joined by "and" and a department are the title's, not the affiliation
+        (_SIGNED + "It was signed by John Smith, Minister of Finance and Budget.", "John Smith", "Minister of Finance and Budget", None, "signatory"),
+        (_SIGNED + "\nPress contact: Koffi Agbodjan, Head of Communications, WAIB", "Koffi Agbodjan", "Head of Communications", "WAIB", "contact"),
+        # contact lines, "Press:" as much as "Press contact:"
+        (_SIGNED + "\nPress: Gabriel Ortega, Communications Coordinator, Bolt Institute", "Gabriel Ortega", "Communications Coordinator", "Bolt Institute", "contact"),
     ],
 )
 def test_person_title_affiliation_and_role(extractor: Extractor, text: str, name: str, title: str, affiliation: str | None, role: str) -> None:
     person = next(p for p in extract_valid(extractor, text).people if p.name == name)
     assert (person.title, person.affiliation, person.role) == (title, affiliation, role)
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # a later mention by a hyphenated or multi-word surname is the same person
+        ('It was signed by Kwame Owusu-Ansah, Director of Acme Corp. "Good," said Mr Owusu-Ansah.', ["Kwame Owusu-Ansah"]),
+        (_SIGNED + 'It was signed by Alejandra Ruiz Castañeda, Director of Acme. "Good," said Dr Ruiz Castañeda.', ["Alejandra Ruiz Castañeda"]),
+        # a contact's title is no second person
+        (_SIGNED + "\nMedia contact: Shanice Clarke, Communications Specialist, PCHO", ["Shanice Clarke"]),
+    ],
+)
+def test_people_named(extractor: Extractor, text: str, names: list[str]) -> None:
+    assert [p.name for p in extract_valid(extractor, text).people] == names
 
 
 def test_an_organisation_with_an_article_before_its_description_is_no_person(extractor: Extractor) -> None:

@@ -247,6 +247,17 @@ _SIGNED = "Acme University and Bolt Institute signed a memorandum of understandi
         # a signing headline names the agreement's subject
         ("Acme and Bolt sign agreement on space cooperation\n\nAcme University and Bolt Institute signed a framework agreement today.",
          {"space cooperation"}, set()),
+        # words spaCy cuts at a hyphen stay whole; a list the parser left in one phrase is split
+        (_SIGNED + "The MoU covers the pre-positioning of emergency medical supplies.", {"pre-positioning of emergency medical supplies"}, {"pre"}),
+        (_SIGNED + "They will build mini-grids in rural areas.", {"mini-grids"}, {"mini", "grids"}),
+        (_SIGNED + "It covers E-commerce, smart logistics and internet financing.", {"e-commerce", "smart logistics", "internet financing"}, set()),
+        # what is done to something is not the subject, the thing is; "the first vessel" is one event
+        (_SIGNED + "It covers the construction of a data centre and the migration of e-government services.",
+         {"data centre", "e-government services"}, {"construction", "migration"}),
+        (_SIGNED + "It covers naval engineering. The first vessel will be delivered in 2026.", {"naval engineering"}, {"first vessel", "vessel"}),
+        # who a party is ("was founded", "is a leading ...") is not what the agreement is about
+        (_SIGNED + "It covers robotics. Bolt Institute was founded in 1948 and is known for its work on textiles. Acme is a leading provider of cloud services.",
+         {"robotics"}, {"textiles", "cloud services"}),
         # the predicate of "the focus areas are ..."
         (_SIGNED + "The focus areas are going to be water quality and coastal erosion.", {"water quality", "coastal erosion"}, set()),
         # an "of" complement with its coordination

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.document import Document
+from pipeline.nlp import PERSON_SPANS
 from pipeline.rules import LanguageRules
 from pipeline.stages import syntax
 from pipeline.stages.dates import DATELINE_AFTER, DATELINE_BEFORE, DateMention
@@ -16,6 +17,9 @@ from pipeline.stages.views import text_of, entities
 
 _FOLLOW_UP_SENTENCES = 2
 _PLACE_LABELS = ("GPE", "LOC", "FAC")
+# Labels small models give cities they do not know.
+_MISREAD_PLACE_LABELS = ("PERSON", "ORG", "NORP", "MISC")
+_MAX_PLACE_WORDS = 3
 
 
 @dataclass(frozen=True)
@@ -112,15 +116,12 @@ def _modifies_signing(place: Token, trigger: Token, rules: LanguageRules) -> boo
 
 def _place_object(head: Token, rules: LanguageRules) -> Span | None:
     """The place a prepositional object names: a city inside a venue phrase, a place entity,
-    a proper noun, or a named venue ("Manawatu campus")."""
+    a proper name, or a named venue ("Manawatu campus")."""
     inner_city = _city_inside(head, rules)
     if inner_city is not None:
         return inner_city
-    for ent in entities(head.doc):
-        if ent.start <= head.i < ent.end:
-            return strip_article(ent) if ent.label_ in _PLACE_LABELS else None
-    if head.pos_ == "PROPN" and head.text[:1].isupper() and not any(t.lower_ in rules.generic_types for t in head.subtree):
-        return head.doc[head.left_edge.i : head.i + 1] if head.left_edge.pos_ == "PROPN" else head.doc[head.i : head.i + 1]
+    if head.ent_type_ or (head.pos_ == "PROPN" and head.text[:1].isupper() and not any(t.lower_ in rules.generic_types for t in head.subtree)):
+        return _proper_place(head, _PLACE_LABELS, rules)
     if head.lemma_.lower() in rules.place_nouns:
         left = [t for t in head.lefts if t.dep_ in syntax.MODIFIER_DEPS and t.dep_ != "poss" and t.pos_ == "PROPN"]  # not "KAIST's"
         if left:
@@ -129,19 +130,56 @@ def _place_object(head: Token, rules: LanguageRules) -> Span | None:
 
 
 def _city_inside(venue: Token, rules: LanguageRules) -> Span | None:
-    """"the conference held in Singapore": a GPE in a phrase hanging on the venue."""
+    """"the conference held in Singapore", "a ceremony in Da Nang": a place named in a phrase
+    hanging on the venue."""
     for city in venue.subtree:
         preposition = syntax.preposition_of(city)
         if city.i <= venue.i or preposition is None or preposition.lower_ not in rules.place_prepositions or preposition.i < venue.i:
             continue
-        entity = next((e for e in entities(venue.doc) if e.start <= city.i < e.end), None)
-        if entity is not None and entity.label_ in ("GPE", "LOC"):
-            return strip_article(entity)
-        # "headquarters in Innsbruck": a lone proper noun there is a place, whatever NER says
-        lone = entity is None or (len(entity) == 1 and entity.label_ == "ORG" and not city.is_upper)
-        if lone and city.pos_ == "PROPN":
-            return venue.doc[city.i : city.i + 1]
+        place = _proper_place(city, ("GPE", "LOC"), rules) if city.pos_ == "PROPN" or city.ent_type_ else None
+        if place is not None:
+            return place
     return None
+
+
+def _proper_place(token: Token, labels: tuple[str, ...], rules: LanguageRules) -> Span | None:
+    """The place a proper noun after "in"/"at" names: its place entity, the name NER missed, or
+    the name NER mislabelled — small models call many cities they do not know persons or
+    organisations ("in Dakar", "in Vilnius") — unless it is an organisation's or a person's."""
+    entity = next((e for e in entities(token.doc) if e.start <= token.i < e.end), None)
+    if entity is not None and entity.label_ in labels:
+        return strip_article(entity)
+    if entity is not None and (entity.label_ not in _MISREAD_PLACE_LABELS or _organisation_like(strip_article(entity), rules)):
+        return None
+    name = strip_article(entity) if entity is not None else _proper_run(token)
+    return None if _someone_of_the_text(name) else name
+
+
+def _proper_run(token: Token) -> Span:
+    """A proper noun with the proper nouns compounded before it ("Da Nang", "Manawatu")."""
+    start = token.i
+    while start > 0 and token.doc[start - 1].pos_ == "PROPN" and start - 1 in {t.i for t in token.lefts}:
+        start -= 1
+    return token.doc[start : token.i + 1]
+
+
+def _organisation_like(name: Span, rules: LanguageRules) -> bool:
+    """Not a short capitalised name: an acronym, or a name with an institution or company
+    word or a legal suffix."""
+    if len(name) > _MAX_PLACE_WORDS or not all(t.pos_ == "PROPN" and t.text[:1].isupper() and not t.is_upper for t in name):
+        return True
+    return any(t.lower_ in rules.org_head_nouns or t.lower_ in rules.company_words or t.lower_ in rules.legal_suffixes for t in name)
+
+
+def _someone_of_the_text(name: Span) -> bool:
+    """A person's name or the subject of a verb elsewhere ("... at Gamma. Gamma is a bank"):
+    a person or an organisation of the text, not a place."""
+    doc = name.doc
+    if any(p.start < name.end and name.start < p.end for p in doc.spans.get(PERSON_SPANS, [])):
+        return True
+    if any(e.label_ == "PERSON" and len(e) > len(name) and name.text in e.text for e in entities(doc)):
+        return True
+    return any(t.text == name[-1].text and syntax.is_subject(t) for t in doc if not name.start <= t.i < name.end)
 
 
 def dateline_place(doc: Doc, document: Document, publication: DateMention) -> Found | None:

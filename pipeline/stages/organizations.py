@@ -19,6 +19,9 @@ from pipeline.stages.views import text_of, entities
 
 _ACRONYM = re.compile(r"^(?=(?:.*[A-Z]){2})[A-Z][A-Za-z&.\-/ ]{1,24}$")
 ORG_LABELS = ("ORG",)
+_NAMES, _ENTITIES = "organisation_names", "named_entities"
+_AND = ("and", "&")
+_MAX_SUFFIX_TOKENS = 3  # "A", "/", "S"; "S.p", ".", "A."
 
 
 def name_key(name: str, rules: LanguageRules) -> str:
@@ -92,7 +95,7 @@ def _name_before(doc: Doc, paren: int, rules: LanguageRules) -> Span | None:
     """The proper name that ends right before the parenthesis: an ORG entity, else capitalised words."""
     entity = next((e for e in entities(doc) if e.start < paren <= e.end and e.label_ in ("ORG", "GPE", "NORP", "FAC", "LOC", "PRODUCT")), None)
     entity = doc[entity.start : paren] if entity is not None else None  # NER may run into the brackets
-    walked = _capitalised_before(doc, paren, rules.name_joiners)
+    walked = _capitalised_before(doc, paren, rules)
     # An entity that runs over a lower-case link ("NZ Centre at Peking University (PKU)") holds
     # two names: the acronym belongs to the capitalised words right before it.
     spans_two = entity is not None and any(t.is_lower and t.lower_ not in rules.name_joiners for t in entity)
@@ -101,14 +104,15 @@ def _name_before(doc: Doc, paren: int, rules: LanguageRules) -> Span | None:
     return walked or (strip_article(entity) if entity is not None else None)
 
 
-def _capitalised_before(doc: Doc, paren: int, joiners: frozenset[str]) -> Span | None:
+def _capitalised_before(doc: Doc, paren: int, rules: LanguageRules) -> Span | None:
     """Capitalised words (and joiners such as "for") ending right before ``paren``."""
+    joiners = rules.name_joiners
     start = paren
     while start > 0:
         previous = doc[start - 1]
         if previous.is_title or previous.is_upper or previous.text[:1].isupper():
             start -= 1
-        elif previous.lower_ in joiners and start - 1 > 0 and doc[start - 2].text[:1].isupper() and not _ends_a_name(previous, doc[start - 2]):
+        elif previous.lower_ in joiners and start - 1 > 0 and doc[start - 2].text[:1].isupper() and not _ends_a_name(previous, doc[start:paren], rules):
             start -= 1
         else:
             break
@@ -117,10 +121,14 @@ def _capitalised_before(doc: Doc, paren: int, joiners: frozenset[str]) -> Span |
     return doc[start:paren] if paren - start >= 2 else None
 
 
-def _ends_a_name(joiner: Token, before: Token) -> bool:
+def _ends_a_name(joiner: Token, rest: Span, rules: LanguageRules) -> bool:
     """"Lincoln University and Universiti Putra Malaysia (UPM)": the "and" follows a whole
-    organisation name, rather than joining two words of one ("Research and Development")."""
-    return joiner.lower_ in ("and", "&") and any(e.end == before.i + 1 and e.label_ in ORG_LABELS for e in entities(before.doc))
+    organisation name and another starts after it, rather than joining two words of one
+    ("Research and Development", "Ministry of ICT and Innovation (MINICT)")."""
+    if joiner.lower_ not in _AND:
+        return False
+    before = next((e for e in entities(joiner.doc) if e.end == joiner.i and e.label_ in ORG_LABELS), None)
+    return before is not None and _starts_new_name(before, rest, rules)
 
 
 @cache
@@ -138,15 +146,60 @@ def legal_form(name: str, text: str, rules: LanguageRules) -> str | None:
     return max(forms, key=len, default=None)
 
 
-def coordinated_parts(entity: Span, rules: LanguageRules) -> list[Span]:
-    """Split at an "and" when both sides name an institution ("University of Otago and Otago
-    Museum"), not inside one name ("Agriculture and Forestry University", "Law and Justice")."""
-    for token in entity:
-        if token.lower_ in ("and", "&") and token.i > entity.start:
-            left, right = entity.doc[entity.start : token.i], entity.doc[token.i + 1 : entity.end]
-            if all(len(side) and any(t.lower_ in rules.org_head_nouns for t in side) for side in (left, right)):
-                return [strip_article(left), strip_article(right)]
-    return [strip_article(entity)]
+def coordinated_parts(span: Span, rules: LanguageRules) -> list[Span]:
+    """Split a name at "and" where a new organisation's name starts ("University of Otago and
+    Otago Museum", "Ministry of Defence and Acme Corp"), not inside one name ("Agriculture and
+    Forestry University", "Ministry of Culture and Tourism", "Ministry of Industry and
+    Information Technology"): see :func:`_starts_new_name`; words NER named on their own
+    start a name too."""
+    doc = span.doc
+    cuts = [t.i for t in span if t.lower_ in _AND and span.start < t.i < span.end - 1]
+    pieces = [doc[start:end] for start, end in zip([span.start, *(cut + 1 for cut in cuts)], [*cuts, span.end])]
+    parts = [pieces[0]]
+    for piece in pieces[1:]:
+        if _whole_entity(piece) or _starts_new_name(parts[-1], piece, rules):
+            parts.append(piece)
+        else:
+            parts[-1] = doc[parts[-1].start : piece.end]
+    return [strip_article(p) for p in parts]
+
+
+def _starts_new_name(left: Span, right: Span, rules: LanguageRules) -> bool:
+    """The words before an "and" name an organisation, and the words after cannot continue
+    it: the name before takes no more fields ("Acme Corp and Research and Development Ltd"),
+    or the words after are an organisation's ("Ministry of Defence and Acme Corp")."""
+    if not _names_organisation(left, rules, weak=True):
+        return False
+    takes_fields = any(t.lower_ in rules.name_joiners and t.lower_ not in _AND for t in strip_article(left))
+    return not takes_fields or _names_organisation(right, rules, weak=False)
+
+
+def _whole_entity(span: Span) -> bool:
+    """NER itself named these words alone ("Acme Corp" of "Acme Corp and Beta Ltd")."""
+    name = strip_article(span)
+    return any(strip_article(e) == name for e in entities(span.doc) if e.label_ in ORG_LABELS)
+
+
+def _names_organisation(span: Span, rules: LanguageRules, weak: bool) -> bool:
+    """Words that name an organisation on their own: organisation words, or a name the text
+    writes elsewhere as an organisation standing alone ("Acme will ...", not "Minister of ICT
+    and Innovation", where NER often cuts "Innovation" out)."""
+    name = strip_article(span)
+    doc = span.doc
+    return _organisation_words(name, rules, weak) or any(
+        strip_article(e).text == name.text and not (e.start <= name.start < e.end) and (e.start == 0 or doc[e.start - 1].lower_ not in rules.name_joiners)
+        for e in entities(doc) if e.label_ in ORG_LABELS
+    )
+
+
+def _organisation_words(name: Span, rules: LanguageRules, weak: bool) -> bool:
+    """A capitalised institution word or legal suffix, or (``weak``) a company word after the
+    first ("Karma Automotive")."""
+    if any(t.lower_ in rules.org_head_nouns and t.text[:1].isupper() for t in name):
+        return True
+    if _ends_with_legal_suffix(name, rules):
+        return True
+    return weak and any(t.lower_ in rules.company_words and t.text[:1].isupper() for t in name[1:])
 
 
 def continues_name(name: Span, following: Span, rules: LanguageRules) -> bool:
@@ -173,20 +226,87 @@ def continues_name(name: Span, following: Span, rules: LanguageRules) -> bool:
 
 
 def _whole_names(doc: Doc, rules: LanguageRules) -> list[Span]:
-    """Organisation entities with NER's cuts repaired: a name continued after a comma of its
-    own ("Ministry of Education, Culture, ...") is one name, brackets that NER ran into
-    ("Taiwan Power Company (Taipower") are not part of it, and an agreement ("MoU") is none."""
+    """Organisation entities with NER's cuts repaired, before splitting at "and": a name
+    continued after a comma of its own ("Ministry of Education, Culture, ...") or after "and"
+    ("Ministry of ICT" + "and Innovation and Beta Ltd") is one run, and so is a possessive
+    before an institution ("St Aidan's" + "Children's Hospital") and a legal suffix the
+    tokenizer cut ("A / S"); brackets that NER ran into ("Taiwan Power Company (Taipower") and
+    a dateline before a dash ("Kingston — Acme Corp") are not part of a name, and an
+    agreement ("MoU") is none."""
     names: list[Span] = []
     for entity in entities(doc):
         if entity.label_ not in ORG_LABELS or agreement_named(entity):
             continue
         bracket = next((t.i for t in entity if t.text == "(" and t.i > entity.start), entity.end)
-        entity = doc[entity.start : bracket]
-        if names and continues_name(names[-1], entity, rules):
-            names[-1] = doc[names[-1].start : entity.end]
-        else:
-            names.append(entity)
+        for piece in _dash_pieces(_with_split_suffix(doc[entity.start : bracket], rules)):
+            if names and _continues_run(names[-1], piece, rules):
+                names[-1] = doc[names[-1].start : piece.end]
+            else:
+                names.append(piece)
     return names
+
+
+def _with_split_suffix(span: Span, rules: LanguageRules) -> Span:
+    """The name with a legal suffix the tokenizer cut into pieces and NER left out ("Nordhavn
+    Naval Yards" + "A / S")."""
+    return span.doc[span.start : span.end + _legal_suffix_at(span.doc, span.end, rules)]
+
+
+def _legal_suffix_at(doc: Doc, start: int, rules: LanguageRules) -> int:
+    """How many tokens a capitalised legal suffix written as one word ("Ltd", "A / S") takes
+    from ``start`` on; 0 when none starts there."""
+    for length in range(_MAX_SUFFIX_TOKENS, 0, -1):
+        suffix = doc[start : start + length]
+        if len(suffix) == length and not any(t.whitespace_ for t in suffix[:-1]) and suffix.text.lower() in rules.legal_suffixes and suffix.text[0].isupper():
+            return length
+    return 0
+
+
+def _ends_with_legal_suffix(name: Span, rules: LanguageRules) -> bool:
+    """"Acme Corp", "Nordhavn Naval Yards A/S": the name's last word is a legal form."""
+    return any(_legal_suffix_at(name.doc, name.end - length, rules) == length for length in range(1, min(len(name), _MAX_SUFFIX_TOKENS) + 1))
+
+
+def _dash_pieces(span: Span) -> list[Span]:
+    """The parts of an entity between spaced dashes: "Mercedes-Benz" is one name,
+    "Kingston — Acme Corp" two."""
+    doc = span.doc
+    dashes = [t.i for t in span[1:] if unicodedata.category(t.text[0]) == "Pd" and doc[t.i - 1].whitespace_ and t.whitespace_]
+    bounds = zip([span.start, *(d + 1 for d in dashes)], [*dashes, span.end])
+    return [doc[start:end] for start, end in bounds if end > start]
+
+
+def _continues_run(previous: Span, entity: Span, rules: LanguageRules) -> bool:
+    """``entity`` goes on with ``previous``: after a comma of its own list of fields, after an
+    "and" (:func:`coordinated_parts` then splits the run where names really start), or as the
+    institution a possessive that is no organisation's name names ("St Aidan's" + "Hospital",
+    not "Oxford University's" + "Department of Physics")."""
+    gap = [t.lower_ for t in previous.doc[previous.end : entity.start]]
+    if len(gap) == 1 and gap[0] in _AND:
+        return True
+    if not gap and previous[-1].lower_ in ("'s", "’s"):
+        return _organisation_words(entity, rules, weak=False) and not _organisation_words(previous, rules, weak=True)
+    return continues_name(previous, entity, rules)
+
+
+def organisation_names(doc: Doc, rules: LanguageRules) -> list[Span]:
+    """Every organisation name NER found, its cuts repaired (one span, labelled ORG, per name)."""
+    if _NAMES not in doc.user_data:
+        doc.user_data[_NAMES] = [
+            Span(doc, part.start, part.end, label=ORG_LABELS[0])
+            for run in _whole_names(doc, rules)
+            for part in coordinated_parts(run, rules)
+        ]
+    return doc.user_data[_NAMES]
+
+
+def named_entities(doc: Doc, rules: LanguageRules) -> list[Span]:
+    """The entities with organisation names repaired (:func:`organisation_names`), in order."""
+    if _ENTITIES not in doc.user_data:
+        names = organisation_names(doc, rules)
+        others = [e for e in entities(doc) if not any(n.start < e.end and e.start < n.end for n in names)]
+        doc.user_data[_ENTITIES] = sorted([*names, *others], key=lambda e: e.start)
+    return doc.user_data[_ENTITIES]
 
 
 def _is_prefixed_name(span: Span) -> bool:
@@ -209,8 +329,7 @@ class OrgIndex:
         self.full_by_acronym_key = {name_key(a, rules): strip_article(s) for a, s in self.acronyms.items()}
         self.entities = [
             part
-            for e in _whole_names(doc, rules) if e.start_char >= start_char
-            for part in coordinated_parts(e, rules)
+            for part in organisation_names(doc, rules) if part.start_char >= start_char
             if "\n" not in part.text and any(c.isupper() for c in part.text) and not _is_prefixed_name(part)
         ]
         self.entity_keys = [name_key(e.text, rules) for e in self.entities]
@@ -225,14 +344,16 @@ class OrgIndex:
         return fullest, self._acronym_of_name(fullest)
 
     def _fullest(self, span: Span) -> str:
-        """The longest organisation entity with the same key, or extending a one-word name."""
+        """The longest organisation name with the same key, or one completing it ("Ministry
+        of ICT" of a headline, "Ministry of ICT and Innovation (MINICT)" of the text)."""
         key = name_key(span.text, self.rules)
-        same = [e.text for e, k in zip(self.entities, self.entity_keys) if k == key]
+        known = [*zip(self.entities, self.entity_keys), *((f, name_key(f.text, self.rules)) for f in self.full_by_acronym_key.values())]
+        same = [e.text for e, k in known if k == key]
         extensions = [
-            e.text for e, k in zip(self.entities, self.entity_keys)
+            e.text for e, k in known
             if e.start != span.start and any(
                 k.startswith(f"{key} {joiner}".rstrip() + " ")
-                for joiner in ([""] if len(span) == 1 else self.rules.name_prepositions)
+                for joiner in ([""] if len(span) == 1 else [*self.rules.name_prepositions, *_AND])
             )
         ]
         # The shortest completion ("Victoria University" → "... of Wellington", not "... of

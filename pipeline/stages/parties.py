@@ -23,6 +23,7 @@ from pipeline.stages.organizations import (
     continues_name,
     coordinated_parts,
     name_key,
+    named_entities,
     strip_article,
 )
 from pipeline.stages import signals, syntax
@@ -42,6 +43,7 @@ _NESTED_CLAUSE_DEPS = ("conj", "advcl", "relcl", "ccomp", "acl:relcl")
 _REPORTING_CLIMB_DEPS = ("xcomp", "acomp", "ccomp", "conj")
 _DATELINE_LABELS = ("GPE", "LOC", "DATE")
 _PROPER_PARTY_LABELS = ("ORG", "GPE", "NORP", "MISC")
+_NAME_LINKS = ("and", "&", "of", "for")
 
 
 @dataclass(frozen=True)
@@ -136,9 +138,18 @@ def _slot_heads(clause: SigningClause, rules: LanguageRules) -> list[Token]:
             continue
         # "X, Title of A, and Y, Title of B" and "A, B and C": the parser often hangs the next
         # item of a list on the previous one's apposition; a named apposition in a list is an item.
-        listed = [c for a in appositions for c in ((a, *a.conjuncts) if a.pos_ == "PROPN" and a.conjuncts else a.conjuncts)]
+        # An apposition describing the name ("Learning Without Borders, an education NGO, and
+        # Y") hangs on its last word, and is no item itself.
+        entity = _entity_of(head, rules)
+        appositions += [c for t in (entity or ()) if t != head for c in t.children if c.dep_ == "appos"]
+        listed = [c for a in appositions for c in ((a, *a.conjuncts) if _named_apposition(a) and a.conjuncts else a.conjuncts)]
         expanded.extend([head, *head.conjuncts, *listed])
     return sorted(set(expanded), key=lambda t: t.i)
+
+
+def _named_apposition(apposition: Token) -> bool:
+    """"X, the Orbitel Foundation and Y" names; "X, an international NGO, and Y" describes."""
+    return apposition.pos_ == "PROPN" and not any(c.dep_ == "det" and "Ind" in c.morph.get("Definite") for c in apposition.children)
 
 
 def _referents(subject: Token) -> list[Token]:
@@ -167,14 +178,20 @@ def _second_agreement_tokens(clause: SigningClause) -> set[int]:
 
 def _dateline_end(sentence: Span) -> int:
     """The first token after a leading dateline — places (and dates) before a dash, as in
-    "Nairobi, Kenya –" — or the sentence's start when it has none."""
+    "Nairobi, Kenya –" or "KINGSTON —" (NER often calls an all-caps city an organisation) —
+    or the sentence's start when it has none."""
     for token in sentence:
-        if token.is_space or token.text == "," or token.ent_type_ in _DATELINE_LABELS:
+        if token.is_space or token.text == "," or token.ent_type_ in _DATELINE_LABELS or _capitals(token):
             continue
         is_dash = unicodedata.category(token.text[0]) == "Pd"
-        has_place = any(t.ent_type_ in ("GPE", "LOC") for t in sentence.doc[sentence.start : token.i])
+        has_place = any(t.ent_type_ in ("GPE", "LOC") or _capitals(t) for t in sentence.doc[sentence.start : token.i])
         return token.i + 1 if is_dash and has_place else sentence.start
     return sentence.start
+
+
+def _capitals(token: Token) -> bool:
+    """A word in capitals, as datelines write their place."""
+    return token.is_alpha and token.is_upper and len(token) > 1
 
 
 def _is_place(token: Token, rules: LanguageRules) -> bool:
@@ -222,13 +239,17 @@ def _names_in_slots(doc: Doc, heads: list[Token], index: OrgIndex, rules: Langua
     where every word is capitalised, only organisation entities count."""
     names: list[Span] = []
     for head in heads:
+        misread = _names_read_as_clause(head, rules)
+        if misread:
+            names.extend(misread)
+            continue
         own = _own_tokens(head)
         defined = next((full for full in index.acronyms.values() if full.start <= head.i < full.end), None)
         if defined is not None:
             names.append(defined)
             names.extend(_expand_name(strip_article(e), own, index, rules) for e in _listed_after(defined, head, rules))
             continue
-        entity = _entity_of(head)
+        entity = _entity_of(head, rules)
         if entity is not None and _title_fragment(entity, rules):
             entity = None
         if entity is not None and len(entity) == 1 and _written_lowercase(entity[0]):
@@ -237,8 +258,9 @@ def _names_in_slots(doc: Doc, heads: list[Token], index: OrgIndex, rules: Langua
         if entity is not None and not (named_person and entity.label_ != "PERSON") and (
             entity.label_ in _SLOT_ORG_LABELS or _named_like_organisation(entity, rules)
         ):
-            names.append(_expand_name(_split_coordination(entity, head, rules), own, index, rules))
-            names.extend(_expand_name(strip_article(e), own, index, rules) for e in _listed_after(entity, head, rules))
+            names.append(_expand_name(strip_article(entity), own, index, rules))
+            listed = [*_listed_before(entity, head, rules), *_listed_after(entity, head, rules)]
+            names.extend(_expand_name(strip_article(e), own, index, rules) for e in listed)
             continue
         is_person = named_person or head.lower_ in rules.title_words  # "Ms Ng Chai Ngee", tagged ORG
         phrase = None if is_person or entities_only else _proper_phrase(head, own, rules)
@@ -262,6 +284,23 @@ def _names_in_slots(doc: Doc, heads: list[Token], index: OrgIndex, rules: Langua
         if affiliation is not None:  # a person's first organisation is the one they sign for
             names.append(_parent_institution(_expand_name(strip_article(affiliation), own, index, rules), rules))
     return [n for n in names if not _is_person_like(n, rules) and not agreement_named(n)]
+
+
+def _names_read_as_clause(head: Token, rules: LanguageRules) -> list[Span]:
+    """"Learning Without Borders and the Orbitel Foundation signed", "Save the Children and Acme
+    Corp signed": a verb cannot sign, so a verb or clause as subject is a list of names the
+    parser misread. Its items (without appositions describing them, "an education NGO") are
+    names when all are capitalised and one is an organisation."""
+    if head.dep_ != "csubj" and head.pos_ != "VERB":
+        return []
+    doc = head.doc
+    start, end = head.left_edge.i, head.right_edge.i + 1
+    descriptions = {i for a in doc[start:end] if a.dep_ == "appos" and not _named_apposition(a) for i in _own_tokens(a)}
+    breaks = sorted({start - 1, end, *(t.i for t in doc[start:end] if t.pos_ == "CCONJ" or t.text in (",", ";") or t.i in descriptions)})
+    items = [strip_article(doc[a + 1 : b]) for a, b in zip(breaks, breaks[1:]) if b > a + 1]
+    capitalised = all(t.text[:1].isupper() or t.lower_ in rules.name_joiners for item in items for t in item if t.is_alpha)
+    organisation = any(e.label_ in ORG_LABELS and e.start < end and start < e.end for e in named_entities(doc, rules))
+    return items if capitalised and organisation else []
 
 
 def _affiliation_elsewhere(person: Span, rules: LanguageRules) -> Span | None:
@@ -317,7 +356,7 @@ def _listed_after(entity: Span, head: Token, rules: LanguageRules) -> list[Span]
     doc = head.doc
     subtree = {t.i for t in head.subtree}
     listed, previous_end = [], entity.end
-    for other in entities(doc):
+    for other in named_entities(doc, rules):
         if other.start < previous_end or other.label_ not in ("ORG", "MISC"):
             continue
         if other.start not in subtree and _clause_verb(other.root) != _clause_verb(head):
@@ -330,11 +369,34 @@ def _listed_after(entity: Span, head: Token, rules: LanguageRules) -> list[Span]
         if continues_name(doc[entity.start : previous_end], other, rules):
             previous_end = other.end  # "Ministry of Education, Culture, ...": the same name
             continue
-        if not any(t.text in (",", ";") or t.pos_ == "CCONJ" for t in gap):
+        if not _separates_items(gap):
             continue  # "CTMC" in "(CTMC)": the same organisation, not the next one
         listed.append(other)
         previous_end = other.end
     return listed
+
+
+def _listed_before(entity: Span, head: Token, rules: LanguageRules) -> list[Span]:
+    """"The Ministry of Defence and Nordhavn Naval Yards A/S signed": the parser hung the whole
+    list on its last name, whose phrase then holds the names before it; they are items when
+    only list separators stand between them (see :func:`_listed_after`)."""
+    doc = head.doc
+    subtree = {t.i for t in head.subtree}
+    listed, next_start = [], entity.start
+    for other in reversed(named_entities(doc, rules)):
+        if other.end > next_start or other.label_ not in ("ORG", "MISC"):
+            continue
+        gap = doc[other.end : next_start]
+        if other.start not in subtree or any(t in head.conjuncts for t in other) or not (all(_list_glue(t, rules) for t in gap) and _separates_items(gap)):
+            break
+        listed.insert(0, other)
+        next_start = other.start
+    return listed
+
+
+def _separates_items(gap: Span) -> bool:
+    """A comma or a conjunction between two names makes them two list items."""
+    return any(t.text in (",", ";") or t.pos_ == "CCONJ" for t in gap)
 
 
 def _clause_verb(token: Token) -> Token:
@@ -356,15 +418,8 @@ def _title_fragment(entity: Span, rules: LanguageRules) -> bool:
     return entity.end < len(entity.doc) and entity.doc[entity.end].lower_ in rules.title_words
 
 
-def _entity_of(token: Token) -> Span | None:
-    return next((e for e in entities(token.doc) if e.start <= token.i < e.end), None)
-
-
-def _split_coordination(entity: Span, head: Token, rules: LanguageRules) -> Span:
-    """The part of an entity NER ran over two names ("University of Otago and Otago Museum")
-    that holds ``head``."""
-    parts = coordinated_parts(entity, rules)
-    return next((p for p in parts if p.start <= head.i < p.end), parts[0])
+def _entity_of(token: Token, rules: LanguageRules) -> Span | None:
+    return next((e for e in named_entities(token.doc, rules) if e.start <= token.i < e.end), None)
 
 
 def _expand_name(span: Span, own: set[int], index: OrgIndex, rules: LanguageRules) -> Span:
@@ -377,8 +432,11 @@ def _expand_name(span: Span, own: set[int], index: OrgIndex, rules: LanguageRule
     doc = span.doc
     start, end = span.start, span.end
     left_edge = span.root.left_edge.i
-    while start > left_edge and start - 1 in own and _joins_name(doc[start - 1], rules):
+    other_names = {t.i for e in named_entities(doc, rules) if e.label_ in ORG_LABELS and not e.start <= span.start < e.end for t in e}
+    while start > left_edge and start - 1 in own and start - 1 not in other_names and _joins_name(doc[start - 1], rules):
         start -= 1
+    while start < span.start and doc[start].lower_ in _NAME_LINKS:
+        start += 1  # "and" after another organisation's name
     while end < len(doc) and end in own and doc[end].pos_ == "PROPN" and doc[end].lower_ not in rules.title_words and doc[end].ent_type_ != "PERSON":
         end += 1
     while end > start + 1 and (doc[end - 1].is_punct or doc[end - 1].is_lower or doc[end - 1].lower_ in rules.title_words):
@@ -390,7 +448,7 @@ def _joins_name(token: Token, rules: LanguageRules) -> bool:
     """Part of a name's modifiers ("North West Agriculture and" before "Forestry University")."""
     if token.lower_ in rules.title_words or token.pos_ in ("DET", "PRON") or token.dep_ == "poss":
         return False
-    return token.pos_ in ("PROPN", "ADJ", "NOUN") and token.text[:1].isupper() or token.lower_ in ("and", "&", "of", "for")
+    return token.pos_ in ("PROPN", "ADJ", "NOUN") and token.text[:1].isupper() or token.lower_ in _NAME_LINKS
 
 
 def _company_like(span: Span, rules: LanguageRules) -> bool:

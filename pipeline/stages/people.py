@@ -1,6 +1,8 @@
 """People of the announcement, with the title and organisation the text gives them.
 
-Names come from NER ``PERSON`` entities, cleaned of honorifics ("Dr", "Professor"), and
+Names come from NER ``PERSON`` entities, widened over the name words NER left out
+("[Mamadou] Lamine Diop", "Dirk van [der Meer]"), and from names a title or a contact label
+stands beside, whatever NER labelled them; they are cleaned of honorifics ("Dr", "H.E."), and
 lines that are photo credits or bylines are skipped. Titles are read from the commonest
 press-release forms: "Name, Title at/of Org", "Org's Title, Name", "Org Title Name". Those
 present at the signing ("witnessed by X") are no signatories, though inside its clause.
@@ -21,6 +23,9 @@ from pipeline.stages import syntax
 from pipeline.stages.organizations import legal_form, strip_article
 from pipeline.stages.views import text_of, entities
 
+# The links between the words of one name: "Lamine" → "Diop" (English compounds), "Jean" ←
+# "Dupont" (French flat names), "van" → "Jean-Pierre" (French particles).
+_NAME_DEPS = frozenset({"compound", "flat", "flat:name", "dep"})
 _TITLE_STOP = frozenset({",", ".", ";", ":", "(", ")", "“", "”", '"', "–", "—", "-", "\n"})
 _MAX_TITLE_TOKENS = 12
 _TAIL_CHARS = 600
@@ -50,9 +55,9 @@ def find_people(doc: Doc, document: Document, rules: LanguageRules, signatory_to
             continue
         key = name.text.lower()
         words = key.split()
-        surname_owner = next((k for k in people if k.split()[-1] == key), None)
+        surname_owner = next((k for k in people if k.endswith(" " + key)), None)  # "Mr Owusu-Ansah", "Lamine Diop"
         key = next((k for k in people if len(words) == 2 and k.split()[0] == words[0] and k.split()[-1] == words[-1]), key)
-        if len(name) == 1:
+        if surname_owner or len(words) == 1:
             if surname_owner:
                 people[surname_owner]["spans"].append((name.start_char, name.end_char))
                 people[surname_owner]["roles"].add(_role(name, doc, rules, signatory_tokens))
@@ -80,8 +85,66 @@ def _prefix_stems(rules: LanguageRules) -> frozenset[str]:
 
 def _person_spans(doc: Doc, rules: LanguageRules) -> list[Span]:
     """NER persons and the names the text itself marks as people, the longer where they overlap."""
-    found = [e for e in entities(doc) if e.label_ == "PERSON"] + _evidenced_names(doc, rules)
+    found = [_whole_name(e, rules) for e in entities(doc) if e.label_ == "PERSON"] + _evidenced_names(doc, rules)
     return sorted(filter_spans(found), key=lambda s: s.start)
+
+
+def _whole_name(span: Span, rules: LanguageRules) -> Span:
+    """``span`` widened over the words of the same name that NER left out ("[Mamadou] Lamine
+    Diop", "Dirk van [der Meer]"): adjacent name words that the parse ties into one name and
+    that belong to no other entity ("Inria Christine Morin" keeps Inria out)."""
+    doc = span.doc
+    start, end = _hyphenated_word(doc, span.start).start, _hyphenated_word(doc, span.end - 1).end
+    heads = {_name_head(t) for t in doc[start:end]}
+    grown = True
+    while grown:
+        grown = False
+        for word in (_hyphenated_word(doc, end) if end < len(doc) else None, _hyphenated_word(doc, start - 1) if start > 0 else None):
+            if word is None or not _name_word(word, rules) or not heads & {_name_head(t) for t in word}:
+                continue
+            entity = next((e for e in entities(doc) if e.start <= word.start < e.end), None)
+            if entity is None or entity.start < end and start < entity.end:
+                start, end, grown = min(start, word.start), max(end, word.end), True
+    while end - start > 1 and doc[start].is_lower and doc[start].lower_ in rules.name_particles:
+        start += 1  # a name starts with a capital: "Le Quang Minh", "Dirk van der Meer"
+    while end - start > 1 and doc[end - 1].is_lower and doc[end - 1].lower_ in rules.name_particles:
+        end -= 1
+    return doc[start:end]
+
+
+def _name_head(token: Token) -> Token:
+    """The word a name's other words hang on ("Diop" of "Mamadou Lamine Diop")."""
+    while token.dep_ in _NAME_DEPS and token.head != token:
+        token = token.head
+    return token
+
+
+def _hyphenated_word(doc: Doc, i: int) -> Span:
+    """The whole word spaCy split at its hyphens ("Ji - hoon", "Vice - Chancellor")."""
+    start, end = i, i + 1
+    while start >= 2 and _inner_hyphen(doc, start - 1):
+        start -= 2
+    while end + 1 < len(doc) and _inner_hyphen(doc, end):
+        end += 2
+    return doc[start:end]
+
+
+def _name_word(word: Span, rules: LanguageRules) -> bool:
+    """Whether a (hyphenated) word can be part of a person's name: a particle ("van"), or a
+    capitalised word that is no acronym, honorific, title or organisation word."""
+    text = word.text
+    if text.lower() in rules.name_particles:
+        return True
+    pieces = [t for t in word if t.text != "-"]
+    if not all(t.is_alpha for t in pieces) or not text[:1].isupper() or (len(text) > 1 and text.isupper()):
+        return False
+    return not _has_organisation_word(word, rules) and not any(_titular(w, rules) for w in (text, *(t.text for t in pieces)))
+
+
+def _titular(word: str, rules: LanguageRules) -> bool:
+    """"Dr.", "Professors", "Vice-Chancellor": a word before a name, not part of it."""
+    word = word.lower().strip(".")
+    return any(w in rules.person_honorifics or w in rules.title_words for w in (word, word.removesuffix("s")))
 
 
 def _evidenced_names(doc: Doc, rules: LanguageRules) -> list[Span]:
@@ -91,26 +154,40 @@ def _evidenced_names(doc: Doc, rules: LanguageRules) -> list[Span]:
 
 
 def _titled_names(doc: Doc, rules: LanguageRules) -> list[Span]:
-    """Names, even those NER labelled organisations, that a bare appositive title shows to be
-    people ("Guillaume Faury, CEO of Acme"): capitalised words without an organisation's word,
-    followed by a comma and a title that takes no article (an organisation would be "a leader")."""
+    """Names, whatever NER labelled them, that a title beside them shows to be people: two to
+    four name words (no organisation's word) and a title right before or after them."""
     names = []
-    for ent in entities(doc):
-        if ent.label_ not in ("PERSON", "ORG") or not 2 <= len(ent) <= 3 or ent.end >= len(doc) or doc[ent.end].text != ",":
+    for token in doc:
+        if token.pos_ != "PROPN" or _name_head(token) != token:
             continue
-        if not all(t.is_alpha and t.is_title for t in ent) or any(t.lower_ in rules.company_words | rules.org_head_nouns | rules.legal_suffixes for t in ent):
-            continue
-        appositions = [c for c in ent.root.children if c.dep_ == "appos" and c.i > ent.end]
-        if any(_is_title_phrase([a], rules) and not any(d.dep_ == "det" for d in a.children) for a in appositions):
-            names.append(ent)
+        name = _whole_name(doc[token.i : token.i + 1], rules)
+        if 2 <= len(name.text.split()) <= 4 and _name_word(_hyphenated_word(doc, token.i), rules) and _beside_title(name, rules):
+            names.append(name)
     return names
 
 
+def _beside_title(name: Span, rules: LanguageRules) -> bool:
+    """"Guillaume Faury, CEO of Acme" (a title without an article: an organisation would be "a
+    leader"), "the Mayor of Kitakyushu, Kenji Takeuchi", "Rector Maria Quispe"."""
+    doc, root = name.doc, name.root
+    if name.end < len(doc) and doc[name.end].text == ",":
+        after = doc[name.end + 1 : name.end + 2]  # the parse may hang the title on another word
+        appositions = [c for c in (*root.children, *after) if c.dep_ == "appos" and c.i > name.end]
+        if any(_is_title_phrase([a], rules) and not any(d.dep_ == "det" for d in a.children) for a in appositions):
+            return True
+    if name.start == 0:
+        return False
+    before = doc[name.start - 1]
+    if before.text == ",":
+        return root.dep_ == "appos" and root.head.i < name.start and _is_title_phrase([root.head], rules)
+    return before.lower_ in rules.title_words and _name_head(before) == root
+
+
 def _contact_names(doc: Doc, rules: LanguageRules) -> list[Span]:
-    """The capitalised words between "contact:" and the next comma or dash."""
+    """The capitalised words between "contact:" (or a bare "Press:") and the next comma or dash."""
     names = []
     for token in doc[:-2]:
-        if token.lower_ not in rules.contact_cues or not doc[token.i + 1].text.startswith(":"):
+        if (token.lower_ not in rules.contact_cues and token.lower_ not in rules.contact_labels) or not doc[token.i + 1].text.startswith(":"):
             continue
         start = token.i + 2
         while start < len(doc) and doc[start].text.strip("*_") == "":
@@ -147,7 +224,7 @@ def _clean_name(entity: Span, rules: LanguageRules) -> Span | None:
     """Drop honorifics, possessives and a title's complement; refuse things NER mistook for names."""
     start, end = entity.start, entity.end
     doc = entity.doc
-    while start < end and (doc[start].lower_.strip(".") in rules.person_honorifics or doc[start].lower_ in rules.title_words):
+    while start < end and _titular(doc[start].text, rules):
         start += 1
     possessive = next((t.i for t in doc[start:end] if t.lower_ in ("’s", "'s")), None)
     end = possessive if possessive is not None else end  # "Christopher Luxon’s Mission"
@@ -159,8 +236,8 @@ def _clean_name(entity: Span, rules: LanguageRules) -> Span | None:
     words = [t for t in name if t.is_alpha or "." in t.text]
     if not words or any(t.like_num or t.is_digit for t in name) or "\n" in name.text:
         return None
-    if not all(t.text[:1].isupper() for t in name if t.is_alpha and t.lower_ not in ("van", "von", "de", "der", "da", "bin", "binti", "al")):
-        return None
+    if not all(t.text[:1].isupper() for t in name if t.is_alpha and t.lower_ not in rules.name_particles and not _inner_hyphen(doc, t.i - 1)):
+        return None  # lower case only in "van der Meer" and "Ji-hoon"
     return name
 
 
@@ -194,10 +271,15 @@ def _role(name: Span, doc: Doc, rules: LanguageRules, signatory_tokens: frozense
     before = doc[max(name.sent.start, name.start - 8) : name.start].text.lower()
     if any(v.lemma_.lower() in rules.quote_lemmas for v in verbs) or any(cue in before for cue in rules.attribution_cues):
         return "quoted"  # "said X", "according to X", "selon X"
-    line = _line_of(doc, name).lower()
-    if any(cue in line for cue in rules.contact_cues) or name.start_char >= len(text_of(doc)) - _TAIL_CHARS and "@" in text_of(doc)[name.end_char : name.end_char + 200]:
+    if _contact_line(_line_of(doc, name).lower(), rules) or name.start_char >= len(text_of(doc)) - _TAIL_CHARS and "@" in text_of(doc)[name.end_char : name.end_char + 200]:
         return "contact"
     return "other"
+
+
+def _contact_line(line: str, rules: LanguageRules) -> bool:
+    """A line of the contact block: it has a contact cue or a bare label ("Press: Jane Doe, ...")."""
+    label = line.strip(" *_#>-").split(":", 1)[0].strip(" *_")
+    return any(cue in line for cue in rules.contact_cues) or ":" in line and label in rules.contact_labels
 
 
 def _witnesses(name: Span, rules: LanguageRules) -> bool:
@@ -212,7 +294,7 @@ def _witnesses(name: Span, rules: LanguageRules) -> bool:
 
 def _title_and_affiliation(doc: Doc, name: Span, rules: LanguageRules, organisation_keys: frozenset[str]) -> tuple[str | None, str | None]:
     """The first of the readings that finds a title: after the name, in brackets, before it."""
-    readings = (_title_after(doc, name, rules, organisation_keys), _title_in_brackets(doc, name, rules), _title_before(doc, name, rules))
+    readings = (_title_after(doc, name, rules, organisation_keys), _title_in_brackets(doc, name, rules), _title_before(doc, name, rules), _title_in_apposition(doc, name, rules))
     return next((found for found in readings if found[0]), (None, None))
 
 
@@ -249,6 +331,8 @@ def _title_after(doc: Doc, name: Span, rules: LanguageRules, organisation_keys: 
     if not tokens or tokens[0].pos_ == "CCONJ" or not _is_title_phrase(tokens, rules):
         return None, None
     organisation = _organisation_in(doc, tokens, rules)
+    if organisation is not None and _is_title_complement(organisation, rules) and not _has_organisation_word(organisation, rules) and _organisation_following(doc, tokens[-1].i + 1):
+        organisation = None  # "Head of [Communications], WAIB": a department; the employer follows
     if organisation is not None:
         start = organisation.start
         while start > tokens[0].i and doc[start - 1].pos_ == "DET":
@@ -274,9 +358,15 @@ def _title_after(doc: Doc, name: Span, rules: LanguageRules, organisation_keys: 
 def _organisation_in(doc: Doc, tokens: list[Token], rules: LanguageRules) -> Span | None:
     """The organisation named in a title phrase; NER sometimes takes the title along
     ("Rector of Bolt University"), so a title word inside it moves the start past "of"/"at",
-    and sometimes stops short ("[Universiti] Putra Malaysia"), so it runs on over proper nouns."""
+    and sometimes stops short ("[Universiti] Putra Malaysia"), so it runs on over proper nouns.
+    Not a title NER took for an organisation ("Communications Coordinator") nor a portfolio's
+    conjunct ("Minister of Finance and [Budget]")."""
     first, last = tokens[0].i, tokens[-1].i
     for ent in entities(doc):
+        if ent[-1].lower_ in rules.title_words and not _has_organisation_word(ent, rules):
+            continue
+        if any(t.dep_ == "conj" and first <= t.head.i < ent.start and not t.head.ent_type_ for t in ent):
+            continue
         if ent.label_ in ("ORG", "GPE") and first <= ent.start and ent.end - 1 <= last:
             links = [t.i for t in ent if t.lower_ in rules.affiliation_prepositions and _is_title_phrase(list(doc[ent.start : t.i]), rules)]
             end = ent.end
@@ -284,6 +374,10 @@ def _organisation_in(doc: Doc, tokens: list[Token], rules: LanguageRules) -> Spa
                 end += 1
             return strip_article(doc[links[-1] + 1 if links else ent.start : end])
     return None
+
+
+def _has_organisation_word(span: Span, rules: LanguageRules) -> bool:
+    return any(t.lower_ in rules.org_head_nouns or t.lower_ in rules.company_words or t.lower_ in rules.legal_suffixes for t in span)
 
 
 def _known_organisation(doc: Doc, tokens: list[Token], rules: LanguageRules, organisation_keys: frozenset[str]) -> tuple[Token, Span] | None:
@@ -345,8 +439,41 @@ def _title_before(doc: Doc, name: Span, rules: LanguageRules) -> tuple[str | Non
         ent = next(e for e in entities(doc) if e.start <= i - 1 < e.end)
         affiliation = strip_article(ent).text
     if title_tokens and _is_title_phrase(title_tokens, rules):
-        return doc[title_tokens[0].i : title_tokens[-1].i + 1].text, affiliation
-    return honorific_title, affiliation if honorific_title else None
+        return doc[title_tokens[0].i : title_tokens[-1].i + 1].text, affiliation or _affiliation_after(doc, name, rules)
+    return honorific_title, (affiliation or _affiliation_after(doc, name, rules)) if honorific_title else None
+
+
+def _affiliation_after(doc: Doc, name: Span, rules: LanguageRules) -> str | None:
+    """"Rector Maria Quispe of UNAAN": the proper noun attached to a name titled before it."""
+    for noun in syntax.pp_objects(name.root, rules.affiliation_prepositions):
+        organisation = strip_article(doc[noun.left_edge.i : noun.i + 1])
+        if noun.pos_ == "PROPN" and organisation.start == name.end + 1:
+            return organisation.text
+    return None
+
+
+def _title_in_apposition(doc: Doc, name: Span, rules: LanguageRules) -> tuple[str | None, str | None]:
+    """"India's Ambassador to Japan, Anjali Menon", "the Ambassador of France to Peru, Claire
+    Dubois": the title phrase the name is in apposition to, through its prepositions, articles
+    and the countries _title_before stops at; a possessive before the title is the affiliation."""
+    if name.start < 2 or doc[name.start - 1].text != "," or name.root.dep_ != "appos" or name.root.head.i >= name.start:
+        return None, None
+    start = name.start - 1
+    while start > name.sent.start and name.start - start <= _MAX_TITLE_TOKENS and _in_title_phrase(doc[start - 1], rules):
+        start -= 1
+    while start < name.start - 1 and not (doc[start].text[:1].isupper() or doc[start].lower_ in rules.title_words):
+        start += 1  # "in the presence of [the Ambassador ...]"
+    phrase = doc[start : name.start - 1]
+    if not _is_title_phrase(list(phrase), rules):
+        return None, None
+    possessive = next((t for t in phrase if t.lower_ in ("’s", "'s")), None)
+    if possessive is None:
+        return strip_article(phrase).text, None
+    return strip_article(doc[possessive.i + 1 : phrase.end]).text, strip_article(doc[phrase.start : possessive.i]).text
+
+
+def _in_title_phrase(token: Token, rules: LanguageRules) -> bool:
+    return token.text[:1].isupper() or token.lower_ in rules.title_words or token.pos_ in ("ADP", "DET") or token.lower_ in ("’s", "'s") or _inner_hyphen(token.doc, token.i)
 
 
 def _continues_title_leftwards(doc: Doc, i: int, name: Span, rules: LanguageRules) -> bool:

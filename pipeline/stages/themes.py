@@ -91,7 +91,7 @@ def _agreement_sentences(doc: Doc, document: Document, clauses: list[SigningClau
             if is_clause or sentence.start in named_starts:
                 chosen.append((sentence, False))  # a headline "A and B sign agreement on space cooperation"
             continue
-        if _is_quote(sentence) or (not is_clause and _about_past_work(sentence, rules)):
+        if _is_quote(sentence) or (not is_clause and (_about_past_work(sentence, rules) or _describes_a_party(sentence, rules))):
             continue
         if is_clause or sentence.start in named_starts or not lead_seen:
             lead_seen = True
@@ -162,6 +162,18 @@ def _about_past_work(sentence: Span, rules: LanguageRules) -> bool:
     return since or pluperfect or earlier or present_perfect
 
 
+def _describes_a_party(sentence: Span, rules: LanguageRules) -> bool:
+    """"Beta Ltd was founded in 1948 and is known for ...", "Acme is a leading provider of ...":
+    who a party is, not what the agreement is about."""
+    root = sentence.root
+    subject = next((s for s in syntax.subjects(root) if s.pos_ == "PROPN" or s.ent_type_ == "ORG"), None)
+    if subject is None:
+        return False
+    if root.lemma_.lower() in rules.description_lemmas and syntax.is_passive(root):
+        return True
+    return any(c.dep_ == "attr" for c in root.children) or any(c.dep_ == "cop" for c in root.children)
+
+
 def _is_heading(sentence: Span) -> bool:
     """A short line without final punctuation opens a new section; a line that introduces or
     continues a list ("will:", "; and") does not."""
@@ -195,7 +207,8 @@ def _theme_phrases(sentence: Span, rules: LanguageRules) -> list[tuple[Span, boo
                 if phrase is not None:
                     key = (phrase.start, phrase.end)
                     phrases[key] = (phrase, cued or phrases.get(key, (phrase, False))[1])
-    return sorted(phrases.values(), key=lambda item: item[0].start)
+    outermost = [(p, c) for p, c in phrases.values() if not any(o.start <= p.start and p.end <= o.end and o != p for o, _ in phrases.values())]
+    return sorted(outermost, key=lambda item: item[0].start)
 
 
 def _members(head: Token) -> list[Token]:
@@ -244,14 +257,16 @@ def _chunk_of(token: Token, rules: LanguageRules) -> Span:
 
 def _split_noun_coordination(chunk: Span) -> list[Span]:
     """"agriculture and food security", "research, teaching and community services": nouns
-    coordinated before the head are subjects of their own. Coordinated adjectives share the
-    head ("legal and dispute resolution services") and stay whole."""
+    coordinated before the head are subjects of their own, and so are the parts of a list
+    between commas. Adjectives joined by "and" share the head ("legal and dispute resolution
+    services") and stay whole."""
     first = next((t for t in chunk if t.pos_ == "NOUN" and t.i < chunk.root.i and t.head.i < chunk.end and t.head.i > t.i
                   and any(c.dep_ == "cc" for c in (t, *t.conjuncts) for c in c.children)), None)
-    if first is None:
-        return [chunk]
-    members = [c for c in first.conjuncts if first.i < c.i < chunk.root.i]
-    bounds = [chunk.start, *(c.left_edge.i for c in members), chunk.end]
+    if first is not None:
+        members = [c for c in first.conjuncts if first.i < c.i < chunk.root.i]
+        bounds = [chunk.start, *(c.left_edge.i for c in members), chunk.end]
+    else:  # a list the parser left in one chunk ("e-commerce, smart logistics")
+        bounds = [chunk.start, *(t.i + 1 for t in chunk if t.text == ","), chunk.end]
     doc = chunk.doc
     pieces = []
     for start, end in zip(bounds, bounds[1:]):
@@ -310,12 +325,23 @@ def _clean(chunk: Span, rules: LanguageRules) -> Span | None:
         return None  # who takes part ("students", "health providers") is not what it is about
     if _generic(phrase.root, rules) and not any(c.dep_ == "compound" and c.pos_ == "NOUN" and not _generic(c, rules) for c in phrase.root.children):
         return None  # "the partnership", but "research collaborations" names its subject
-    if any(t.ent_type_ in _NAMED_LABELS and not _glued_number(t) for t in phrase):
-        return None
+    if any(t.ent_type_ in _NAMED_LABELS and not _glued_number(t) or t.ent_type_ == "ORDINAL" and t.like_num for t in phrase):
+        return None  # names, dates, amounts; "the first vessel" is one event, not a subject
     if any(t.ent_type_ == "ORG" or (t.pos_ == "PROPN" and not t.is_lower) for t in phrase) and not _agreement_topic(phrase, rules):
         return None  # names of organisations and programmes; only "an MoU on Artificial Intelligence" passes
     if len(phrase) == 1 and not (phrase[0].pos_ == "NOUN" or phrase[0].pos_ == "PROPN" and phrase[0].is_lower):
         return None  # a lone adjective or name; a lower-case "malaria" tagged PROPN is a noun
     if not any(t.is_alpha and len(t) > 2 for t in phrase):
         return None
-    return phrase
+    return _whole_words(phrase)
+
+
+def _whole_words(phrase: Span) -> Span:
+    """Widen over words spaCy cut at a hyphen ("pre-positioning", "mini-grids"): the parser
+    often leaves their halves in different phrases."""
+    doc, start, end = phrase.doc, phrase.start, phrase.end
+    while start > 0 and not doc[start - 1].whitespace_ and "-" in (doc[start - 1].text, doc[start].text) and doc[start - 1].text not in _QUOTE_MARKS:
+        start -= 1
+    while end < len(doc) and not doc[end - 1].whitespace_ and "-" in (doc[end - 1].text, doc[end].text):
+        end += 1
+    return doc[start:end]
