@@ -86,6 +86,15 @@ def test_french_people_and_places(extractor: Extractor) -> None:
     assert [(p.name, p.title, p.role) for p in record.people] == [("Phil Martin", "directeur général", "quoted")]
 
 
+def test_french_themes(extractor: Extractor) -> None:
+    text = (
+        "Airbus et Thales ont signé une convention de partenariat sur l'hydrogène vert et la mobilité aérienne. "
+        "La présentation du contrat pourrait avoir lieu en mars dans le cadre du salon."
+    )
+    themes = {t.value for t in extract_valid(extractor, text).themes}
+    assert {"hydrogène vert", "mobilité aérienne"} <= themes and not themes & {"contrat", "lieu"}, themes
+
+
 def test_glued_sentences_are_split(extractor: Extractor) -> None:
     text = "Karma Automotive et Pininfarina ont signé un partenariat sur les modèles électriques.Le constructeur californien est connu."
     record = extract_valid(extractor, text)

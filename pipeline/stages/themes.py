@@ -27,6 +27,7 @@ _MAX_THEME_TOKENS = 6
 _CONTEXT_SENTENCES = 4
 _HEADING_CHARS = 70
 _SCARE_QUOTE_TOKENS = 6
+_PHRASE_DEPS = frozenset({"amod", "compound", "det", "nummod", "flat", "flat:name", "fixed"})
 _LIST_MARKER = re.compile(r"\s*(?:[-*•–—·▪◦]|\(?[0-9]{1,2}[.)]|\(?[a-zA-Z][.)]|\([ivxIVX]{1,4}\))\s+")
 _QUOTE_MARKS = frozenset({"“", "”", '"', "«", "»"})
 # Entity labels that make a phrase a name or a quantity, not a subject. ORG is allowed:
@@ -244,7 +245,8 @@ def _chunk_of(token: Token, rules: LanguageRules) -> Span:
     """The noun chunk headed by ``token``, with its "of" complement when short ("skill
     upgradation of human resources", "exchange of faculty and staff")."""
     doc = token.doc
-    chunk = chunk_headed_by(doc, token.i) or doc[token.i : token.i + 1]
+    chunk, bare = chunk_headed_by(doc, token.i), _bare_phrase(token)
+    chunk = bare if chunk is None else doc[min(chunk.start, bare.start) : max(chunk.end, bare.end)]
     complement = next(syntax.pp_objects(token, rules.name_prepositions), None)
     if complement is None or complement.i < chunk.end:
         return chunk
@@ -253,6 +255,15 @@ def _chunk_of(token: Token, rules: LanguageRules) -> Span:
     contiguous = all(t.i == chunk.end or t.i in {s.i for s in complement.subtree} or syntax.preposition_of(complement) == t for t in doc[chunk.end : end])
     words = [t for t in extended if t.pos_ != "DET"]
     return extended if contiguous and len(words) <= _MAX_THEME_TOKENS and not any(t.is_punct for t in doc[chunk.end : end]) else chunk
+
+
+def _bare_phrase(token: Token) -> Span:
+    """A noun with the modifiers and determiners that hang on it: the chunker leaves some out
+    (French conjuncts: "et la mobilité aérienne" gave "la mobilité")."""
+    modifiers = [c for c in token.children if c.dep_ in _PHRASE_DEPS and not any(t.is_punct for t in c.subtree)]
+    start = min([token.i, *(c.left_edge.i for c in modifiers)])
+    end = max([token.i, *(c.right_edge.i for c in modifiers)]) + 1
+    return token.doc[start:end]
 
 
 def _split_noun_coordination(chunk: Span) -> list[Span]:
@@ -321,6 +332,10 @@ def _clean(chunk: Span, rules: LanguageRules) -> Span | None:
     if start >= end or end - start > _MAX_THEME_TOKENS:
         return None
     phrase = doc[start:end]
+    if any(m.start <= phrase.root.i < m.end for m in agreement_mentions(doc)):
+        return None  # "the charter", "le contrat": the agreement itself
+    if phrase.root.lower_ in rules.month_names or phrase.root.lower_ in rules.weekday_names:
+        return None  # "en mars": a date the French model does not tag
     if phrase.root.lemma_.lower() in rules.theme_participants or phrase.root.lower_ in rules.theme_participants:
         return None  # who takes part ("students", "health providers") is not what it is about
     if _generic(phrase.root, rules) and not any(c.dep_ == "compound" and c.pos_ == "NOUN" and not _generic(c, rules) for c in phrase.root.children):
