@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import spacy
+from spacy.symbols import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -134,10 +135,12 @@ _GLUED_SENTENCE_END = r"(?<=[a-zà-ÿ0-9»”\"')])[.!?](?=[«“\"A-ZÀ-Ý])"
 # The default suffixes split a final period after a lower-case letter or two capitals, not
 # after mixed-case acronyms: "signed an MoU." kept "MoU." whole and lost the agreement.
 _MIXED_CASE_ACRONYM_END = r"(?<=[a-z][A-Z])\."
+# Wire datelines glue words with double dashes and brackets: "Denmark--(BUSINESS WIRE)--Acme".
+_WIRE_DASHES = r"--+|(?<=--)\(|\)(?=--)"
 
 
 def _adapt_tokenizer(nlp: Language) -> None:
-    infixes = [*nlp.Defaults.infixes, _GLUED_SENTENCE_END]
+    infixes = [*nlp.Defaults.infixes, _GLUED_SENTENCE_END, _WIRE_DASHES]
     prefixes = [*nlp.Defaults.prefixes, r"[.!?](?=[«“\"A-ZÀ-Ý][a-zà-ÿ])"]
     suffixes = [*nlp.Defaults.suffixes, _MIXED_CASE_ACRONYM_END]
     nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
@@ -149,6 +152,9 @@ def build_pipeline(rules: LanguageRules, model: str | Path | None = None) -> Lan
     """The language's model (or ``model``) plus the agreement and numeric-date rulers."""
     nlp = load_model(model or rules.spacy_model)
     _adapt_tokenizer(nlp)
+    for abbreviation in rules.honorific_abbreviations:  # "signed by Hon. Kwaku Boateng" is one sentence
+        for form in (abbreviation, abbreviation.capitalize()):
+            nlp.tokenizer.add_special_case(form, [{ORTH: form}])
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("line_sentences", before="parser")
     agreements = nlp.add_pipe(

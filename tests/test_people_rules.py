@@ -56,6 +56,12 @@ _SIGNED = "Acme University and Bolt Institute signed a memorandum of understandi
         (_SIGNED + "\nPress contact: Koffi Agbodjan, Head of Communications, WAIB", "Koffi Agbodjan", "Head of Communications", "WAIB", "contact"),
         # contact lines, "Press:" as much as "Press contact:"
         (_SIGNED + "\nPress: Gabriel Ortega, Communications Coordinator, Bolt Institute", "Gabriel Ortega", "Communications Coordinator", "Bolt Institute", "contact"),
+        # a contact under a heading line of its own (an HTML <h3>), no cue on the name's line
+        (_SIGNED + "It was signed by Professor Ana Silva.\nMedia contact\nSarah Kwan-Whitfield, Bolt Media, +61 2 9490 8000", "Sarah Kwan-Whitfield", None, None, "contact"),
+        # post-nominal honours are no part of the name, and the title follows them
+        (_SIGNED + "It was attended by Barry O'Farrell AO, Commercial Counselor at the U.S. Embassy.", "Barry O'Farrell", "Commercial Counselor", "U.S. Embassy", "other"),
+        # a title phrase with its own "and" before the comma
+        (_SIGNED + "It was signed by Mayor Ana Silva and Rotterdam's Vice-Mayor for Climate and Sustainability, Judith Bokhove.", "Judith Bokhove", "Vice-Mayor for Climate and Sustainability", None, "signatory"),
     ],
 )
 def test_person_title_affiliation_and_role(extractor: Extractor, text: str, name: str, title: str, affiliation: str | None, role: str) -> None:
@@ -71,6 +77,20 @@ def test_person_title_affiliation_and_role(extractor: Extractor, text: str, name
         (_SIGNED + 'It was signed by Alejandra Ruiz Castañeda, Director of Acme. "Good," said Dr Ruiz Castañeda.', ["Alejandra Ruiz Castañeda"]),
         # a contact's title is no second person
         (_SIGNED + "\nMedia contact: Shanice Clarke, Communications Specialist, PCHO", ["Shanice Clarke"]),
+        # departments and offices on a contact line are no people
+        (_SIGNED + "It was signed by Professor Ana Silva.\n\nMedia enquiries: Monash Media, +61 3 9903 4840", ["Ana Silva"]),
+        (_SIGNED + "It was signed by Professor Ana Silva.\n\nContact: Public Relations, Bolt Institute, Jakarta", ["Ana Silva"]),
+        ("The World Food Programme (WFP) and Acme signed an MoU on 5 May 2023. It was signed by Professor Ana Silva.\n\nChimwemwe Banda, WFP Malawi, chimwemwe.banda@wfp.example.org", ["Ana Silva", "Chimwemwe Banda"]),
+        # an organisation's short form and a venue, whatever NER labelled them
+        ("The American Chamber of Commerce in Egypt (AmCham Egypt) and Acme signed an MoU on 5 May 2023. It was signed by Omar Mohanna, President of AmCham Egypt.", ["Omar Mohanna"]),
+        (_SIGNED + "It was signed at the University of Glasgow's Hunterian Art Gallery by Professor Anton Muscatelli.", ["Anton Muscatelli"]),
+        # styles and honorifics before a name, the royal title kept as the name's
+        (_SIGNED + "The agreement was signed by Hon. Kwaku Boateng.", ["Kwaku Boateng"]),
+        (_SIGNED + "It was signed by the Minister for Energy, Hon. Kwaku Agyemang-Manu Boateng.", ["Kwaku Agyemang-Manu Boateng"]),
+        (_SIGNED + "The mission was led by Her Royal Highness Princess Astrid.", ["Princess Astrid"]),
+        (_SIGNED + "Lagos Free Zone was represented by its Managing Director, Mr. Adesuwa Ifeoluwa Okonkwo-Bello.", ["Adesuwa Ifeoluwa Okonkwo-Bello"]),
+        # a byline stays out, hyphenated or not
+        (_SIGNED + "Ms Jane Doe attended.\n\nReported by: Oluwaseun Adeyemi-Johnson", ["Jane Doe"]),
     ],
 )
 def test_people_named(extractor: Extractor, text: str, names: list[str]) -> None:
@@ -80,3 +100,8 @@ def test_people_named(extractor: Extractor, text: str, names: list[str]) -> None
 def test_an_organisation_with_an_article_before_its_description_is_no_person(extractor: Extractor) -> None:
     record = extract_valid(extractor, "Acme Robotics, a leader in drones, signed an MoU with Bolt Institute.")
     assert record.people == []
+
+
+def test_an_abbreviated_honorific_does_not_end_the_sentence(extractor: Extractor) -> None:
+    record = extract_valid(extractor, "Acme Corp and Beta Ltd signed a contract. The agreement was signed by Hon. Kwaku Boateng.")
+    assert [(p.name, p.role) for p in record.people] == [("Kwaku Boateng", "signatory")]

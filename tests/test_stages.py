@@ -241,6 +241,9 @@ _SIGNED = "Acme University and Bolt Institute signed a memorandum of understandi
         # the closing boilerplate ("About X", "Media contact") is about the parties, not the agreement
         (_SIGNED + "It covers robotics.\n\nAbout Bolt Institute\nBolt is known for its work in immunology.", {"robotics"}, {"immunology"}),
         (_SIGNED + "It covers robotics.\n\nAbout Bolt: Bolt is known for its work in immunology.", {"robotics"}, {"immunology"}),
+        # the web page around the announcement
+        (_SIGNED + "It covers solar energy.\n\nWe use cookies to improve your experience on our website.\n\nShare this article",
+         {"solar energy"}, {"cookies", "website", "article"}),
         # earlier work: "had run", "previously collaborated"
         (_SIGNED + "It covers robotics. The two previously collaborated on climate history. They had run a programme on literature.",
          {"robotics"}, {"climate history", "literature"}),

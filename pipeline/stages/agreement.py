@@ -20,6 +20,7 @@ _PLACE_LABELS = ("GPE", "LOC", "FAC")
 # Labels small models give cities they do not know.
 _MISREAD_PLACE_LABELS = ("PERSON", "ORG", "NORP", "MISC")
 _MAX_PLACE_WORDS = 3
+_MAX_NESTED_PHRASES = 1
 
 
 @dataclass(frozen=True)
@@ -82,31 +83,50 @@ def _sentence_gap(doc: Doc, first: Span, later: Span) -> int:
 
 def signing_place(doc: Doc, clauses: list[SigningClause], rules: LanguageRules) -> Found | None:
     """A place attached by "in"/"at" to the signing verb or to the agreement phrase itself:
-    the city, else the country or venue ("at the ICC Asia Conference held in Singapore" → Singapore)."""
+    the city, else the country or venue ("at the ICC Asia Conference held in Singapore" → Singapore,
+    "at the Great Hall in Leeds" → Leeds)."""
     for clause in clauses:
         if clause.earlier_agreement:
             continue
-        governing = {t.i for t in clause.trigger.ancestors if t.pos_ in ("VERB", "AUX")} if clause.trigger.pos_ == "NOUN" else set()
-        for token in clause.sentence:
-            preposition = syntax.preposition_of(token)
-            if preposition is None or preposition.lower_ not in rules.place_prepositions:
-                continue
-            if syntax.governor(token).i in governing or _modifies_signing(token, clause.trigger, rules):
-                place = _place_object(token, rules)
-                if place is not None:
-                    return _found(place.text, place)
+        places = _clause_places(clause, rules)
+        if places:
+            place = next((p for p in places if p.root.ent_type_ in ("GPE", "LOC")), places[0])
+            return _found(place.text, place)
     return None
+
+
+def _clause_places(clause: SigningClause, rules: LanguageRules) -> list[Span]:
+    """Every place a signing clause gives its signing, in the order written."""
+    trigger = clause.trigger
+    governing = {t.i for t in trigger.ancestors if t.pos_ in ("VERB", "AUX")} if trigger.pos_ == "NOUN" else set()
+    places = []
+    for token in clause.sentence:
+        preposition = syntax.preposition_of(token)
+        if preposition is None or preposition.lower_ not in rules.place_prepositions:
+            continue
+        if syntax.governor(token).i in governing or _modifies_signing(token, trigger, rules):
+            places.append(_place_object(token, rules))
+    return [p for p in places if p is not None]
 
 
 def _modifies_signing(place: Token, trigger: Token, rules: LanguageRules) -> bool:
     """The phrase hangs on the signing or the agreement (directly, or on its object or date) with
-    no other verb or partner phrase in between: "signed ... at the headquarters", not "ties
-    with X in Y"."""
+    no other verb, partner phrase, subject or phrase about something else in between: "signed
+    ... at the headquarters", not "ties with X in Y"."""
     mentions = agreement_mentions(place.doc)
+    nested = 0  # phrases about something else in between ("on AI", "of batteries", "to parks")
     for ancestor in place.ancestors:
-        if ancestor == trigger or any(m.start <= ancestor.i < m.end for m in mentions):
-            return True  # on the signing, or on the agreement itself ("a milestone agreement in Singapore")
+        if ancestor == trigger:
+            return True
+        if any(m.start <= ancestor.i < m.end for m in mentions):
+            # On the agreement itself ("a milestone agreement in Singapore", "an MoU on AI in
+            # Paris"), not deep in what it is about ("for the supply of X to parks in Denmark").
+            return nested <= _MAX_NESTED_PHRASES
+        if syntax.is_subject(ancestor):
+            return False  # "the Embassy of Denmark in Ghana signed": part of a signatory's name
         preposition = syntax.preposition_of(ancestor)
+        if preposition is not None and preposition.lower_ not in rules.place_prepositions and ancestor.ent_type_ not in ("DATE", "TIME"):
+            nested += 1
         if ancestor.pos_ in ("VERB", "AUX") or ancestor.lower_ in rules.partner_prepositions or (
             preposition is not None and preposition.lower_ in rules.partner_prepositions and ancestor.i != place.i
         ):

@@ -17,7 +17,7 @@ from pipeline.nlp import AGREEMENT_SPANS, PERSON_SPANS
 from pipeline.rules import LanguageRules
 from pipeline.stages.views import text_of, entities
 
-_ACRONYM = re.compile(r"^(?=(?:.*[A-Z]){2})[A-Z][A-Za-z&.\-/ ]{1,24}$")
+_ACRONYM = re.compile(r"^(?=(?:.*[A-Z]){2})[A-Z][A-Za-z0-9&*+.\-/ ]{1,24}$")  # "A*STAR", "R&D"
 ORG_LABELS = ("ORG",)
 _NAMES, _ENTITIES = "organisation_names", "named_entities"
 _AND = ("and", "&")
@@ -94,7 +94,7 @@ def _abbreviated_name(short: Span, candidate: Span) -> Span | None:
 def _name_before(doc: Doc, paren: int, rules: LanguageRules) -> Span | None:
     """The proper name that ends right before the parenthesis: an ORG entity, else capitalised words."""
     entity = next((e for e in entities(doc) if e.start < paren <= e.end and e.label_ in ("ORG", "GPE", "NORP", "FAC", "LOC", "PRODUCT")), None)
-    entity = doc[entity.start : paren] if entity is not None else None  # NER may run into the brackets
+    entity = _with_head_words(doc[entity.start : paren], rules) if entity is not None else None  # NER may run into the brackets
     walked = _capitalised_before(doc, paren, rules)
     # An entity that runs over a lower-case link ("NZ Centre at Peking University (PKU)") holds
     # two names: the acronym belongs to the capitalised words right before it.
@@ -102,6 +102,17 @@ def _name_before(doc: Doc, paren: int, rules: LanguageRules) -> Span | None:
     if entity is not None and not spans_two and (walked is None or walked.start >= entity.start):
         return strip_article(entity)
     return walked or (strip_article(entity) if entity is not None else None)
+
+
+def _with_head_words(entity: Span, rules: LanguageRules) -> Span:
+    """"Agency for" + "Science, Technology and Research": NER left out the capitalised words
+    that a preposition of the name joins to its fields."""
+    doc = entity.doc
+    link = entity.start - 1
+    if link < 1 or doc[link].pos_ != "ADP" or doc[link].lower_ not in rules.name_joiners or not doc[link - 1].text[:1].isupper():
+        return entity
+    head_words = _capitalised_before(doc, link + 1, rules)
+    return doc[head_words.start : entity.end] if head_words is not None else entity
 
 
 def _capitalised_before(doc: Doc, paren: int, rules: LanguageRules) -> Span | None:
@@ -153,7 +164,9 @@ def coordinated_parts(span: Span, rules: LanguageRules) -> list[Span]:
     Information Technology"): see :func:`_starts_new_name`; words NER named on their own
     start a name too."""
     doc = span.doc
-    cuts = [t.i for t in span if t.lower_ in _AND and span.start < t.i < span.end - 1]
+    # "&" joins the words of one company's name ("Kessler Engineering & Construction Co.");
+    # lists of organisations use "and".
+    cuts = [t.i for t in span if t.lower_ in _AND and t.text != "&" and span.start < t.i < span.end - 1]
     pieces = [doc[start:end] for start, end in zip([span.start, *(cut + 1 for cut in cuts)], [*cuts, span.end])]
     parts = [pieces[0]]
     for piece in pieces[1:]:
@@ -186,13 +199,13 @@ def _names_organisation(span: Span, rules: LanguageRules, weak: bool) -> bool:
     and Innovation", where NER often cuts "Innovation" out)."""
     name = strip_article(span)
     doc = span.doc
-    return _organisation_words(name, rules, weak) or any(
+    return organisation_words(name, rules, weak) or any(
         strip_article(e).text == name.text and not (e.start <= name.start < e.end) and (e.start == 0 or doc[e.start - 1].lower_ not in rules.name_joiners)
         for e in entities(doc) if e.label_ in ORG_LABELS
     )
 
 
-def _organisation_words(name: Span, rules: LanguageRules, weak: bool) -> bool:
+def organisation_words(name: Span, rules: LanguageRules, weak: bool) -> bool:
     """A capitalised institution word or legal suffix, or (``weak``) a company word after the
     first ("Karma Automotive")."""
     if any(t.lower_ in rules.org_head_nouns and t.text[:1].isupper() for t in name):
@@ -238,12 +251,23 @@ def _whole_names(doc: Doc, rules: LanguageRules) -> list[Span]:
         if entity.label_ not in ORG_LABELS or agreement_named(entity):
             continue
         bracket = next((t.i for t in entity if t.text == "(" and t.i > entity.start), entity.end)
-        for piece in _dash_pieces(_with_split_suffix(doc[entity.start : bracket], rules)):
+        for piece in _dash_pieces(with_location(_with_split_suffix(doc[entity.start : bracket], rules), rules)):
             if names and _continues_run(names[-1], piece, rules):
                 names[-1] = doc[names[-1].start : piece.end]
             else:
                 names.append(piece)
     return names
+
+
+def with_location(name: Span, rules: LanguageRules) -> Span:
+    """"Embassy of Japan" + "in Ghana", "American Chamber of Commerce" + "in Egypt": the name of
+    an embassy or a chamber goes on with the place it is in."""
+    doc = name.doc
+    located = any(t.lower_ in rules.located_org_nouns and t.text[:1].isupper() for t in name)
+    if not located or name.end + 1 >= len(doc) or doc[name.end].lower_ not in rules.place_prepositions:
+        return name
+    place = next((e for e in entities(doc) if e.start == name.end + 1 and e.label_ in ("GPE", "LOC")), None)
+    return doc[name.start : place.end] if place is not None else name
 
 
 def _with_split_suffix(span: Span, rules: LanguageRules) -> Span:
@@ -285,7 +309,7 @@ def _continues_run(previous: Span, entity: Span, rules: LanguageRules) -> bool:
     if len(gap) == 1 and gap[0] in _AND:
         return True
     if not gap and previous[-1].lower_ in ("'s", "’s"):
-        return _organisation_words(entity, rules, weak=False) and not _organisation_words(previous, rules, weak=True)
+        return organisation_words(entity, rules, weak=False) and not organisation_words(previous, rules, weak=True)
     return continues_name(previous, entity, rules)
 
 

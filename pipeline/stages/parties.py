@@ -24,7 +24,9 @@ from pipeline.stages.organizations import (
     coordinated_parts,
     name_key,
     named_entities,
+    organisation_words,
     strip_article,
+    with_location,
 )
 from pipeline.stages import signals, syntax
 from pipeline.stages.signals import SigningClause
@@ -38,6 +40,7 @@ _ACRONYM_FULLS = "acronym_fulls"
 # Labels a slot's own name may carry: governments and regions sign too ("the State",
 # "Île-de-France"), and small models call many company names MISC.
 _SLOT_ORG_LABELS = ("ORG", "GPE", "MISC")
+_PLACE_LABELS = ("LOC", "FAC")
 _NESTED_CLAUSE_DEPS = ("conj", "advcl", "relcl", "ccomp", "acl:relcl")
 # From a reported clause up to the verb whose subject reports it ("is pleased to announce that").
 _REPORTING_CLIMB_DEPS = ("xcomp", "acomp", "ccomp", "conj")
@@ -111,7 +114,7 @@ def _slot_heads(clause: SigningClause, rules: LanguageRules) -> list[Token]:
     if clause.trigger.pos_ not in ("VERB", "AUX") and syntax.is_subject(clause.trigger):
         return []  # "the signing was witnessed by X": witnesses, not signatories
     verb = _verb_with_subject(clause.trigger)
-    heads = [h for child in syntax.subjects(verb) for h in _referents(child) if not _is_agreement(h, clause, rules)]
+    heads = [h for child in [*syntax.subjects(verb), *_first_items(verb)] for h in _referents(child) if not _is_agreement(h, clause, rules)]
     clause_tokens = _own_clause(clause.trigger)
     if clause.trigger.pos_ not in ("VERB", "AUX") and verb != clause.trigger:
         clause_tokens.append(verb)  # "announced the signing of a partnership with X"
@@ -140,11 +143,23 @@ def _slot_heads(clause: SigningClause, rules: LanguageRules) -> list[Token]:
         # item of a list on the previous one's apposition; a named apposition in a list is an item.
         # An apposition describing the name ("Learning Without Borders, an education NGO, and
         # Y") hangs on its last word, and is no item itself.
+        # A common noun named by its apposition ("Australia's national science agency, the
+        # Commonwealth Scientific and Industrial Research Organisation") is no name itself.
+        naming = [a for a in appositions if _named_apposition(a)] if head.pos_ == "NOUN" and head.is_lower else []
         entity = _entity_of(head, rules)
         appositions += [c for t in (entity or ()) if t != head for c in t.children if c.dep_ == "appos"]
         listed = [c for a in appositions for c in ((a, *a.conjuncts) if _named_apposition(a) and a.conjuncts else a.conjuncts)]
-        expanded.extend([head, *head.conjuncts, *listed])
+        expanded.extend([*(naming[:1] or [head]), *head.conjuncts, *listed, *_stray_items(head, rules)])
     return sorted(set(expanded), key=lambda t: t.i)
+
+
+def _first_items(verb: Token) -> list[Token]:
+    """"Air Tanzania Company Limited (ATCL) and Turkish Airlines signed": the parser made the
+    first name the root and the verb its conjunct, with only the last name as its subject."""
+    first = verb.head
+    if verb.dep_ != "conj" or first.i > verb.i or first.pos_ not in ("PROPN", "NOUN") or not syntax.subjects(verb):
+        return []
+    return [first]
 
 
 def _named_apposition(apposition: Token) -> bool:
@@ -178,15 +193,20 @@ def _second_agreement_tokens(clause: SigningClause) -> set[int]:
 
 def _dateline_end(sentence: Span) -> int:
     """The first token after a leading dateline — places (and dates) before a dash, as in
-    "Nairobi, Kenya –" or "KINGSTON —" (NER often calls an all-caps city an organisation) —
-    or the sentence's start when it has none."""
+    "Nairobi, Kenya –", "KINGSTON —" (NER often calls an all-caps city an organisation) or
+    "Amman –" (a city NER missed) — or the sentence's start when it has none."""
     for token in sentence:
-        if token.is_space or token.text == "," or token.ent_type_ in _DATELINE_LABELS or _capitals(token):
+        if token.is_space or token.text == "," or token.ent_type_ in _DATELINE_LABELS or _capitals(token) or _untagged_name(token):
             continue
         is_dash = unicodedata.category(token.text[0]) == "Pd"
-        has_place = any(t.ent_type_ in ("GPE", "LOC") or _capitals(t) for t in sentence.doc[sentence.start : token.i])
+        has_place = any(t.ent_type_ in ("GPE", "LOC") or _capitals(t) or _untagged_name(t) for t in sentence.doc[sentence.start : token.i])
         return token.i + 1 if is_dash and has_place else sentence.start
     return sentence.start
+
+
+def _untagged_name(token: Token) -> bool:
+    """A proper noun NER gave no label, as small models do with many cities."""
+    return token.pos_ == "PROPN" and not token.ent_type_ and token.is_title
 
 
 def _capitals(token: Token) -> bool:
@@ -243,7 +263,7 @@ def _names_in_slots(doc: Doc, heads: list[Token], index: OrgIndex, rules: Langua
         if misread:
             names.extend(misread)
             continue
-        own = _own_tokens(head)
+        own = _own_tokens(head, rules)
         defined = next((full for full in index.acronyms.values() if full.start <= head.i < full.end), None)
         if defined is not None:
             names.append(defined)
@@ -257,6 +277,7 @@ def _names_in_slots(doc: Doc, heads: list[Token], index: OrgIndex, rules: Langua
         named_person = entity is not None and (entity.label_ == "PERSON" or _is_person_like(strip_article(entity), rules))
         if entity is not None and not (named_person and entity.label_ != "PERSON") and (
             entity.label_ in _SLOT_ORG_LABELS or _named_like_organisation(entity, rules)
+            or entity.label_ in _PLACE_LABELS and organisation_words(entity, rules, weak=False)  # "the Port of Rotterdam Authority", tagged LOC
         ):
             names.append(_expand_name(strip_article(entity), own, index, rules))
             listed = [*_listed_before(entity, head, rules), *_listed_after(entity, head, rules)]
@@ -294,8 +315,8 @@ def _names_read_as_clause(head: Token, rules: LanguageRules) -> list[Span]:
     if head.dep_ != "csubj" and head.pos_ != "VERB":
         return []
     doc = head.doc
-    start, end = head.left_edge.i, head.right_edge.i + 1
-    descriptions = {i for a in doc[start:end] if a.dep_ == "appos" and not _named_apposition(a) for i in _own_tokens(a)}
+    start, end = max(head.left_edge.i, _dateline_end(head.sent)), head.right_edge.i + 1  # "Amman – Save the Children ..."
+    descriptions = {i for a in doc[start:end] if a.dep_ == "appos" and not _named_apposition(a) for i in _own_tokens(a, rules)}
     breaks = sorted({start - 1, end, *(t.i for t in doc[start:end] if t.pos_ == "CCONJ" or t.text in (",", ";") or t.i in descriptions)})
     items = [strip_article(doc[a + 1 : b]) for a, b in zip(breaks, breaks[1:]) if b > a + 1]
     capitalised = all(t.text[:1].isupper() or t.lower_ in rules.name_joiners for item in items for t in item if t.is_alpha)
@@ -441,7 +462,14 @@ def _expand_name(span: Span, own: set[int], index: OrgIndex, rules: LanguageRule
         end += 1
     while end > start + 1 and (doc[end - 1].is_punct or doc[end - 1].is_lower or doc[end - 1].lower_ in rules.title_words):
         end -= 1  # "Victoria University of Wellington Vice" of "... Vice-Chancellor"
-    return strip_article(doc[start:end])
+    return _located(strip_article(doc[start:end]), own, rules)
+
+
+def _located(name: Span, own: set[int], rules: LanguageRules) -> Span:
+    """The name with the place an embassy's or a chamber's name goes on with ("Embassy of
+    Japan in Ghana"), when the slot's phrase holds it."""
+    located = with_location(name, rules)
+    return located if all(t.i in own for t in located) else name
 
 
 def _joins_name(token: Token, rules: LanguageRules) -> bool:
@@ -507,13 +535,34 @@ def _is_person_like(span: Span, rules: LanguageRules) -> bool:
     )
 
 
-def _own_tokens(head: Token) -> set[int]:
-    conjunct_tokens = {t.i for c in head.conjuncts if c.i > head.i for t in c.subtree}
-    return {t.i for t in head.subtree} - conjunct_tokens
+def _own_tokens(head: Token, rules: LanguageRules) -> set[int]:
+    """The head's phrase without the next list items, nor the conjunction before them."""
+    items = [c for c in head.conjuncts if c.i > head.i] + _stray_items(head, rules)
+    conjunctions = {c.left_edge.i - 1 for c in items if head.doc[c.left_edge.i - 1].pos_ == "CCONJ"}
+    return {t.i for t in head.subtree} - {t.i for c in items for t in c.subtree} - conjunctions
+
+
+def _stray_items(head: Token, rules: LanguageRules) -> list[Token]:
+    """"The Embassy of Japan and UGMC": the parser hung the next organisation of the list on
+    the last word of the head's name; a conjunct inside the phrase that NER named as an
+    organisation apart from the word it hangs on is a list item (not in a title such as
+    "Minister for Law Mr X")."""
+    if head.lower_ in rules.title_words or head.ent_type_ == "PERSON":
+        return []
+    listed = {t.i for c in head.conjuncts for t in c.subtree}
+    strays = []
+    for token in head.subtree:
+        if token == head or token.dep_ != "conj" or token.head == head or token.i in listed or token.head.ent_type_ == "PERSON":
+            continue
+        entity = next((e for e in entities(head.doc) if e.start <= token.i < e.end), None)
+        if entity is not None and entity.label_ in ORG_LABELS and not any(entity.start <= t.i < entity.end for t in (head, token.head)):
+            strays.append(token)
+    return strays
 
 
 def _proper_phrase(head: Token, own: set[int], rules: LanguageRules) -> Span | None:
-    """A noun phrase with a proper name in it ("the Sohe electorate of X"), when NER missed it;
+    """A noun phrase with a proper name or an acronym in it ("the Sohe electorate of X",
+    "CSIRO", which the tagger may call a common noun), when NER missed it;
     not a counted, generic or agreement phrase ("all eight NZ universities", "a MoU")."""
     if head.ent_type_ in ("PERSON", "DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL"):
         return None
@@ -527,8 +576,8 @@ def _proper_phrase(head: Token, own: set[int], rules: LanguageRules) -> Span | N
         elif right.dep_ in ("prep", "nmod") and (right.lower_ in rules.name_prepositions or (syntax.preposition_of(right) is not None and syntax.preposition_of(right).lower_ in rules.name_prepositions)):
             keep.extend(t.i for t in right.subtree)  # "University of X", "Académie des sciences"
     keep = sorted(i for i in keep if i in own)
-    span = strip_article(head.doc[keep[0] : keep[-1] + 1])
-    if not any(t.pos_ == "PROPN" and not _written_lowercase(t) for t in span) or any(t.text in (",", ";", "(") for t in span):
+    span = _located(strip_article(head.doc[keep[0] : keep[-1] + 1]), own, rules)
+    if not any(t.pos_ == "PROPN" and not _written_lowercase(t) or _capitals(t) for t in span) or any(t.text in (",", ";", "(") for t in span):
         return None
     if any(t.pos_ == "NUM" or t.lower_ in ("all", "both", "each", "several", "many") for t in span):
         return None

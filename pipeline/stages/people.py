@@ -11,6 +11,7 @@ present at the signing ("witnessed by X") are no signatories, though inside its 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
@@ -20,7 +21,7 @@ from pipeline.document import Document
 from pipeline.nlp import AGREEMENT_SPANS, PERSON_SPANS
 from pipeline.rules import LanguageRules
 from pipeline.stages import syntax
-from pipeline.stages.organizations import legal_form, strip_article
+from pipeline.stages.organizations import acronym_definitions, legal_form, strip_article
 from pipeline.stages.views import text_of, entities
 
 # The links between the words of one name: "Lamine" → "Diop" (English compounds), "Jean" ←
@@ -29,6 +30,9 @@ _NAME_DEPS = frozenset({"compound", "flat", "flat:name", "dep"})
 _TITLE_STOP = frozenset({",", ".", ";", ":", "(", ")", "“", "”", '"', "–", "—", "-", "\n"})
 _MAX_TITLE_TOKENS = 12
 _TAIL_CHARS = 600
+_CONTACT_BLOCK_LINES = 6
+_MAX_HEADING_WORDS = 4
+_SHORT_LINE = 120
 
 
 @dataclass(frozen=True)
@@ -43,7 +47,7 @@ class PersonRecord:
 def find_people(doc: Doc, document: Document, rules: LanguageRules, signatory_tokens: frozenset[int], organisation_names: list[str]) -> list[PersonRecord]:
     """Every real person with a part in the announcement, once, in order of first mention."""
     people: dict[str, dict] = {}
-    organisation_keys = frozenset(o.lower() for o in organisation_names)
+    organisation_keys = frozenset(o.lower() for o in [*organisation_names, *acronym_definitions(doc, rules)])
     strong = {(s.start, s.end) for s in _evidenced_names(doc, rules)}
     for entity in _person_spans(doc, rules):
         if entity.start_char < document.body_start:
@@ -64,7 +68,7 @@ def find_people(doc: Doc, document: Document, rules: LanguageRules, signatory_to
             continue
         entry = people.setdefault(key, {"name": name.text, "title": None, "affiliation": None, "spans": [], "roles": set(), "formal": False})
         entry["spans"].append((name.start_char, name.end_char))
-        entry["formal"] |= name.start > 0 and doc[name.start - 1].lower_.rstrip("s.") in _prefix_stems(rules)
+        entry["formal"] |= name.start > 0 and _honorific_at(doc, name.start - 1, rules.name_prefixes)
         entry["roles"].add(_role(name, doc, rules, signatory_tokens))
         if entry["title"] is None:
             entry["title"], entry["affiliation"] = _title_and_affiliation(doc, name, rules, organisation_keys)
@@ -78,11 +82,6 @@ def find_people(doc: Doc, document: Document, rules: LanguageRules, signatory_to
     ]
 
 
-def _prefix_stems(rules: LanguageRules) -> frozenset[str]:
-    """"Professors" and "Dr." stand for "professor" and "dr"."""
-    return frozenset(p.rstrip(".") for p in rules.name_prefixes)
-
-
 def _person_spans(doc: Doc, rules: LanguageRules) -> list[Span]:
     """NER persons and the names the text itself marks as people, the longer where they overlap."""
     found = [_whole_name(e, rules) for e in entities(doc) if e.label_ == "PERSON"] + _evidenced_names(doc, rules)
@@ -94,7 +93,8 @@ def _whole_name(span: Span, rules: LanguageRules) -> Span:
     Diop", "Dirk van [der Meer]"): adjacent name words that the parse ties into one name and
     that belong to no other entity ("Inria Christine Morin" keeps Inria out)."""
     doc = span.doc
-    start, end = _hyphenated_word(doc, span.start).start, _hyphenated_word(doc, span.end - 1).end
+    whole = _whole_words(span)
+    start, end = whole.start, whole.end
     heads = {_name_head(t) for t in doc[start:end]}
     grown = True
     while grown:
@@ -110,6 +110,18 @@ def _whole_name(span: Span, rules: LanguageRules) -> Span:
     while end - start > 1 and doc[end - 1].is_lower and doc[end - 1].lower_ in rules.name_particles:
         end -= 1
     return doc[start:end]
+
+
+def _whole_words(span: Span) -> Span:
+    """``span`` without hyphenated words cut in two ("Mr. Adesuwa Okonkwo[-Bello]")."""
+    return span.doc[_hyphenated_word(span.doc, span.start).start : _hyphenated_word(span.doc, span.end - 1).end]
+
+
+def _run_on_with_entity(span: Span) -> Span:
+    """A prefixed name the rule cut short ("Hon. Kwaku Agyemang[-Manu Boateng]") runs on to the
+    end of the person entity it overlaps."""
+    ends = [e.end for e in entities(span.doc) if e.label_ == "PERSON" and e.start < span.end and span.start < e.end]
+    return span.doc[span.start : max([span.end, *ends])]
 
 
 def _name_head(token: Token) -> Token:
@@ -143,14 +155,28 @@ def _name_word(word: Span, rules: LanguageRules) -> bool:
 
 def _titular(word: str, rules: LanguageRules) -> bool:
     """"Dr.", "Professors", "Vice-Chancellor": a word before a name, not part of it."""
-    word = word.lower().strip(".")
-    return any(w in rules.person_honorifics or w in rules.title_words for w in (word, word.removesuffix("s")))
+    return _listed(word, rules.person_honorifics) or _listed(word, rules.title_words)
+
+
+def _listed(word: str, words: Collection[str]) -> bool:
+    """Whether ``word`` is one of ``words``, as written or without its periods or plural "s"
+    ("H.E.", "Dr.", "Ms", "Professors")."""
+    bare = word.lower().strip(".")
+    return any(w in words for w in (word.lower(), bare, bare.removesuffix("s")))
+
+
+def _honorific_at(doc: Doc, i: int, honorifics: Collection[str]) -> bool:
+    """Whether ``doc[i]`` is one of ``honorifics``, or the period spaCy split from one ("Hon" ".")."""
+    if doc[i].text == "." and i > 0 and not doc[i - 1].whitespace_:
+        i -= 1
+    return _listed(doc[i].text, honorifics)
 
 
 def _evidenced_names(doc: Doc, rules: LanguageRules) -> list[Span]:
     """Names whose words say they are people, whatever NER thought: prefixed ("Dr Arvid
     Nergaard"), contacts ("Media contact: Jane Doe, ...") and titled ("Guillaume Faury, CEO")."""
-    return [*doc.spans.get(PERSON_SPANS, []), *_contact_names(doc, rules), *_titled_names(doc, rules)]
+    prefixed = [_run_on_with_entity(_whole_words(s)) for s in doc.spans.get(PERSON_SPANS, [])]
+    return [*prefixed, *_contact_names(doc, rules), *_titled_names(doc, rules)]
 
 
 def _titled_names(doc: Doc, rules: LanguageRules) -> list[Span]:
@@ -168,7 +194,8 @@ def _titled_names(doc: Doc, rules: LanguageRules) -> list[Span]:
 
 def _beside_title(name: Span, rules: LanguageRules) -> bool:
     """"Guillaume Faury, CEO of Acme" (a title without an article: an organisation would be "a
-    leader"), "the Mayor of Kitakyushu, Kenji Takeuchi", "Rector Maria Quispe"."""
+    leader"), "the Mayor of Kitakyushu, Kenji Takeuchi", "Rotterdam's Vice-Mayor for Climate
+    and Sustainability, Judith Bokhove", "Rector Maria Quispe"."""
     doc, root = name.doc, name.root
     if name.end < len(doc) and doc[name.end].text == ",":
         after = doc[name.end + 1 : name.end + 2]  # the parse may hang the title on another word
@@ -179,12 +206,25 @@ def _beside_title(name: Span, rules: LanguageRules) -> bool:
         return False
     before = doc[name.start - 1]
     if before.text == ",":
-        return root.dep_ == "appos" and root.head.i < name.start and _is_title_phrase([root.head], rules)
+        return root.dep_ == "appos" and root.head.i < name.start and (_is_title_phrase([root.head], rules) or _ends_title_phrase(doc[name.start - 2], rules))
     return before.lower_ in rules.title_words and _name_head(before) == root
 
 
+def _ends_title_phrase(token: Token, rules: LanguageRules) -> bool:
+    """Whether ``token`` ends a title's phrase, hanging on the title word through prepositions
+    and conjuncts ("Vice-Mayor for Climate and [Sustainability]"); not a phrase after a comma,
+    which is another name's title ("X, Communications Manager, Air Tanzania")."""
+    while not _is_title_phrase([token], rules):
+        if token.dep_ not in ("pobj", "prep", "conj") or token.head.i >= token.i:
+            return False
+        token = token.head
+    start = token.left_edge.i
+    return start == 0 or token.doc[start - 1].text != ","
+
+
 def _contact_names(doc: Doc, rules: LanguageRules) -> list[Span]:
-    """The capitalised words between "contact:" (or a bare "Press:") and the next comma or dash."""
+    """The two to four name words between "contact:" (or a bare "Press:") and the next comma or
+    dash; not a department ("Media enquiries: Monash Media", "Contact: Public Relations, ...")."""
     names = []
     for token in doc[:-2]:
         if (token.lower_ not in rules.contact_cues and token.lower_ not in rules.contact_labels) or not doc[token.i + 1].text.startswith(":"):
@@ -192,17 +232,25 @@ def _contact_names(doc: Doc, rules: LanguageRules) -> list[Span]:
         start = token.i + 2
         while start < len(doc) and doc[start].text.strip("*_") == "":
             start += 1
-        end = start
-        while end < len(doc) and end - start < 4 and doc[end].is_title and doc[end].is_alpha:
-            end += 1
-        if end - start >= 2 and (end == len(doc) or doc[end].text in (",", "-", "–", "—", "(") or doc[end].is_space):
-            names.append(doc[start:end])
+        end, words = start, 0
+        while end < len(doc) and words < 4 and _name_word(_hyphenated_word(doc, end), rules):
+            end, words = _hyphenated_word(doc, end).end, words + 1
+        name = doc[start:end]
+        if words >= 2 and (end == len(doc) or doc[end].text in (",", "-", "–", "—", "(") or doc[end].is_space) and not _names_department(name, rules):
+            names.append(name)
     return names
 
 
+def _names_department(name: Span, rules: LanguageRules) -> bool:
+    """"Public Relations", "Monash Media": a contact label among the words of a name."""
+    words = f" {name.text.lower()} "
+    return any(f" {label} " in words for label in rules.contact_labels)
+
+
 def _names_a_thing(name: Span, organisation_keys: frozenset[str], rules: LanguageRules) -> bool:
-    """NER "persons" that are organisations ("Savanna Solar" of "Savanna Solar Pumps Ltd"),
-    job titles ("Communications Lead") or buildings ("Kelvin Building")."""
+    """NER "persons" that are organisations ("Savanna Solar" of "Savanna Solar Pumps Ltd", a
+    short form "(AmCham Egypt)", "WFP Malawi" of the "WFP"), job titles ("Communications Lead")
+    or places ("Kelvin Building", "at the University's Hunterian Art Gallery")."""
     last = name[-1].lower_
     key = name.text.lower()
     if any(t.lower_ in rules.company_words for t in name[1:]):
@@ -213,6 +261,11 @@ def _names_a_thing(name: Span, organisation_keys: frozenset[str], rules: Languag
         return True  # "Fjellvind Subsea" of "Fjellvind Subsea AS"
     if name.start > 0 and name.doc[name.start - 1].lower_ in rules.non_person_contexts:
         return True  # "Chief Executive Officer of Fjellvind Subsea", "the company Acme Robotics"
+    preposition = syntax.preposition_of(name.root)
+    if preposition is not None and preposition.lower_ in rules.place_prepositions:
+        return True
+    if any(t.is_upper and len(t) > 1 and t.lower_ in organisation_keys for t in name):
+        return True
     return any(o == key or f" {key} " in f" {o} " for o in organisation_keys)
 
 
@@ -228,8 +281,8 @@ def _clean_name(entity: Span, rules: LanguageRules) -> Span | None:
         start += 1
     possessive = next((t.i for t in doc[start:end] if t.lower_ in ("’s", "'s")), None)
     end = possessive if possessive is not None else end  # "Christopher Luxon’s Mission"
-    while end > start and doc[end - 1].is_punct:
-        end -= 1
+    while end > start and (doc[end - 1].is_punct or _post_nominal(doc[end - 1], rules)):
+        end -= 1  # "Barry O'Farrell AO": honours and degrees follow a name, they are no part of it
     if end - start > 2 and _is_title_complement(doc[start:end], rules):
         start = end - 2  # "Minister of [Mining Aurora Williams]": NER took the portfolio along
     name = doc[start:end]
@@ -239,6 +292,11 @@ def _clean_name(entity: Span, rules: LanguageRules) -> Span | None:
     if not all(t.text[:1].isupper() for t in name if t.is_alpha and t.lower_ not in rules.name_particles and not _inner_hyphen(doc, t.i - 1)):
         return None  # lower case only in "van der Meer" and "Ji-hoon"
     return name
+
+
+def _post_nominal(token: Token, rules: LanguageRules) -> bool:
+    """"AO", "OBE", "PhD" written after a name (never in lower case: "am" is a verb)."""
+    return not token.is_lower and token.lower_.strip(".") in rules.post_nominals
 
 
 def _line_of(doc: Doc, span: Span) -> str:
@@ -256,7 +314,7 @@ def _in_credit_or_byline(doc: Doc, name: Span, rules: LanguageRules) -> bool:
     # A credit names the photographer and ends there ("/ Agency" at most); a caption that
     # lists who is in the picture ("Photo : Mike Flewitt (CEO de ...)") names people.
     credited = not after or after[0] in "/|©)"
-    if credited and any(re.search(rf"(?<!\w){re.escape(cue)}(?!\w)", before) for cue in rules.credit_cues):
+    if credited and _has_cue(before, rules.credit_cues):
         return True
     stripped = before.strip(" *_#>-")
     return any(stripped == cue or stripped.endswith(" " + cue) and len(stripped) <= len(cue) + 12 for cue in rules.byline_cues)
@@ -271,7 +329,7 @@ def _role(name: Span, doc: Doc, rules: LanguageRules, signatory_tokens: frozense
     before = doc[max(name.sent.start, name.start - 8) : name.start].text.lower()
     if any(v.lemma_.lower() in rules.quote_lemmas for v in verbs) or any(cue in before for cue in rules.attribution_cues):
         return "quoted"  # "said X", "according to X", "selon X"
-    if _contact_line(_line_of(doc, name).lower(), rules) or name.start_char >= len(text_of(doc)) - _TAIL_CHARS and "@" in text_of(doc)[name.end_char : name.end_char + 200]:
+    if _contact_line(_line_of(doc, name).lower(), rules) or _under_contact_heading(doc, name, rules) or name.start_char >= len(text_of(doc)) - _TAIL_CHARS and "@" in text_of(doc)[name.end_char : name.end_char + 200]:
         return "contact"
     return "other"
 
@@ -279,7 +337,27 @@ def _role(name: Span, doc: Doc, rules: LanguageRules, signatory_tokens: frozense
 def _contact_line(line: str, rules: LanguageRules) -> bool:
     """A line of the contact block: it has a contact cue or a bare label ("Press: Jane Doe, ...")."""
     label = line.strip(" *_#>-").split(":", 1)[0].strip(" *_")
-    return any(cue in line for cue in rules.contact_cues) or ":" in line and label in rules.contact_labels
+    return _has_cue(line, rules.contact_cues) or ":" in line and label in rules.contact_labels
+
+
+def _under_contact_heading(doc: Doc, name: Span, rules: LanguageRules) -> bool:
+    """A name in a block of short lines under a contact heading of its own line ("Media
+    contact", an HTML ``<h3>``), no sentence between them."""
+    text = text_of(doc)
+    above = text[: text.rfind("\n", 0, name.start_char) + 1].split("\n")[-_CONTACT_BLOCK_LINES - 1 : -1]
+    for line in reversed(above):
+        line = line.strip(" *_#>-").lower()
+        heading = len(line.split()) <= _MAX_HEADING_WORDS and not any(c.isdigit() or c == "@" for c in line)
+        if heading and (_has_cue(line, rules.contact_cues) or line.rstrip(" :") in rules.contact_labels):
+            return True
+        if len(line) > _SHORT_LINE or line.endswith((".", "!", "?", "”", '"')):
+            return False
+    return False
+
+
+def _has_cue(text: str, cues: Iterable[str]) -> bool:
+    """Whether one of ``cues`` is in ``text`` as whole words ("tel" is not in "Muscatelli")."""
+    return any(re.search(rf"(?<!\w){re.escape(cue)}(?!\w)", text) for cue in cues)
 
 
 def _witnesses(name: Span, rules: LanguageRules) -> bool:
@@ -293,8 +371,13 @@ def _witnesses(name: Span, rules: LanguageRules) -> bool:
 
 
 def _title_and_affiliation(doc: Doc, name: Span, rules: LanguageRules, organisation_keys: frozenset[str]) -> tuple[str | None, str | None]:
-    """The first of the readings that finds a title: after the name, in brackets, before it."""
-    readings = (_title_after(doc, name, rules, organisation_keys), _title_in_brackets(doc, name, rules), _title_before(doc, name, rules), _title_in_apposition(doc, name, rules))
+    """The first of the readings that finds a title: after the name (and its honours: "X AO,
+    Ambassador"), in brackets, before it."""
+    end = name.end
+    while end < len(doc) and _post_nominal(doc[end], rules):
+        end += 1
+    honoured = doc[name.start : end]
+    readings = (_title_after(doc, honoured, rules, organisation_keys), _title_in_brackets(doc, honoured, rules), _title_before(doc, honoured, rules), _title_in_apposition(doc, honoured, rules))
     return next((found for found in readings if found[0]), (None, None))
 
 
@@ -328,7 +411,7 @@ def _title_after(doc: Doc, name: Span, rules: LanguageRules, organisation_keys: 
         if token.pos_ == "CCONJ" and token.i + 1 < len(doc) and _opens_person(doc[token.i + 1], rules):
             break  # "X, Deputy Secretary of MinLaw and Mr Y, President of ..."
         tokens.append(token)
-    if not tokens or tokens[0].pos_ == "CCONJ" or not _is_title_phrase(tokens, rules):
+    if not tokens or tokens[0].pos_ in ("CCONJ", "ADP") or not _is_title_phrase(tokens, rules):  # ", in the presence of the Ambassador"
         return None, None
     organisation = _organisation_in(doc, tokens, rules)
     if organisation is not None and _is_title_complement(organisation, rules) and not _has_organisation_word(organisation, rules) and _organisation_following(doc, tokens[-1].i + 1):
@@ -348,7 +431,7 @@ def _title_after(doc: Doc, name: Span, rules: LanguageRules, organisation_keys: 
         return doc[tokens[0].i : link.i].text, organisation.text
     at = next((t for t in reversed(tokens) if t.lower_ == "at" and t.i > tokens[0].i), None)
     if at is not None and all(t.text[:1].isupper() or t.lower_ in ("of", "and", "for", "the") for t in tokens[at.i - tokens[0].i + 1 :]):
-        return doc[tokens[0].i : at.i].text, doc[at.i + 1 : tokens[-1].i + 1].text or None
+        return doc[tokens[0].i : at.i].text, strip_article(doc[at.i + 1 : tokens[-1].i + 1]).text or None
     if at is not None:
         tokens = tokens[: at.i - tokens[0].i]  # "Secretary-General of ICC at the 3rd Asia Conference": a venue, not the employer
     following = _organisation_following(doc, tokens[-1].i + 1)
@@ -420,7 +503,7 @@ def _inner_hyphen(doc: Doc, i: int) -> bool:
 def _title_before(doc: Doc, name: Span, rules: LanguageRules) -> tuple[str | None, str | None]:
     """"Peking University President Lin Jianhua", "Lincoln University’s Vice-Chancellor, Dr Andrew West"."""
     i = name.start - 1
-    while i >= 0 and (doc[i].lower_.strip(".") in rules.person_honorifics) and doc[i].lower_ not in ("the",):
+    while i >= 0 and _honorific_at(doc, i, rules.person_honorifics) and doc[i].lower_ not in ("the",):
         i -= 1
     honorific_title = doc[i + 1].text if i + 1 < name.start and doc[i + 1].lower_ in rules.title_words else None
     if i >= 0 and doc[i].text == ",":

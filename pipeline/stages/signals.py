@@ -45,6 +45,8 @@ def is_signing_trigger(token: Token, rules: LanguageRules) -> bool:
         return True
     if token.pos_ not in ("VERB", "AUX") or token.lemma_.lower() not in rules.signing_lemmas:
         return False
+    if token.dep_ == "amod":
+        return False  # "the renewed agreement was signed": a participle describing it, not the signing
     if token.lemma_.lower() in rules.signing_lemmas_needing_object:  # "entered into an agreement"
         return any(child.lower_ in rules.signing_particles or _names_agreement(child) for child in token.children)
     return True

@@ -81,6 +81,8 @@ def _agreement_sentences(doc: Doc, document: Document, clauses: list[SigningClau
             continue  # front matter, with the line that closes it
         if _ends_announcement(sentence, rules):
             break  # "About Acme", "Media contact": boilerplate about the parties, not the agreement
+        if _line_text(sentence).startswith(rules.page_noise_cues):
+            continue  # "We use cookies ...", "Share this article": the web page, not the announcement
         if list_open and _is_list_item(sentence):
             chosen.append((sentence, True))
             continue
@@ -109,11 +111,16 @@ def _agreement_sentences(doc: Doc, document: Document, clauses: list[SigningClau
 def _ends_announcement(sentence: Span, rules: LanguageRules) -> bool:
     """A heading ("About Acme", "Media contacts") or a label ("About Acme: Acme is ...") that
     opens the closing boilerplate."""
-    text = sentence.text.strip().strip("*_#").strip().lower()
+    text = _line_text(sentence)
     if not any(text.startswith(cue) and not text[len(cue) : len(cue) + 1].isalnum() for cue in rules.section_end_cues):
         return False
     label_end = text.find(":")
     return _is_heading(sentence) or 0 < label_end <= _HEADING_CHARS
+
+
+def _line_text(sentence: Span) -> str:
+    """The sentence lower-cased, without Markdown emphasis and heading marks around it."""
+    return sentence.text.strip().strip("*_#").strip().lower()
 
 
 def _is_list_item(sentence: Span) -> bool:
