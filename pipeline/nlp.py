@@ -51,10 +51,15 @@ def date_patterns(rules: LanguageRules) -> list[dict]:
 
 
 def name_patterns(prefixes: tuple[str, ...]) -> list[dict]:
-    """"Dr Arvid Nergaard", "Professor M Prama Yufdy": names the NER misses after a prefix."""
+    """"Dr Arvid Nergaard", "Professor M Prama Yufdy", "Tan Sri Ahmad Zaki": names the NER
+    misses after a prefix of one word or more; from one title-case word on, since the stage
+    runs a name on over the words it misses ("Dr. Siale 'Akau'ola")."""
     capitalised = {"IS_TITLE": True, "IS_SENT_START": False}
     optional = {"IS_TITLE": True, "OP": "?"}
-    return [{"label": "PERSON", "pattern": [{"LOWER": {"IN": list(prefixes)}}, {"TEXT": ".", "OP": "?"}, capitalised, capitalised, optional, optional, optional]}]
+    name = [{"TEXT": ".", "OP": "?"}, capitalised, optional, optional, optional, optional]
+    one_word = [p for p in prefixes if " " not in p]
+    several_words = [[{"LOWER": word} for word in p.split()] for p in prefixes if " " in p]
+    return [{"label": "PERSON", "pattern": prefix + name} for prefix in [[{"LOWER": {"IN": one_word}}], *several_words]]
 
 
 _SHORT_LINE = 70

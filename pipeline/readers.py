@@ -354,7 +354,9 @@ def _html_document(html: str, name: str) -> tuple[str, _Header]:
     tree = _parse_html(html, name)
     meta = _meta(tree)
     values = {"title": _html_title(tree, meta), "date": _html_date(tree, meta)}  # before extraction prunes
-    body = _normalise(_main_text(tree, name))
+    # trafilatura writes each block (heading, paragraph, list item) on one line: a blank line
+    # between them keeps a long headline from running into the first paragraph's sentence.
+    body = "\n\n".join(line for line in _normalise(_main_text(tree, name)).splitlines() if line.strip())
     header = "---\n"
     evidence: dict[str, Evidence] = {}
     for key, value in values.items():

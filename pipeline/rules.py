@@ -64,6 +64,7 @@ class LanguageRules:
     partner_prepositions: frozenset[str]
     between_prepositions: frozenset[str]
     place_prepositions: frozenset[str]
+    purpose_prepositions: frozenset[str]
     period_prepositions: frozenset[str]
     topic_prepositions: frozenset[str]
     object_prepositions: frozenset[str]

@@ -119,6 +119,23 @@ from pipeline import Extractor
             "A memorandum of understanding was signed today by the Port of Rotterdam Authority and the Special Economic Zone Authority at Duqm.",
             ["Port of Rotterdam Authority", "Special Economic Zone Authority at Duqm"],
         ),
+        # a dateline before a colon, and a description of a party in the list
+        (
+            "New Delhi, 20/09/2024: The Bureau of Indian Standards (BIS), the national standards body of India under the"
+            " Ministry of Consumer Affairs, and Standards Australia (SA) signed a memorandum of understanding.",
+            ["Bureau of Indian Standards", "Standards Australia"],
+        ),
+        # a description before the name is not part of it
+        (
+            "Danish wind energy company Vestergaard Wind A/S and the Government of Maharashtra sealed a memorandum of understanding.",
+            ["Vestergaard Wind A/S", "Government of Maharashtra"],
+        ),
+        # the partners of the signing, not of what the contract is about
+        (
+            "A contract for a ferry service between Muscat and Khasab was signed between the Ministry of Transport and Gulf Ferries LLC."
+            " The contract was signed at the Ministry's office in Muscat.",
+            ["Ministry of Transport", "Gulf Ferries LLC"],
+        ),
         # a description named by its apposition is no party
         (
             "Australia's national science agency, the Commonwealth Scientific and Industrial Research Organisation (CSIRO),"
@@ -177,6 +194,22 @@ def test_a_short_form_groups_its_mentions(extractor: Extractor) -> None:
         ("Acme Corp and Beta Ltd signed a memorandum of understanding at the Great Hall in Leeds.", "Leeds"),
         ("The Embassy of Denmark in Ghana and Beta Ltd signed a joint declaration.", None),
         ("Acme A/S and Beta Corp signed a framework agreement for the supply of up to 2 GWh of battery storage to wind parks in Denmark.", None),
+        ("Acme A/S and Beta Corp sealed an MoU for a blade plant at the Butibori industrial area in Nagpur.", None),
+        # a city inside the venue's phrase or after its name, NER's facility or not
+        ("The agreement was signed by Acme Corp and Beta Ltd on 29 January at the ESS campus in Lund.", "Lund"),
+        ("Acme Corp and Beta Ltd signed a memorandum of understanding at Manak Bhawan, New Delhi.", "New Delhi"),
+        # a venue gives way to the place its name begins with, or to the dateline's city
+        ("Turku, Finland — Acme Corp and Beta Ltd signed a joint declaration at Turku City Hall today.", "Turku"),
+        (
+            "Yogyakarta – Acme University and Beta University have formalised a cooperation agreement.\n\n"
+            "The agreement was signed on Monday at the Balai Senat by the rectors of both universities.",
+            "Yogyakarta",
+        ),
+        # where a signatory works is not where they signed
+        (
+            "The agreement was signed by Mr Hassan Al Mansoori, Undersecretary at MoEI, and Mr Park Ji-hoon, President of Hanbit Marine.",
+            None,
+        ),
     ],
 )
 def test_signing_place_names(extractor: Extractor, text: str, place: str | None) -> None:

@@ -62,6 +62,11 @@ _SIGNED = "Acme University and Bolt Institute signed a memorandum of understandi
         (_SIGNED + "It was attended by Barry O'Farrell AO, Commercial Counselor at the U.S. Embassy.", "Barry O'Farrell", "Commercial Counselor", "U.S. Embassy", "other"),
         # a title phrase with its own "and" before the comma
         (_SIGNED + "It was signed by Mayor Ana Silva and Rotterdam's Vice-Mayor for Climate and Sustainability, Judith Bokhove.", "Judith Bokhove", "Vice-Mayor for Climate and Sustainability", None, "signatory"),
+        # a portfolio with its own commas, and a title the parse makes a conjunct of
+        (_SIGNED + "It was signed in the presence of Brazil's Minister of Science, Technology and Innovation, Luciana Duarte.", "Luciana Duarte", "Minister of Science, Technology and Innovation", "Brazil", "other"),
+        (_SIGNED + "The agreement was signed by the President of Acme, Ignacio Valdivia Errázuriz, and the Representative Director and President of Bolt FC, Takeshi Mori.", "Ignacio Valdivia Errázuriz", "President of Acme", None, "signatory"),
+        # honorifics of other traditions are no part of the name, and the title is read past them
+        (_SIGNED + "It was signed by Deputy Minister of Health for Planning, Eng. Abdulaziz bin Hamad Al-Harbi, and Dr. Ingrid Solberg.", "Abdulaziz bin Hamad Al-Harbi", "Deputy Minister of Health for Planning", None, "signatory"),
     ],
 )
 def test_person_title_affiliation_and_role(extractor: Extractor, text: str, name: str, title: str, affiliation: str | None, role: str) -> None:
@@ -89,6 +94,25 @@ def test_person_title_affiliation_and_role(extractor: Extractor, text: str, name
         (_SIGNED + "It was signed by the Minister for Energy, Hon. Kwaku Agyemang-Manu Boateng.", ["Kwaku Agyemang-Manu Boateng"]),
         (_SIGNED + "The mission was led by Her Royal Highness Princess Astrid.", ["Princess Astrid"]),
         (_SIGNED + "Lagos Free Zone was represented by its Managing Director, Mr. Adesuwa Ifeoluwa Okonkwo-Bello.", ["Adesuwa Ifeoluwa Okonkwo-Bello"]),
+        # honorifics of other traditions ("Shri", "Dato'", "Puan", "Ato", "Tan Sri", "Smt."), a
+        # later mention by the given names, and a contact's employer that NER took for a person
+        (_SIGNED + "It was signed by Shri Pramod Kumar Mishra, Director General, Acme and Ms. Jane Roe, Chief Executive Officer, Standards Westmoor. Shri Mishra said it was a milestone.", ["Pramod Kumar Mishra", "Jane Roe"]),
+        (_SIGNED + "It was signed by Dato' Mohd Azlan bin Ismail, Chief Executive Officer of Acme; and Puan Nurul Huda Abdullah, Managing Director of Bolt. Dato' Mohd Azlan said it was a milestone.", ["Mohd Azlan bin Ismail", "Nurul Huda Abdullah"]),
+        (_SIGNED + "It was signed by H.E. Ato Dawit Alemu, State Minister of Finance, and Tan Sri Ahmad Zaki Yusof, Chairman of Acme, before Smt. Pravati Das.", ["Dawit Alemu", "Ahmad Zaki Yusof", "Pravati Das"]),
+        # the whole name: given names NER gave a title or left before a particle, apostrophes and
+        # ʻokina inside it, the fullest form the text uses
+        (_SIGNED + "It was signed by Acme Rector Ricardo Jorge Gelpi and Bolt President Ana María Franchi.", ["Ricardo Jorge Gelpi", "Ana María Franchi"]),
+        (_SIGNED + "It was signed by Werner Kutsch, Director General of Acme, and Henrique dos Santos Pereira, Director of Bolt.", ["Werner Kutsch", "Henrique dos Santos Pereira"]),
+        (_SIGNED + "It was signed by Dr. Siale 'Akau'ola, Chief Executive Officer of the Ministry of Health. The Minister, Hon. Dr. Saia Ma'u Piukala, attended. \"Good,\" said Dr. 'Akau'ola.", ["Siale 'Akau'ola", "Saia Ma'u Piukala"]),
+        (_SIGNED + "It was signed by Mayor of Turku Minna Arve, Governing Mayor of Bergen Marte Mjøs Persen, Chair of the City Board of Gothenburg Jonas Attenius and Mayor of Aarhus Anders Winnerskjold.\n\nMarte Mjøs Persen said Bergen had already cut emissions.", ["Minna Arve", "Marte Mjøs Persen", "Jonas Attenius", "Anders Winnerskjold"]),
+        (_SIGNED + "The signing was witnessed by Australian Ambassador to Vietnam Andrew Goledzinowski.", ["Andrew Goledzinowski"]),
+        # organisations NER took for people: one with its acronym, one describing a club
+        ("The University of Westmoor and the Pontificia Universidad Católica del Perú (PUCP) signed a memorandum of understanding on 5 May 2023 to strengthen joint research on climate adaptation. It was signed by Professor Ana Silva.", ["Ana Silva"]),
+        ("The Chilean Primera División side Club Deportivo Cóndores and Bolt FC signed a partnership agreement on 5 May 2023 in Santiago. It was signed by Professor Ana Silva.", ["Ana Silva"]),
+        # contacts on the line under the cue, after their organisation and a dash; no place taken for one
+        (_SIGNED + "It was signed by Professor Ana Silva.\n\nMedia contact:\nJuliana Restrepo Ochoa, Communications Office, Acme University\nprensa@acme.example.org", ["Ana Silva", "Juliana Restrepo Ochoa"]),
+        (_SIGNED + "It was signed by Professor Ana Silva.\n\nMedia inquiries:\nAcme Pharma – Jonas Friis, Corporate Communications, +45 0000 0000", ["Ana Silva", "Jonas Friis"]),
+        (_SIGNED + "It was signed by Professor Ana Silva.\n\nMedia contacts: In Geneva, Matthew Saltmarsh, saltmars@acme.example.org", ["Ana Silva", "Matthew Saltmarsh"]),
         # a byline stays out, hyphenated or not
         (_SIGNED + "Ms Jane Doe attended.\n\nReported by: Oluwaseun Adeyemi-Johnson", ["Jane Doe"]),
     ],

@@ -337,6 +337,14 @@ def test_html_without_metadata_has_no_header(tmp_path: Path) -> None:
     assert doc.text.startswith("Inria signs an agreement with CAS.")
 
 
+def test_html_blocks_are_paragraphs(tmp_path: Path) -> None:
+    """A long headline must not run into the first paragraph's sentence."""
+    body = "<h1>Ethiopia and Korea sign a twelve million dollar grant agreement for vocational training</h1><p>Addis Ababa — The ministry and the agency signed it.</p>"
+    doc = read_document(write(tmp_path, "a.html", body))
+    assert "vocational training\n\nAddis Ababa" in doc.text
+    assert_indexes(doc)
+
+
 def test_html_with_markup_only_is_empty(tmp_path: Path) -> None:
     assert read_error(write(tmp_path, "a.html", "<html><head><title></title></head><body><div> </div></body></html>")).type == "empty"
 

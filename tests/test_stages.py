@@ -54,6 +54,10 @@ def test_no_agreement_gives_nulls_and_a_warning(extractor: Extractor) -> None:
         ("Acme University and Bolt Institute signed an MoU on Friday.", date(2013, 3, 22), ("2013-03-22", "day")),
         ("Acme University and Bolt Institute signed the MoU in early December 2011.", date(2012, 1, 5), ("2011-12", "month")),
         ("Acme University and Bolt Institute signed the MoU in early 2011.", date(2012, 1, 5), ("2011", "year")),
+        # the dateline's date is the news; a day without a month ("22, 1446") is no date
+        ("Riyadh, Rajab 22, 1446, January 22, 2025, SPA -- Acme Corp has signed a framework agreement with Bolt Ltd.\n\n"
+         "The agreement was signed in Riyadh on January 20, 2025.", None, ("2025-01-20", "day")),
+        ("The MoU between Acme Corp and Bolt Ltd was exchanged today in Chennai.", date(2023, 10, 18), ("2023-10-18", "day")),
         # without a year: the latest such day for a past signing, the next one for a future signing
         ("Acme University and Bolt Institute signed an MoU on April 7.", date(2013, 3, 22), ("2012-04-07", "day")),
         ("Acme University and Bolt Institute will sign an MoU on April 7.", date(2013, 3, 22), ("2013-04-07", "day")),
@@ -75,6 +79,7 @@ def test_signing_date(extractor: Extractor, text: str, published: date | None, e
         ("28 Jun 2017 Posted in Press releases\n\nAcme and Bolt signed an MoU.", "2017-06-28"),
         ("On Jul. 26, 2018, Beijing- Today, Acme Cloud signed a cooperation agreement with Bolt.", "2018-07-26"),
         ("Acme and Bolt signed an MoU on 5 April 2018 in Paris.", None),
+        ("Riyadh, Rajab 22, 1446, January 22, 2025, SPA -- Acme Corp has signed a framework agreement with Bolt Ltd.", "2025-01-22"),
     ],
 )
 def test_publication_date(extractor: Extractor, text: str, expected: str | None) -> None:

@@ -12,7 +12,8 @@ from pipeline.rules import LanguageRules
 from pipeline.stages import syntax
 from pipeline.stages.dates import DATELINE_AFTER, DATELINE_BEFORE, DateMention
 from pipeline.stages.organizations import strip_article
-from pipeline.stages.signals import SigningClause, agreement_mentions
+from pipeline.stages.parties import dateline_end
+from pipeline.stages.signals import SigningClause, agreement_mentions, is_headline
 from pipeline.stages.views import text_of, entities
 
 _FOLLOW_UP_SENTENCES = 2
@@ -84,14 +85,73 @@ def _sentence_gap(doc: Doc, first: Span, later: Span) -> int:
 def signing_place(doc: Doc, clauses: list[SigningClause], rules: LanguageRules) -> Found | None:
     """A place attached by "in"/"at" to the signing verb or to the agreement phrase itself:
     the city, else the country or venue ("at the ICC Asia Conference held in Singapore" → Singapore,
-    "at the Great Hall in Leeds" → Leeds)."""
+    "at the Great Hall in Leeds" → Leeds). A venue gives way to a city the text gives it (see
+    :func:`_city_of_venue`); an organisation's premises ("at the Ministry of Finance") count
+    only through that city."""
     for clause in clauses:
         if clause.earlier_agreement:
             continue
         places = _clause_places(clause, rules)
-        if places:
-            place = next((p for p in places if p.root.ent_type_ in ("GPE", "LOC")), places[0])
-            return _found(place.text, place)
+        for place in [p for p in places if p.root.ent_type_ in ("GPE", "LOC")] or places:
+            if not _is_venue(place, rules):
+                return _found(place.text, place)
+            city = _city_of_venue(place, clauses, rules)
+            if city is not None or not _premises(place, rules):
+                return city or _found(place.text, place)
+    return None
+
+
+def _is_venue(place: Span, rules: LanguageRules) -> bool:
+    """A building or a site rather than a city: a place noun ("campus", "City Hall"), an
+    organisation's premises, or a facility's name of several words ("Manak Bhawan"; NER calls
+    many one-word cities facilities) that is not inside another place's phrase ("the campus in
+    Khlong Ha")."""
+    if _has_place_noun(place, rules) or _premises(place, rules):
+        return True
+    outer = syntax.governor(place.root)
+    inside_place = outer.ent_type_ in _PLACE_LABELS or outer.lemma_.lower() in rules.place_nouns
+    return len(place) > 1 and place.root.ent_type_ in ("FAC", "ORG") and not inside_place
+
+
+def _premises(place: Span, rules: LanguageRules) -> bool:
+    """An organisation's name as a place: "signed at the Ministry of Finance"."""
+    return place.root.ent_type_ == "ORG" and _organisation_like(place, rules) and not _has_place_noun(place, rules)
+
+
+def _has_place_noun(place: Span, rules: LanguageRules) -> bool:
+    return any(t.lemma_.lower() in rules.place_nouns for t in place)
+
+
+def _city_of_venue(venue: Span, clauses: list[SigningClause], rules: LanguageRules) -> Found | None:
+    """The city of a venue that names none after it: the place its name begins with ("Turku City
+    Hall", "Abu Dhabi National Exhibition Centre"), a place the text names as such elsewhere, else
+    the city of the announcement's dateline ("YOGYAKARTA – ... signed at the Balai Senat")."""
+    dateline = _dateline_city(clauses)
+    known = {e.text.lower() for e in entities(venue.doc) if e.label_ in ("GPE", "LOC")} | ({dateline.value.lower()} if dateline else set())
+    opening = next((venue[:n] for n in range(len(venue) - 1, 0, -1) if venue[:n].text.lower() in known), None)
+    return _found(opening.text, opening) if opening is not None else dateline
+
+
+def _dateline_city(clauses: list[SigningClause]) -> Found | None:
+    """The first place of the dateline that opens the text's first signing sentence or a
+    sentence before it ("Rio de Janeiro, 21 March 2024 —", "**Turku, Finland** —", "ABU DHABI —")."""
+    body = [c.sentence for c in clauses if not c.headline]
+    if not body:
+        return None
+    first = min(body, key=lambda s: s.start)
+    for sentence in first.doc[: first.end].sents:
+        end = dateline_end(sentence)
+        if end == sentence.start or is_headline(sentence):
+            continue
+        words: list[Token] = []
+        for token in sentence.doc[sentence.start : end]:
+            if not (token.is_punct or token.is_space or token.like_num or token.ent_type_ == "DATE"):
+                words.append(token)
+            elif words:
+                break
+        if words:
+            span = sentence.doc[words[0].i : words[-1].i + 1]
+            return Found(span.text.title() if span.text.isupper() else span.text, span.text, span.start_char, span.end_char)
     return None
 
 
@@ -124,6 +184,8 @@ def _modifies_signing(place: Token, trigger: Token, rules: LanguageRules) -> boo
             return nested <= _MAX_NESTED_PHRASES
         if syntax.is_subject(ancestor):
             return False  # "the Embassy of Denmark in Ghana signed": part of a signatory's name
+        if _about_something_else(ancestor, rules):
+            return False
         preposition = syntax.preposition_of(ancestor)
         if preposition is not None and preposition.lower_ not in rules.place_prepositions and ancestor.ent_type_ not in ("DATE", "TIME"):
             nested += 1
@@ -132,6 +194,14 @@ def _modifies_signing(place: Token, trigger: Token, rules: LanguageRules) -> boo
         ):
             return False
     return False
+
+
+def _about_something_else(token: Token, rules: LanguageRules) -> bool:
+    """A place below this word is not the signing's: it is where a signatory works ("by Eng.
+    X, Undersecretary at MoEI") or where the agreement's object will be ("an MoU for a plant
+    in Nagpur")."""
+    preposition = syntax.preposition_of(token)
+    return token.ent_type_ == "PERSON" or preposition is not None and preposition.lower_ in rules.purpose_prepositions
 
 
 def _place_object(head: Token, rules: LanguageRules) -> Span | None:
@@ -150,24 +220,46 @@ def _place_object(head: Token, rules: LanguageRules) -> Span | None:
 
 
 def _city_inside(venue: Token, rules: LanguageRules) -> Span | None:
-    """"the conference held in Singapore", "a ceremony in Da Nang": a place named in a phrase
-    hanging on the venue."""
+    """"the conference held in Singapore", "a ceremony in Da Nang", "the ESS campus in Lund"
+    (NER often calls a city inside a venue phrase a facility): a place named in a phrase
+    hanging on the venue, or after a facility's name ("at Manak Bhawan, New Delhi")."""
     for city in venue.subtree:
-        preposition = syntax.preposition_of(city)
-        if city.i <= venue.i or preposition is None or preposition.lower_ not in rules.place_prepositions or preposition.i < venue.i:
+        if city.i <= venue.i or any(_about_something_else(t, rules) for t in _path_between(city, venue)):
             continue
-        place = _proper_place(city, ("GPE", "LOC"), rules) if city.pos_ == "PROPN" or city.ent_type_ else None
-        if place is not None:
+        preposition = syntax.preposition_of(city)
+        placed = preposition is not None and preposition.lower_ in rules.place_prepositions and preposition.i > venue.i
+        after_facility = city.dep_ == "appos" and city.head == venue and city.ent_type_ in ("GPE", "LOC") and _is_venue(_phrase_of(venue), rules)
+        if not (placed or after_facility) or not (city.pos_ == "PROPN" or city.ent_type_):
+            continue
+        place = _proper_place(city, _PLACE_LABELS, rules)
+        if place is not None and not _has_place_noun(place, rules) and not _premises(place, rules):
             return place
     return None
+
+
+def _phrase_of(token: Token) -> Span:
+    """The entity ``token`` is part of, else the token alone."""
+    return next((e for e in entities(token.doc) if e.start <= token.i < e.end), token.doc[token.i : token.i + 1])
+
+
+def _path_between(token: Token, top: Token) -> list[Token]:
+    """The words from ``token`` up to ``top`` (excluded) in the tree."""
+    path = [token]
+    for ancestor in token.ancestors:
+        if ancestor == top:
+            break
+        path.append(ancestor)
+    return path
 
 
 def _proper_place(token: Token, labels: tuple[str, ...], rules: LanguageRules) -> Span | None:
     """The place a proper noun after "in"/"at" names: its place entity, the name NER missed, or
     the name NER mislabelled — small models call many cities they do not know persons or
-    organisations ("in Dakar", "in Vilnius") — unless it is an organisation's or a person's."""
+    organisations ("in Dakar", "in Vilnius") — unless it is a person's or an organisation's.
+    An organisation NER knows as such stands for its premises ("at the Ministry of Finance",
+    "at the Abu Dhabi National Exhibition Centre"): :func:`signing_place` decides."""
     entity = next((e for e in entities(token.doc) if e.start <= token.i < e.end), None)
-    if entity is not None and entity.label_ in labels:
+    if entity is not None and (entity.label_ in labels or entity.label_ == "ORG" and _organisation_like(strip_article(entity), rules)):
         return strip_article(entity)
     if entity is not None and (entity.label_ not in _MISREAD_PLACE_LABELS or _organisation_like(strip_article(entity), rules)):
         return None

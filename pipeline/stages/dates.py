@@ -96,6 +96,9 @@ def normalise(
         return None
     when = data.date_obj.date()
     precision = "day" if data.period == "time" else data.period
+    numeric = _AMBIGUOUS_NUMERIC.match(quote) or re.search(r"\d{4}-\d{1,2}-\d{1,2}", quote)
+    if precision in ("day", "month") and not (relative or numeric or any(w in rules.month_names or w in rules.weekday_names for w in words)):
+        return None  # "22, 1446": dateparser fills the missing month from today's date
     if precision == "year" and not has_year and not relative:
         return None  # dateparser's "year" for unit-less words is a guess
     if anchor is not None and precision == "day" and words in ([d] for d in rules.weekday_names) and abs(when - anchor) == timedelta(days=7):
@@ -127,7 +130,16 @@ def date_spans(doc: Doc) -> list[Span]:
         if (ent.label_ == "DATE" or ent.label_ == "TIME" and _names_a_day(ent))
         and not any(i in taken for i in range(ent.start, ent.end))
     ]
-    return sorted(found, key=lambda span: span.start_char)
+    return sorted((span for span in found if not _part_of_a_name(span)), key=lambda span: span.start_char)
+
+
+def _part_of_a_name(span: Span) -> bool:
+    """"Saudi Vision 2030", "Horizon 2020": a year written into a name is no date."""
+    words = [t for t in span if not t.is_punct]
+    if len(words) != 1 or not words[0].like_num or span.start == 0:
+        return False
+    before = span.doc[span.start - 1]
+    return before.pos_ == "PROPN" and before.is_title and before.ent_type_ != "DATE"
 
 
 def _names_a_day(time: Span) -> bool:
@@ -181,6 +193,12 @@ def _looks_like_dateline(doc: Doc, span: Span, rules: LanguageRules) -> bool:
     return span.start_char - line_start <= 50 and DATELINE_BEFORE.match(text[line_start : span.start_char]) is not None
 
 
+def _opens_its_line(doc: Doc, span: Span) -> bool:
+    """The date stands in the first words of its line ("Riyadh, January 22, 2025, SPA --")."""
+    text = text_of(doc)
+    return span.start_char - (text.rfind("\n", 0, span.start_char) + 1) <= 50
+
+
 def _ambiguity_warning(field: str, mention: DateMention, order: str) -> str:
     return f"{field} date {mention.text!r} is ambiguous (day/month); read as {order} → {mention.value}"
 
@@ -201,8 +219,8 @@ def signing_date(
         for span in spans:
             if not (clause.sentence.start_char <= span.start_char < clause.sentence.end_char):
                 continue
-            if publication is not None and span.start_char == publication.start:
-                continue
+            if publication is not None and span.start_char == publication.start or _looks_like_dateline(doc, span, rules) and _opens_its_line(doc, span):
+                continue  # the dateline's date says when the news was written
             if _attached_by(span, rules.period_prepositions):
                 continue
             found = normalise(text_of(doc), span.start_char, span.end_char, rules, anchor, order, clause.future)

@@ -210,7 +210,7 @@ def organisation_words(name: Span, rules: LanguageRules, weak: bool) -> bool:
     first ("Karma Automotive")."""
     if any(t.lower_ in rules.org_head_nouns and t.text[:1].isupper() for t in name):
         return True
-    if _ends_with_legal_suffix(name, rules):
+    if ends_with_legal_suffix(name, rules):
         return True
     return weak and any(t.lower_ in rules.company_words and t.text[:1].isupper() for t in name[1:])
 
@@ -286,7 +286,7 @@ def _legal_suffix_at(doc: Doc, start: int, rules: LanguageRules) -> int:
     return 0
 
 
-def _ends_with_legal_suffix(name: Span, rules: LanguageRules) -> bool:
+def ends_with_legal_suffix(name: Span, rules: LanguageRules) -> bool:
     """"Acme Corp", "Nordhavn Naval Yards A/S": the name's last word is a legal form."""
     return any(_legal_suffix_at(name.doc, name.end - length, rules) == length for length in range(1, min(len(name), _MAX_SUFFIX_TOKENS) + 1))
 

@@ -22,6 +22,7 @@ from pipeline.stages.organizations import (
     agreement_named,
     continues_name,
     coordinated_parts,
+    ends_with_legal_suffix,
     name_key,
     named_entities,
     organisation_words,
@@ -121,7 +122,7 @@ def _slot_heads(clause: SigningClause, rules: LanguageRules) -> list[Token]:
     second_agreement = _second_agreement_tokens(clause)
     partners: list[Token] = []
     second_partners: list[Token] = []
-    for token in clause_tokens:
+    for token in _partner_bearers(clause, verb, clause_tokens, rules):
         found = [*syntax.agents(token), *(o for o in syntax.pp_objects(token, rules.partner_prepositions) if not _is_place(o, rules))]
         (second_partners if token.i in second_agreement else partners).extend(found)
     # A second agreement's partners count only when the main one names none: the "with X"
@@ -129,15 +130,16 @@ def _slot_heads(clause: SigningClause, rules: LanguageRules) -> list[Token]:
     heads.extend(partners or second_partners)
     if clause.trigger.pos_ not in ("VERB", "AUX"):
         heads.extend(o for t in clause.sentence for o in syntax.pp_objects(t, rules.between_prepositions))
-    dateline_end = _dateline_end(clause.sentence)
+    after_dateline = dateline_end(clause.sentence)
     expanded: list[Token] = []
     for head in heads:
         appositions = [c for c in head.children if c.dep_ == "appos"]
-        if head.i < dateline_end:
+        if head.i < after_dateline:
             # "Nairobi, Kenya – Acme and Beta signed": the parser makes the dateline's place
             # the subject and the signatories its apposition.
-            heads_after = [a for a in appositions if a.i >= dateline_end]
-            expanded.extend(h for a in heads_after for h in (a, *a.conjuncts))
+            # A description among them ("BIS, the national standards body of India, and SA") names no one.
+            heads_after = [a for a in appositions if a.i >= after_dateline]
+            expanded.extend(h for a in heads_after for h in (a, *a.conjuncts) if not (h.pos_ == "NOUN" and h.is_lower))
             continue
         # "X, Title of A, and Y, Title of B" and "A, B and C": the parser often hangs the next
         # item of a list on the previous one's apposition; a named apposition in a list is an item.
@@ -151,6 +153,16 @@ def _slot_heads(clause: SigningClause, rules: LanguageRules) -> list[Token]:
         listed = [c for a in appositions for c in ((a, *a.conjuncts) if _named_apposition(a) and a.conjuncts else a.conjuncts)]
         expanded.extend([*(naming[:1] or [head]), *head.conjuncts, *listed, *_stray_items(head, rules)])
     return sorted(set(expanded), key=lambda t: t.i)
+
+
+def _partner_bearers(clause: SigningClause, verb: Token, clause_tokens: list[Token], rules: LanguageRules) -> list[Token]:
+    """The words whose "with"/"between"/"by" phrases name partners: the signing verb and the
+    agreement when they have such a phrase, else any word of the clause (the parser hangs
+    "with X" anywhere). "A contract for a ferry service between Muscat and Khasab was signed
+    between the Ministry and X": the service's "between" is about something else."""
+    signing = [t for t in clause_tokens if t in (clause.trigger, verb) or clause.agreement is not None and clause.agreement.start <= t.i < clause.agreement.end]
+    own = [t for t in signing if syntax.agents(t) or any(syntax.pp_objects(t, rules.partner_prepositions))]
+    return own or clause_tokens
 
 
 def _first_items(verb: Token) -> list[Token]:
@@ -191,22 +203,44 @@ def _second_agreement_tokens(clause: SigningClause) -> set[int]:
     }
 
 
-def _dateline_end(sentence: Span) -> int:
+def dateline_end(sentence: Span) -> int:
     """The first token after a leading dateline — places (and dates) before a dash, as in
-    "Nairobi, Kenya –", "KINGSTON —" (NER often calls an all-caps city an organisation) or
-    "Amman –" (a city NER missed) — or the sentence's start when it has none."""
+    "Nairobi, Kenya –", "KINGSTON —" (NER often calls an all-caps city an organisation),
+    "Amman –" or "Rio de Janeiro, 21 March 2024 —" (cities NER missed), "**Turku, Finland** —",
+    or before a colon after a date ("New Delhi, 20/09/2024:", not "Press Release:") — or the
+    sentence's start when it has none."""
     for token in sentence:
-        if token.is_space or token.text == "," or token.ent_type_ in _DATELINE_LABELS or _capitals(token) or _untagged_name(token):
+        if _dateline_word(token):
             continue
-        is_dash = unicodedata.category(token.text[0]) == "Pd"
-        has_place = any(t.ent_type_ in ("GPE", "LOC") or _capitals(t) or _untagged_name(t) for t in sentence.doc[sentence.start : token.i])
-        return token.i + 1 if is_dash and has_place else sentence.start
+        before = sentence.doc[sentence.start : token.i]
+        dated = any(t.pos_ == "NUM" or t.ent_type_ == "DATE" for t in before)
+        ends = unicodedata.category(token.text[0]) == "Pd" or token.text == ":" and dated
+        has_place = any(t.ent_type_ in ("GPE", "LOC") or _capitals(t) or _untagged_name(t) for t in before)
+        return token.i + 1 if ends and has_place else sentence.start
     return sentence.start
+
+
+def _dateline_word(token: Token) -> bool:
+    """A word a dateline is made of: a place, a date, their punctuation ("2024.–"), emphasis."""
+    return (
+        token.is_space or token.text in (",", ".") or _emphasis(token) or token.pos_ == "NUM"
+        or token.ent_type_ in _DATELINE_LABELS or _capitals(token) or _untagged_name(token) or _untagged_particle(token)
+    )
+
+
+def _emphasis(token: Token) -> bool:
+    """Markdown emphasis around a dateline ("**Turku, Finland** —")."""
+    return set(token.text) <= set("*_")
 
 
 def _untagged_name(token: Token) -> bool:
     """A proper noun NER gave no label, as small models do with many cities."""
     return token.pos_ == "PROPN" and not token.ent_type_ and token.is_title
+
+
+def _untagged_particle(token: Token) -> bool:
+    """The "de" of "Rio de Janeiro", which the tagger calls a proper noun."""
+    return token.pos_ == "PROPN" and not token.ent_type_ and token.is_lower
 
 
 def _capitals(token: Token) -> bool:
@@ -315,7 +349,7 @@ def _names_read_as_clause(head: Token, rules: LanguageRules) -> list[Span]:
     if head.dep_ != "csubj" and head.pos_ != "VERB":
         return []
     doc = head.doc
-    start, end = max(head.left_edge.i, _dateline_end(head.sent)), head.right_edge.i + 1  # "Amman – Save the Children ..."
+    start, end = max(head.left_edge.i, dateline_end(head.sent)), head.right_edge.i + 1  # "Amman – Save the Children ..."
     descriptions = {i for a in doc[start:end] if a.dep_ == "appos" and not _named_apposition(a) for i in _own_tokens(a, rules)}
     breaks = sorted({start - 1, end, *(t.i for t in doc[start:end] if t.pos_ == "CCONJ" or t.text in (",", ";") or t.i in descriptions)})
     items = [strip_article(doc[a + 1 : b]) for a, b in zip(breaks, breaks[1:]) if b > a + 1]
@@ -360,11 +394,13 @@ def _names_the_head(entity: Span, head: Token) -> bool:
 
 
 def _lone_name(entity: Span, rules: LanguageRules) -> bool:
-    """A one-word "person" in a party slot that is nobody's surname is a brand or a company
-    ("Pininfarina", "Boeing"): small NER models label those PERSON, GPE or MISC at random."""
+    """A one-word "person" in a party slot that is nobody's surname nor a place of the text
+    ("signed at the office in Muscat") is a brand or a company ("Pininfarina", "Boeing"):
+    small NER models label those PERSON, GPE or MISC at random."""
     if len(entity) != 1 or entity[0].ent_type_ not in ("PERSON", "GPE", "MISC") or entity[0].pos_ != "PROPN" or entity[0].lower_ in rules.title_words:
         return False
-    return not any(e.label_ == "PERSON" and len(e) > 1 and entity.text in e.text.split() for e in entities(entity.doc))
+    surname = any(e.label_ == "PERSON" and len(e) > 1 and entity.text in e.text.split() for e in entities(entity.doc))
+    return not surname and not any(t.text == entity.text and _is_place(t, rules) for t in entity.doc if t.i != entity.start)
 
 
 def _listed_after(entity: Span, head: Token, rules: LanguageRules) -> list[Span]:
@@ -480,9 +516,8 @@ def _joins_name(token: Token, rules: LanguageRules) -> bool:
 
 
 def _company_like(span: Span, rules: LanguageRules) -> bool:
-    """A legal suffix ("AS", "Ltd") or a company word after the first ("Karma Automotive")."""
-    legal = span[-1].lower_ in rules.legal_suffixes and span[-1].text[0].isupper()
-    return legal or any(t.lower_ in rules.company_words and t.text[:1].isupper() for t in span[1:])
+    """A legal suffix ("AS", "A/S", "Ltd") or a company word after the first ("Karma Automotive")."""
+    return ends_with_legal_suffix(span, rules) or any(t.lower_ in rules.company_words and t.text[:1].isupper() for t in span[1:])
 
 
 def _acronym_fulls(doc: Doc) -> list[Span]:
@@ -583,7 +618,14 @@ def _proper_phrase(head: Token, own: set[int], rules: LanguageRules) -> Span | N
         return None
     if any(t.lower_ in rules.generic_types or t.lemma_.lower() in ("agreement", "memorandum", "mou") for t in span):
         return None
-    return span
+    return _without_description(span, head)
+
+
+def _without_description(name: Span, head: Token) -> Span:
+    """A description before the name ends at its last lower-case word: "Danish wind energy
+    company Vestergaard Wind A/S", "Taiwan-based Formosa Circuit Technologies"."""
+    described = [t.i for t in name if t.i < head.i and t.is_lower and t.pos_ in ("NOUN", "ADJ", "VERB")]
+    return name.doc[described[-1] + 1 : name.end] if described else name
 
 
 def _written_lowercase(token: Token) -> bool:
@@ -592,14 +634,16 @@ def _written_lowercase(token: Token) -> bool:
 
 
 def _names_in_title(doc: Doc, document: Document, rules: LanguageRules) -> list[Span]:
-    """Organisations of the headline that the body names too (title-case headlines fool NER)."""
+    """Organisations of the headline that the body names too (title-case headlines fool NER),
+    not as a place ("... plant in Nagpur": NER calls a headline's city an organisation)."""
     title = document.title
     body = text_of(doc)[document.body_start :]
+    places = {e.text for e in entities(doc) if e.label_ in ("GPE", "LOC") and e.start_char >= document.body_start}
     return [
         part for e in entities(doc)
         if e.label_ in ORG_LABELS and title.start <= e.start_char and e.end_char <= title.end and not agreement_named(e)
         for part in coordinated_parts(e, rules)
-        if not (title.start <= document.body_start + body.find(part.text) < title.end) and part.text in body
+        if not (title.start <= document.body_start + body.find(part.text) < title.end) and part.text in body and part.text not in places
     ]
 
 

@@ -28,6 +28,9 @@ from pipeline.stages.views import text_of, entities
 # "Dupont" (French flat names), "van" → "Jean-Pierre" (French particles).
 _NAME_DEPS = frozenset({"compound", "flat", "flat:name", "dep"})
 _TITLE_STOP = frozenset({",", ".", ";", ":", "(", ")", "“", "”", '"', "–", "—", "-", "\n"})
+_DASHES = ("-", "–", "—")
+_APOSTROPHES = ("'", "’", "ʻ")
+_FUNCTION_WORDS = frozenset({"ADP", "DET", "CCONJ", "SCONJ", "PRON"})
 _MAX_TITLE_TOKENS = 12
 _TAIL_CHARS = 600
 _CONTACT_BLOCK_LINES = 6
@@ -59,13 +62,17 @@ def find_people(doc: Doc, document: Document, rules: LanguageRules, signatory_to
             continue
         key = name.text.lower()
         words = key.split()
-        surname_owner = next((k for k in people if k.endswith(" " + key)), None)  # "Mr Owusu-Ansah", "Lamine Diop"
+        surname_owner = next((k for k in people if k.endswith(" " + key) or k.startswith(key + " ")), None)  # "Mr Owusu-Ansah", "Lamine Diop", "Dato' Mohd Azlan"
         key = next((k for k in people if len(words) == 2 and k.split()[0] == words[0] and k.split()[-1] == words[-1]), key)
         if surname_owner or len(words) == 1:
             if surname_owner:
                 people[surname_owner]["spans"].append((name.start_char, name.end_char))
                 people[surname_owner]["roles"].add(_role(name, doc, rules, signatory_tokens))
             continue
+        shorter = next((k for k in people if key.endswith(" " + k)), None)
+        if shorter is not None:  # "Governing Mayor of Bergen [Mjøs Persen]", later "Marte Mjøs Persen": the fullest name
+            people = {key if k == shorter else k: e for k, e in people.items()}
+            people[key]["name"] = name.text
         entry = people.setdefault(key, {"name": name.text, "title": None, "affiliation": None, "spans": [], "roles": set(), "formal": False})
         entry["spans"].append((name.start_char, name.end_char))
         entry["formal"] |= name.start > 0 and _honorific_at(doc, name.start - 1, rules.name_prefixes)
@@ -74,18 +81,31 @@ def find_people(doc: Doc, document: Document, rules: LanguageRules, signatory_to
             entry["title"], entry["affiliation"] = _title_and_affiliation(doc, name, rules, organisation_keys)
     # A name that neither signs, speaks, is the contact nor comes with a title, an organisation
     # or a formal prefix ("Ms", "Professors") is only mentioned ("the designer Henrik Fisker",
-    # a racing driver): it has no part in the news.
+    # a racing driver): it has no part in the news. A name that is someone's affiliation
+    # ("X, Chief Executive Officer, Standards Australia") is an organisation.
+    affiliations = {e["affiliation"].lower() for e in people.values() if e["affiliation"]}
     return [
         PersonRecord(e["name"], e["title"], e["affiliation"], _strongest(e["roles"]), sorted(set(e["spans"])))
-        for e in people.values()
-        if _strongest(e["roles"]) != "other" or e["title"] or e["affiliation"] or e["formal"]
+        for key, e in people.items()
+        if (_strongest(e["roles"]) != "other" or e["title"] or e["affiliation"] or e["formal"]) and key not in affiliations
     ]
 
 
 def _person_spans(doc: Doc, rules: LanguageRules) -> list[Span]:
     """NER persons and the names the text itself marks as people, the longer where they overlap."""
-    found = [_whole_name(e, rules) for e in entities(doc) if e.label_ == "PERSON"] + _evidenced_names(doc, rules)
+    found = [_whole_name(e, rules) for e in _adjacent_joined([e for e in entities(doc) if e.label_ == "PERSON"])] + _evidenced_names(doc, rules)
     return sorted(filter_spans(found), key=lambda s: s.start)
+
+
+def _adjacent_joined(spans: list[Span]) -> list[Span]:
+    """Entities that touch made one: NER cut a name in two ("[Smt. Pravati] [Parida]",
+    "[Pontificia Universidad] [Católica del Perú] (PUCP)"); nothing separates two people."""
+    joined: list[Span] = []
+    for span in spans:
+        if joined and joined[-1].end == span.start:
+            span = span.doc[joined.pop().start : span.end]
+        joined.append(span)
+    return joined
 
 
 def _whole_name(span: Span, rules: LanguageRules) -> Span:
@@ -103,7 +123,7 @@ def _whole_name(span: Span, rules: LanguageRules) -> Span:
             if word is None or not _name_word(word, rules) or not heads & {_name_head(t) for t in word}:
                 continue
             entity = next((e for e in entities(doc) if e.start <= word.start < e.end), None)
-            if entity is None or entity.start < end and start < entity.end:
+            if entity is None or entity.start < end and start < entity.end or not _another_name(entity, word, doc[start:end], rules):
                 start, end, grown = min(start, word.start), max(end, word.end), True
     while end - start > 1 and doc[start].is_lower and doc[start].lower_ in rules.name_particles:
         start += 1  # a name starts with a capital: "Le Quang Minh", "Dirk van der Meer"
@@ -112,16 +132,29 @@ def _whole_name(span: Span, rules: LanguageRules) -> Span:
     return doc[start:end]
 
 
+def _another_name(entity: Span, word: Span, name: Span, rules: LanguageRules) -> bool:
+    """Whether ``entity``, holding ``word`` beside ``name``, is a name of its own ("Inria" of
+    "Inria Christine Morin"); not when NER ran a title into the given name ("[UBA Rector
+    Ricardo] Jorge Gelpi") nor when a particle joins the word ("[Henrique] dos Santos Pereira")."""
+    if word.end == name.start and name[0].is_lower and name[0].lower_ in rules.name_particles:
+        return False
+    return not any(_titular(t.text, rules) for t in entity if t.i < word.start)
+
+
 def _whole_words(span: Span) -> Span:
     """``span`` without hyphenated words cut in two ("Mr. Adesuwa Okonkwo[-Bello]")."""
     return span.doc[_hyphenated_word(span.doc, span.start).start : _hyphenated_word(span.doc, span.end - 1).end]
 
 
-def _run_on_with_entity(span: Span) -> Span:
-    """A prefixed name the rule cut short ("Hon. Kwaku Agyemang[-Manu Boateng]") runs on to the
-    end of the person entity it overlaps."""
-    ends = [e.end for e in entities(span.doc) if e.label_ == "PERSON" and e.start < span.end and span.start < e.end]
-    return span.doc[span.start : max([span.end, *ends])]
+def _run_on(span: Span, rules: LanguageRules) -> Span:
+    """A prefixed name the rule cut short runs on to the end of the person entity it overlaps
+    ("Hon. Kwaku Agyemang[-Manu Boateng]") and over the name words that follow it, which the
+    rule's title-case words miss ("Dr. Siale ['Akau'ola]", "Dr. Saia [Ma'u Piukala]")."""
+    doc = span.doc
+    end = max([span.end, *(e.end for e in entities(doc) if e.label_ == "PERSON" and e.start < span.end and span.start < e.end)])
+    while end < len(doc) and doc[end - 1].whitespace_ == " " and _name_word(_hyphenated_word(doc, end), rules):
+        end = _hyphenated_word(doc, end).end
+    return doc[span.start : end]
 
 
 def _name_head(token: Token) -> Token:
@@ -132,8 +165,13 @@ def _name_head(token: Token) -> Token:
 
 
 def _hyphenated_word(doc: Doc, i: int) -> Span:
-    """The whole word spaCy split at its hyphens ("Ji - hoon", "Vice - Chancellor")."""
+    """The whole word spaCy split at its hyphens ("Ji - hoon", "Vice - Chancellor") or after
+    its opening apostrophe or ʻokina ("' Akau'ola")."""
     start, end = i, i + 1
+    if _opening_mark(doc, i):
+        end += 1
+    elif i > 0 and _opening_mark(doc, i - 1):
+        start -= 1
     while start >= 2 and _inner_hyphen(doc, start - 1):
         start -= 2
     while end + 1 < len(doc) and _inner_hyphen(doc, end):
@@ -147,10 +185,18 @@ def _name_word(word: Span, rules: LanguageRules) -> bool:
     text = word.text
     if text.lower() in rules.name_particles:
         return True
-    pieces = [t for t in word if t.text != "-"]
-    if not all(t.is_alpha for t in pieces) or not text[:1].isupper() or (len(text) > 1 and text.isupper()):
+    pieces = [t for t in word if t.text != "-" and t.text not in _APOSTROPHES]
+    letters = _without_apostrophes(text)
+    if not all(_without_apostrophes(t.text).isalpha() for t in pieces) or not letters[:1].isupper() or (len(letters) > 1 and letters.isupper()):
         return False
+    if any(t.pos_ in _FUNCTION_WORDS for t in pieces):
+        return False  # "[In] Geneva, Matthew Saltmarsh"
     return not _has_organisation_word(word, rules) and not any(_titular(w, rules) for w in (text, *(t.text for t in pieces)))
+
+
+def _without_apostrophes(text: str) -> str:
+    """"Akauola" of "'Akau'ola", "OFarrell" of "O'Farrell": the letters a name word is made of."""
+    return "".join(c for c in text if c not in _APOSTROPHES)
 
 
 def _titular(word: str, rules: LanguageRules) -> bool:
@@ -175,7 +221,7 @@ def _honorific_at(doc: Doc, i: int, honorifics: Collection[str]) -> bool:
 def _evidenced_names(doc: Doc, rules: LanguageRules) -> list[Span]:
     """Names whose words say they are people, whatever NER thought: prefixed ("Dr Arvid
     Nergaard"), contacts ("Media contact: Jane Doe, ...") and titled ("Guillaume Faury, CEO")."""
-    prefixed = [_run_on_with_entity(_whole_words(s)) for s in doc.spans.get(PERSON_SPANS, [])]
+    prefixed = [_run_on(_whole_words(s), rules) for s in doc.spans.get(PERSON_SPANS, [])]
     return [*prefixed, *_contact_names(doc, rules), *_titled_names(doc, rules)]
 
 
@@ -187,15 +233,22 @@ def _titled_names(doc: Doc, rules: LanguageRules) -> list[Span]:
         if token.pos_ != "PROPN" or _name_head(token) != token:
             continue
         name = _whole_name(doc[token.i : token.i + 1], rules)
-        if 2 <= len(name.text.split()) <= 4 and _name_word(_hyphenated_word(doc, token.i), rules) and _beside_title(name, rules):
+        if 2 <= len(name.text.split()) <= 4 and _name_word(_hyphenated_word(doc, token.i), rules) and not _inside_other_entity(name) and _beside_title(name, rules):
             names.append(name)
     return names
 
 
+def _inside_other_entity(name: Span) -> bool:
+    """"Faculty of Medicine, [Public Health] and Nursing": words inside a longer name that is no
+    person's and goes on after them (NER's "[Rector Maria Quispe]" is a title run into a name)."""
+    return any(e.label_ != "PERSON" and e.start < name.start and name.end < e.end for e in entities(name.doc))
+
+
 def _beside_title(name: Span, rules: LanguageRules) -> bool:
     """"Guillaume Faury, CEO of Acme" (a title without an article: an organisation would be "a
-    leader"), "the Mayor of Kitakyushu, Kenji Takeuchi", "Rotterdam's Vice-Mayor for Climate
-    and Sustainability, Judith Bokhove", "Rector Maria Quispe"."""
+    leader"), "the Mayor of Kitakyushu, Kenji Takeuchi" (in apposition, or a conjunct in the
+    parse), "Rotterdam's Vice-Mayor for Climate and Sustainability, Judith Bokhove", "Rector
+    Maria Quispe"."""
     doc, root = name.doc, name.root
     if name.end < len(doc) and doc[name.end].text == ",":
         after = doc[name.end + 1 : name.end + 2]  # the parse may hang the title on another word
@@ -206,7 +259,7 @@ def _beside_title(name: Span, rules: LanguageRules) -> bool:
         return False
     before = doc[name.start - 1]
     if before.text == ",":
-        return root.dep_ == "appos" and root.head.i < name.start and (_is_title_phrase([root.head], rules) or _ends_title_phrase(doc[name.start - 2], rules))
+        return root.dep_ in ("appos", "conj") and root.head.i < name.start and (_ends_title_phrase(root.head, rules) or _ends_title_phrase(doc[name.start - 2], rules))
     return before.lower_ in rules.title_words and _name_head(before) == root
 
 
@@ -214,31 +267,52 @@ def _ends_title_phrase(token: Token, rules: LanguageRules) -> bool:
     """Whether ``token`` ends a title's phrase, hanging on the title word through prepositions
     and conjuncts ("Vice-Mayor for Climate and [Sustainability]"); not a phrase after a comma,
     which is another name's title ("X, Communications Manager, Air Tanzania")."""
-    while not _is_title_phrase([token], rules):
-        if token.dep_ not in ("pobj", "prep", "conj") or token.head.i >= token.i:
-            return False
-        token = token.head
-    start = token.left_edge.i
+    title_word = _title_word_of(token, rules)
+    if title_word is None:
+        return False
+    start = title_word.left_edge.i
     return start == 0 or token.doc[start - 1].text != ","
 
 
+def _title_word_of(token: Token, rules: LanguageRules) -> Token | None:
+    """The title word a phrase hangs on through prepositions and conjuncts ("Minister" of
+    "Minister of Science, Technology and [Innovation]"), if any."""
+    while not _is_title_phrase([token], rules):
+        if token.dep_ not in ("pobj", "prep", "conj") or token.head.i >= token.i:
+            return None
+        token = token.head
+    return token
+
+
 def _contact_names(doc: Doc, rules: LanguageRules) -> list[Span]:
-    """The two to four name words between "contact:" (or a bare "Press:") and the next comma or
-    dash; not a department ("Media enquiries: Monash Media", "Contact: Public Relations, ...")."""
+    """The two to four name words after "contact:" (or a bare "Press:"), on its line or the
+    next, up to a comma or dash: at the start, or after an organisation and a dash ("Media
+    inquiries:\nAcme Pharma – Jonas Friis, ..."); not a department ("Media enquiries: Monash
+    Media", "Contact: Public Relations, ...")."""
     names = []
     for token in doc[:-2]:
         if (token.lower_ not in rules.contact_cues and token.lower_ not in rules.contact_labels) or not doc[token.i + 1].text.startswith(":"):
             continue
         start = token.i + 2
-        while start < len(doc) and doc[start].text.strip("*_") == "":
+        while start < len(doc) and doc[start].text.strip("*_ \n") == "":
             start += 1
-        end, words = start, 0
-        while end < len(doc) and words < 4 and _name_word(_hyphenated_word(doc, end), rules):
-            end, words = _hyphenated_word(doc, end).end, words + 1
-        name = doc[start:end]
-        if words >= 2 and (end == len(doc) or doc[end].text in (",", "-", "–", "—", "(") or doc[end].is_space) and not _names_department(name, rules):
+        line_end = next((t.i for t in doc[start:] if "\n" in t.text), len(doc))
+        after_dashes = [t.i + 1 for t in doc[start:line_end] if t.text in _DASHES and not _inner_hyphen(doc, t.i)]
+        name = next((n for n in (_contact_name_at(doc, i, rules) for i in (start, *after_dashes)) if n is not None), None)
+        if name is not None:
             names.append(name)
     return names
+
+
+def _contact_name_at(doc: Doc, start: int, rules: LanguageRules) -> Span | None:
+    """The two to four name words from ``start`` to a comma, dash, bracket or line end."""
+    end, words = start, 0
+    while end < len(doc) and words < 4 and _name_word(_hyphenated_word(doc, end), rules):
+        end, words = _hyphenated_word(doc, end).end, words + 1
+    name = doc[start:end]
+    if words >= 2 and (end == len(doc) or doc[end].text in (",", "(", *_DASHES) or doc[end].is_space) and not _names_department(name, rules):
+        return name
+    return None
 
 
 def _names_department(name: Span, rules: LanguageRules) -> bool:
@@ -261,12 +335,26 @@ def _names_a_thing(name: Span, organisation_keys: frozenset[str], rules: Languag
         return True  # "Fjellvind Subsea" of "Fjellvind Subsea AS"
     if name.start > 0 and name.doc[name.start - 1].lower_ in rules.non_person_contexts:
         return True  # "Chief Executive Officer of Fjellvind Subsea", "the company Acme Robotics"
+    if _defines_acronym(name, rules):
+        return True  # "Pontificia Universidad [Católica del Perú] (PUCP)"
+    if name.root.dep_ == "compound" and name.root.head.pos_ == "NOUN" and name.root.head.is_alpha:
+        return True  # "Chilean Primera División side Club Deportivo": a name describing a thing
     preposition = syntax.preposition_of(name.root)
     if preposition is not None and preposition.lower_ in rules.place_prepositions:
         return True
     if any(t.is_upper and len(t) > 1 and t.lower_ in organisation_keys for t in name):
         return True
     return any(o == key or f" {key} " in f" {o} " for o in organisation_keys)
+
+
+def _defines_acronym(name: Span, rules: LanguageRules) -> bool:
+    """Whether a bracketed acronym follows the name, as organisations have and people do not;
+    a title, an honour or a country in brackets ("(CEO)", "(OBE)", "(UK)") is no acronym."""
+    doc = name.doc
+    if name.end + 2 >= len(doc) or doc[name.end].text != "(" or doc[name.end + 2].text != ")":
+        return False
+    short = doc[name.end + 1]
+    return short.is_upper and len(short) > 1 and short.ent_type_ not in ("GPE", "NORP") and not _titular(short.text, rules) and not _post_nominal(short, rules)
 
 
 def _strongest(roles: set[str]) -> str:
@@ -277,14 +365,13 @@ def _clean_name(entity: Span, rules: LanguageRules) -> Span | None:
     """Drop honorifics, possessives and a title's complement; refuse things NER mistook for names."""
     start, end = entity.start, entity.end
     doc = entity.doc
-    while start < end and _titular(doc[start].text, rules):
-        start += 1
+    start = _after_honorifics(doc, start, end, rules)
     possessive = next((t.i for t in doc[start:end] if t.lower_ in ("’s", "'s")), None)
     end = possessive if possessive is not None else end  # "Christopher Luxon’s Mission"
-    while end > start and (doc[end - 1].is_punct or _post_nominal(doc[end - 1], rules)):
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space or _post_nominal(doc[end - 1], rules)):
         end -= 1  # "Barry O'Farrell AO": honours and degrees follow a name, they are no part of it
     if end - start > 2 and _is_title_complement(doc[start:end], rules):
-        start = end - 2  # "Minister of [Mining Aurora Williams]": NER took the portfolio along
+        start = _after_complement(doc[start:end])  # "Minister of [Mining Aurora Williams]": NER took the portfolio along
     name = doc[start:end]
     words = [t for t in name if t.is_alpha or "." in t.text]
     if not words or any(t.like_num or t.is_digit for t in name) or "\n" in name.text:
@@ -292,6 +379,27 @@ def _clean_name(entity: Span, rules: LanguageRules) -> Span | None:
     if not all(t.text[:1].isupper() for t in name if t.is_alpha and t.lower_ not in rules.name_particles and not _inner_hyphen(doc, t.i - 1)):
         return None  # lower case only in "van der Meer" and "Ji-hoon"
     return name
+
+
+def _after_complement(span: Span) -> int:
+    """Where a name begins after the title's complement NER ran into it: the longest tail the
+    text also uses without the word before it ("Mayor of Bergen [Marte Mjøs Persen]" beside
+    "Marte Mjøs Persen said"), else the last two words ("Minister of Mining [Aurora Williams]")."""
+    doc, text = span.doc, text_of(span.doc)
+    return next((i for i in range(span.start + 1, span.end - 2) if text.count(doc[i : span.end].text) > text.count(doc[i - 1 : span.end].text)), span.end - 2)
+
+
+def _after_honorifics(doc: Doc, start: int, end: int, rules: LanguageRules) -> int:
+    """Where the name itself begins after the styles opening ``doc[start:end]``, of one word or
+    two ("H.E. Ato", "Hon. Dr.", "Tan Sri"), with the period spaCy split from one ("dr .")."""
+    while start < end:
+        if end - start > 2 and doc[start : start + 2].text.lower() in rules.person_honorifics:
+            start += 2
+        elif _titular(doc[start].text, rules):
+            start += 2 if start + 1 < end and doc[start + 1].text == "." and not doc[start].whitespace_ else 1
+        else:
+            return start
+    return start
 
 
 def _post_nominal(token: Token, rules: LanguageRules) -> bool:
@@ -495,6 +603,11 @@ def _organisation_following(doc: Doc, i: int) -> str | None:
     return None
 
 
+def _opening_mark(doc: Doc, i: int) -> bool:
+    """The apostrophe spaCy split from the word it opens ("'Akau'ola")."""
+    return doc[i].text in _APOSTROPHES and not doc[i].whitespace_ and i + 1 < len(doc) and doc[i + 1].text[:1].isalpha()
+
+
 def _inner_hyphen(doc: Doc, i: int) -> bool:
     """The hyphen of "Vice-Chancellor"."""
     return doc[i].text == "-" and 0 < i < len(doc) - 1 and not doc[i].whitespace_ and not doc[i - 1].whitespace_
@@ -506,10 +619,11 @@ def _title_before(doc: Doc, name: Span, rules: LanguageRules) -> tuple[str | Non
     while i >= 0 and _honorific_at(doc, i, rules.person_honorifics) and doc[i].lower_ not in ("the",):
         i -= 1
     honorific_title = doc[i + 1].text if i + 1 < name.start and doc[i + 1].lower_ in rules.title_words else None
-    if i >= 0 and doc[i].text == ",":
+    after_comma = i >= 0 and doc[i].text == ","
+    if after_comma:
         i -= 1
     end = i + 1
-    while i >= 0 and end - i <= _MAX_TITLE_TOKENS and _continues_title_leftwards(doc, i, name, rules):
+    while i >= 0 and end - i <= _MAX_TITLE_TOKENS and _continues_title_leftwards(doc, i, name, rules, after_comma):
         i -= 1
     title_tokens = list(doc[i + 1 : end])
     while title_tokens and (title_tokens[0].lower_ in ("of", "and", "for") or title_tokens[0].pos_ == "DET"):
@@ -538,10 +652,13 @@ def _affiliation_after(doc: Doc, name: Span, rules: LanguageRules) -> str | None
 def _title_in_apposition(doc: Doc, name: Span, rules: LanguageRules) -> tuple[str | None, str | None]:
     """"India's Ambassador to Japan, Anjali Menon", "the Ambassador of France to Peru, Claire
     Dubois": the title phrase the name is in apposition to, through its prepositions, articles
-    and the countries _title_before stops at; a possessive before the title is the affiliation."""
-    if name.start < 2 or doc[name.start - 1].text != "," or name.root.dep_ != "appos" or name.root.head.i >= name.start:
+    and the countries _title_before stops at, read back from the title word its portfolio hangs
+    on, whatever commas that holds ("Minister of Science, Technology and Innovation, Luciana
+    Santos"); a possessive before the title is the affiliation."""
+    if name.start < 2 or doc[name.start - 1].text != "," or name.root.dep_ not in ("appos", "conj") or name.root.head.i >= name.start:
         return None, None
-    start = name.start - 1
+    title_word = _title_word_of(doc[name.start - 2], rules)
+    start = title_word.i if title_word is not None else name.start - 1
     while start > name.sent.start and name.start - start <= _MAX_TITLE_TOKENS and _in_title_phrase(doc[start - 1], rules):
         start -= 1
     while start < name.start - 1 and not (doc[start].text[:1].isupper() or doc[start].lower_ in rules.title_words):
@@ -559,16 +676,17 @@ def _in_title_phrase(token: Token, rules: LanguageRules) -> bool:
     return token.text[:1].isupper() or token.lower_ in rules.title_words or token.pos_ in ("ADP", "DET") or token.lower_ in ("’s", "'s") or _inner_hyphen(token.doc, token.i)
 
 
-def _continues_title_leftwards(doc: Doc, i: int, name: Span, rules: LanguageRules) -> bool:
+def _continues_title_leftwards(doc: Doc, i: int, name: Span, rules: LanguageRules, after_comma: bool) -> bool:
     """Whether ``doc[i]`` belongs to a title read leftwards from a name: capitalised words, title
-    words ("le ministre"), links and inner hyphens, up to another person listed ("Foreign
-    Minister A and Foreign Minister B") or an organisation, which is the affiliation ("Peking
+    words ("le ministre"), links ("to" only right before the name, "Ambassador to Vietnam Andrew
+    Goledzinowski": after a comma, _title_in_apposition reads it with its possessive) and inner
+    hyphens, up to another person listed ("Foreign Minister A and Foreign Minister B") or an organisation, which is the affiliation ("Peking
     University President") unless it is a title word NER took for one ("Cabinet Secretary") or
     the title's own complement ("Secretary of Energy")."""
     token = doc[i]
     if "\n" in token.text or token.text in _TITLE_STOP and not _inner_hyphen(doc, i):
         return False
-    if not (token.text[:1].isupper() or token.lower_ in rules.title_words or token.lower_ in ("of", "and", "for", "(", ")") or _inner_hyphen(doc, i)):
+    if not (token.text[:1].isupper() or token.lower_ in rules.title_words or token.lower_ in ("of", "and", "for", "(", ")") or token.lower_ == "to" and not after_comma or _inner_hyphen(doc, i)):
         return False
     entity = next((e for e in entities(doc) if e.start <= i < e.end), None)
     if entity is None or entity.start <= name.start < entity.end or _is_title_complement(entity, rules):
@@ -579,6 +697,7 @@ def _continues_title_leftwards(doc: Doc, i: int, name: Span, rules: LanguageRule
 
 
 def _is_title_complement(span: Span, rules: LanguageRules) -> bool:
-    """"Energy" in "Secretary of Energy": a span right after a title word and its preposition."""
+    """"Energy" in "Secretary of Energy", "Vietnam" in "Ambassador to Vietnam": a span right
+    after a title word and its preposition."""
     doc = span.doc
-    return span.start >= 2 and doc[span.start - 1].lower_ in rules.affiliation_prepositions and _is_title_phrase([doc[span.start - 2]], rules)
+    return span.start >= 2 and doc[span.start - 1].pos_ == "ADP" and _is_title_phrase([doc[span.start - 2]], rules)

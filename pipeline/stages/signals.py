@@ -40,7 +40,8 @@ def agreement_mentions(doc: Doc, start_char: int = 0) -> list[Span]:
 
 
 def is_signing_trigger(token: Token, rules: LanguageRules) -> bool:
-    """A signing verb or noun; "enter" only with "into" or an agreement as its object."""
+    """A signing verb or noun; "enter" and "exchange" only with "into" or an agreement as
+    their object ("exchanged MoUs") or passive subject ("the MoU was exchanged")."""
     if token.lower_ in rules.signing_nouns:
         return True
     if token.pos_ not in ("VERB", "AUX") or token.lemma_.lower() not in rules.signing_lemmas:
@@ -53,7 +54,9 @@ def is_signing_trigger(token: Token, rules: LanguageRules) -> bool:
 
 
 def _names_agreement(token: Token) -> bool:
-    return syntax.is_object(token) and any(s.start <= token.i < s.end for s in token.doc.spans.get(AGREEMENT_SPANS, []))
+    """"entered into an agreement", "exchanged MoUs", "the MoU was exchanged"."""
+    role = syntax.is_object(token) or token.dep_ in syntax.PASSIVE_SUBJECT_DEPS
+    return role and any(s.start <= token.i < s.end for s in token.doc.spans.get(AGREEMENT_SPANS, []))
 
 
 def signing_clauses(doc: Doc, document: Document, rules: LanguageRules) -> list[SigningClause]:
