@@ -142,6 +142,20 @@ from pipeline import Extractor
             " and the Indian Council of Agricultural Research (ICAR) have renewed a partnership agreement.",
             ["Commonwealth Scientific and Industrial Research Organisation", "Indian Council of Agricultural Research"],
         ),
+        # a dateline in capitals before a colon
+        ("DOHA: The Asian Table Tennis Union and the Qatar Olympic Committee signed a cooperation agreement.", ["Asian Table Tennis Union", "Qatar Olympic Committee"]),
+        # a name NER cut before a further field or the country it is of
+        (
+            "Acme Corp and the Ministry of Foreign Affairs and Human Mobility of Ecuador signed a cooperation agreement.",
+            ["Acme Corp", "Ministry of Foreign Affairs and Human Mobility of Ecuador"],
+        ),
+        (
+            "The Ministry of Agriculture and Livestock Development of Kenya and the Food and Agriculture Organization"
+            " of the United Nations (FAO) have signed a letter of intent.",
+            ["Ministry of Agriculture and Livestock Development of Kenya", "Food and Agriculture Organization of the United Nations"],
+        ),
+        # ministers under their titles are persons, not parties
+        ("Estonian Minister of Defence Hanno Pevkur-Saar and Latvian Minister of Defence Ināra Mūrniece-Kalniņa signed a framework agreement.", []),
     ],
 )
 def test_party_names(extractor: Extractor, text: str, parties: list[str]) -> None:

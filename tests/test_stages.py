@@ -58,6 +58,9 @@ def test_no_agreement_gives_nulls_and_a_warning(extractor: Extractor) -> None:
         ("Riyadh, Rajab 22, 1446, January 22, 2025, SPA -- Acme Corp has signed a framework agreement with Bolt Ltd.\n\n"
          "The agreement was signed in Riyadh on January 20, 2025.", None, ("2025-01-20", "day")),
         ("The MoU between Acme Corp and Bolt Ltd was exchanged today in Chennai.", date(2023, 10, 18), ("2023-10-18", "day")),
+        ("The partnership agreement between Acme Corp and Bolt Ltd, signed on June 2, establishes a joint unit.", date(2021, 6, 4), ("2021-06-02", "day")),
+        ("Acme Corp and Bolt Ltd signed an MoU on the sidelines of the LEAP 2024 conference.", date(2024, 3, 6), None),
+        ("Acme Corp and Bolt Ltd signed an MoU under Saudi Vision 2030.", date(2024, 3, 6), None),
         # without a year: the latest such day for a past signing, the next one for a future signing
         ("Acme University and Bolt Institute signed an MoU on April 7.", date(2013, 3, 22), ("2012-04-07", "day")),
         ("Acme University and Bolt Institute will sign an MoU on April 7.", date(2013, 3, 22), ("2013-04-07", "day")),

@@ -134,12 +134,12 @@ def date_spans(doc: Doc) -> list[Span]:
 
 
 def _part_of_a_name(span: Span) -> bool:
-    """"Saudi Vision 2030", "Horizon 2020": a year written into a name is no date."""
+    """"Saudi Vision 2030", "LEAP 2024": a year written into a name is no date."""
     words = [t for t in span if not t.is_punct]
     if len(words) != 1 or not words[0].like_num or span.start == 0:
         return False
     before = span.doc[span.start - 1]
-    return before.pos_ == "PROPN" and before.is_title and before.ent_type_ != "DATE"
+    return before.pos_ == "PROPN" and (before.is_title or before.is_upper) and before.ent_type_ != "DATE"
 
 
 def _names_a_day(time: Span) -> bool:
@@ -193,10 +193,13 @@ def _looks_like_dateline(doc: Doc, span: Span, rules: LanguageRules) -> bool:
     return span.start_char - line_start <= 50 and DATELINE_BEFORE.match(text[line_start : span.start_char]) is not None
 
 
-def _opens_its_line(doc: Doc, span: Span) -> bool:
-    """The date stands in the first words of its line ("Riyadh, January 22, 2025, SPA --")."""
+def _in_dateline(doc: Doc, span: Span) -> bool:
+    """The date stands in a dateline: only names and numbers before it on its line, a dash soon
+    after it ("Riyadh, Rajab 22, 1446, January 22, 2025, SPA -- The Ministry ...")."""
     text = text_of(doc)
-    return span.start_char - (text.rfind("\n", 0, span.start_char) + 1) <= 50
+    before = text[text.rfind("\n", 0, span.start_char) + 1 : span.start_char]
+    after = text[span.end_char : span.end_char + 40]
+    return not re.search(r"\b[a-zà-ÿ]{3,}\b", before) and re.search(r"--|[—–]|\s-\s", after) is not None
 
 
 def _ambiguity_warning(field: str, mention: DateMention, order: str) -> str:
@@ -219,7 +222,7 @@ def signing_date(
         for span in spans:
             if not (clause.sentence.start_char <= span.start_char < clause.sentence.end_char):
                 continue
-            if publication is not None and span.start_char == publication.start or _looks_like_dateline(doc, span, rules) and _opens_its_line(doc, span):
+            if publication is not None and span.start_char == publication.start or _in_dateline(doc, span):
                 continue  # the dateline's date says when the news was written
             if _attached_by(span, rules.period_prepositions):
                 continue

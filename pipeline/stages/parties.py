@@ -207,13 +207,15 @@ def dateline_end(sentence: Span) -> int:
     """The first token after a leading dateline — places (and dates) before a dash, as in
     "Nairobi, Kenya –", "KINGSTON —" (NER often calls an all-caps city an organisation),
     "Amman –" or "Rio de Janeiro, 21 March 2024 —" (cities NER missed), "**Turku, Finland** —",
-    or before a colon after a date ("New Delhi, 20/09/2024:", not "Press Release:") — or the
+    or before a colon after a date or a place in capitals ("New Delhi, 20/09/2024:", "DOHA:",
+    not "Press Release:") — or the
     sentence's start when it has none."""
     for token in sentence:
         if _dateline_word(token):
             continue
         before = sentence.doc[sentence.start : token.i]
-        dated = any(t.pos_ == "NUM" or t.ent_type_ == "DATE" for t in before)
+        # A colon closes a dated dateline, or one in capitals ("DOHA:"), not "Press Release:".
+        dated = any(t.pos_ == "NUM" or t.ent_type_ == "DATE" for t in before) or all(_capitals(t) for t in before if t.is_alpha)
         ends = unicodedata.category(token.text[0]) == "Pd" or token.text == ":" and dated
         has_place = any(t.ent_type_ in ("GPE", "LOC") or _capitals(t) or _untagged_name(t) for t in before)
         return token.i + 1 if ends and has_place else sentence.start
@@ -498,7 +500,27 @@ def _expand_name(span: Span, own: set[int], index: OrgIndex, rules: LanguageRule
         end += 1
     while end > start + 1 and (doc[end - 1].is_punct or doc[end - 1].is_lower or doc[end - 1].lower_ in rules.title_words):
         end -= 1  # "Victoria University of Wellington Vice" of "... Vice-Chancellor"
-    return _located(strip_article(doc[start:end]), own, rules)
+    return _located(strip_article(doc[start : _continued_end(doc[start:end], rules)]), own, rules)
+
+
+def _continued_end(name: Span, rules: LanguageRules) -> int:
+    """The end of a name NER cut before what its own words govern: a further field joined to
+    its last word ("Ministry of Foreign Affairs" + "and Human Mobility"), and the country
+    a ministry is of ("... of Kenya", "... of the Republic of Malawi")."""
+    doc, end = name.doc, name.end
+    while end < len(doc) and name.start <= doc[end].head.i < end:
+        token = doc[end]
+        if token.pos_ == "CCONJ" and token.head.i == end - 1 > name.root.i:
+            field = next((c for c in token.head.children if c.dep_ == "conj" and c.i > end), None)
+            if field is None or not all(t.pos_ == "PROPN" and not t.ent_type_ for t in doc[end + 1 : field.i + 1]):
+                return end
+            end = field.i + 1
+        elif token.lower_ in rules.name_prepositions:
+            country = next((e for c in token.children if c.dep_ == "pobj" for e in entities(doc) if e.label_ == "GPE" and e.start <= c.i < e.end), None)
+            return end if country is None else country.end
+        else:
+            return end
+    return end
 
 
 def _located(name: Span, own: set[int], rules: LanguageRules) -> Span:
@@ -565,9 +587,17 @@ def _is_person_like(span: Span, rules: LanguageRules) -> bool:
         not words
         or words[0] in rules.person_honorifics
         or any(w in rules.title_words for w in words[-2:])
+        or _titled_name(span, rules)
         or any(t.ent_type_ == "PERSON" for t in span)
         or any(p.start < span.end and span.start < p.end for p in span.doc.spans.get(PERSON_SPANS, []))
     )
+
+
+def _titled_name(span: Span, rules: LanguageRules) -> bool:
+    """A name under a title ("Estonian Minister of Defence Hanno Pevkur-Saar"): its head
+    word is no institution noun and a title stands among the words before it."""
+    root = span.root
+    return root.lower_ not in rules.org_head_nouns and any(t.lower_ in rules.title_words for t in span.doc[root.left_edge.i : root.i])
 
 
 def _own_tokens(head: Token, rules: LanguageRules) -> set[int]:
