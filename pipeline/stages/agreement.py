@@ -11,8 +11,8 @@ from pipeline.nlp import PERSON_SPANS
 from pipeline.rules import LanguageRules
 from pipeline.stages import syntax
 from pipeline.stages.dates import DATELINE_AFTER, DATELINE_BEFORE, DateMention
-from pipeline.stages.organizations import strip_article
-from pipeline.stages.parties import dateline_end
+from pipeline.stages.organizations import entity_at, strip_article
+from pipeline.stages.parties import dateline_end, introduced_by
 from pipeline.stages.signals import SigningClause, agreement_mentions, is_headline
 from pipeline.stages.views import text_of, entities
 
@@ -95,7 +95,7 @@ def signing_place(doc: Doc, clauses: list[SigningClause], rules: LanguageRules) 
         for place in [p for p in places if p.root.ent_type_ in ("GPE", "LOC")] or places:
             if not _is_venue(place, rules):
                 return _found(place.text, place)
-            city = _city_of_venue(place, clauses, rules)
+            city = _city_of_venue(place, clauses)
             if city is not None or not _premises(place, rules):
                 return city or _found(place.text, place)
     return None
@@ -122,7 +122,7 @@ def _has_place_noun(place: Span, rules: LanguageRules) -> bool:
     return any(t.lemma_.lower() in rules.place_nouns for t in place)
 
 
-def _city_of_venue(venue: Span, clauses: list[SigningClause], rules: LanguageRules) -> Found | None:
+def _city_of_venue(venue: Span, clauses: list[SigningClause]) -> Found | None:
     """The city of a venue that names none after it: the place its name begins with ("Turku City
     Hall", "Abu Dhabi National Exhibition Centre"), a place the text names as such elsewhere, else
     the city of the announcement's dateline ("YOGYAKARTA – ... signed at the Balai Senat")."""
@@ -161,8 +161,7 @@ def _clause_places(clause: SigningClause, rules: LanguageRules) -> list[Span]:
     governing = {t.i for t in trigger.ancestors if t.pos_ in ("VERB", "AUX")} if trigger.pos_ == "NOUN" else set()
     places = []
     for token in clause.sentence:
-        preposition = syntax.preposition_of(token)
-        if preposition is None or preposition.lower_ not in rules.place_prepositions:
+        if not introduced_by(token, rules.place_prepositions):
             continue
         if syntax.governor(token).i in governing or _modifies_signing(token, trigger, rules):
             places.append(_place_object(token, rules))
@@ -200,8 +199,7 @@ def _about_something_else(token: Token, rules: LanguageRules) -> bool:
     """A place below this word is not the signing's: it is where a signatory works ("by Eng.
     X, Undersecretary at MoEI") or where the agreement's object will be ("an MoU for a plant
     in Nagpur")."""
-    preposition = syntax.preposition_of(token)
-    return token.ent_type_ == "PERSON" or preposition is not None and preposition.lower_ in rules.purpose_prepositions
+    return token.ent_type_ == "PERSON" or introduced_by(token, rules.purpose_prepositions)
 
 
 def _place_object(head: Token, rules: LanguageRules) -> Span | None:
@@ -239,7 +237,8 @@ def _city_inside(venue: Token, rules: LanguageRules) -> Span | None:
 
 def _phrase_of(token: Token) -> Span:
     """The entity ``token`` is part of, else the token alone."""
-    return next((e for e in entities(token.doc) if e.start <= token.i < e.end), token.doc[token.i : token.i + 1])
+    entity = entity_at(token.doc, token.i)
+    return entity if entity is not None else token.doc[token.i : token.i + 1]
 
 
 def _path_between(token: Token, top: Token) -> list[Token]:
@@ -258,7 +257,7 @@ def _proper_place(token: Token, labels: tuple[str, ...], rules: LanguageRules) -
     organisations ("in Dakar", "in Vilnius") — unless it is a person's or an organisation's.
     An organisation NER knows as such stands for its premises ("at the Ministry of Finance",
     "at the Abu Dhabi National Exhibition Centre"): :func:`signing_place` decides."""
-    entity = next((e for e in entities(token.doc) if e.start <= token.i < e.end), None)
+    entity = entity_at(token.doc, token.i)
     if entity is not None and (entity.label_ in labels or entity.label_ == "ORG" and _organisation_like(strip_article(entity), rules)):
         return strip_article(entity)
     if entity is not None and (entity.label_ not in _MISREAD_PLACE_LABELS or _organisation_like(strip_article(entity), rules)):

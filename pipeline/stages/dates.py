@@ -25,6 +25,7 @@ from pipeline.stages.signals import SigningClause, agreement_mentions, is_future
 from pipeline.stages.views import text_of, entities, longest_spans
 
 _AMBIGUOUS_NUMERIC = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{2}|\d{4})$")
+_ISO_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 _DECADE = re.compile(r"\d0s\b|\d0's\b")
 _EDGE_PUNCT = " \t\n:;,.–—-*_|()[]"
 _HEAD_REGION_CHARS = 700
@@ -96,15 +97,14 @@ def normalise(
         return None
     when = data.date_obj.date()
     precision = "day" if data.period == "time" else data.period
-    numeric = _AMBIGUOUS_NUMERIC.match(quote) or re.search(r"\d{4}-\d{1,2}-\d{1,2}", quote)
-    if precision in ("day", "month") and not (relative or numeric or any(w in rules.month_names or w in rules.weekday_names for w in words)):
+    numeric = _AMBIGUOUS_NUMERIC.match(quote)
+    if precision in ("day", "month") and not (relative or numeric or _ISO_DATE.search(quote) or any(w in rules.month_names or w in rules.weekday_names for w in words)):
         return None  # "22, 1446": dateparser fills the missing month from today's date
     if precision == "year" and not has_year and not relative:
         return None  # dateparser's "year" for unit-less words is a guess
     if anchor is not None and precision == "day" and words in ([d] for d in rules.weekday_names) and abs(when - anchor) == timedelta(days=7):
         when = anchor  # "on Friday" in Friday's news is that day, not a week earlier or later
     value = {"day": when.isoformat(), "month": when.isoformat()[:7], "year": f"{when.year:04d}"}[precision]
-    numeric = _AMBIGUOUS_NUMERIC.match(quote)
     ambiguous = bool(numeric) and int(numeric.group(1)) <= 12 and int(numeric.group(2)) <= 12 and numeric.group(1) != numeric.group(2)
     first_day = when if precision == "day" else when.replace(day=1) if precision == "month" else date(when.year, 1, 1)
     return DateMention(quote, start, end, value, precision, first_day, relative, ambiguous)

@@ -20,6 +20,7 @@ from pipeline.stages.views import text_of, entities
 _ACRONYM = re.compile(r"^(?=(?:.*[A-Z]){2})[A-Z][A-Za-z0-9&*+.\-/ ]{1,24}$")  # "A*STAR", "R&D"
 ORG_LABELS = ("ORG",)
 _NAMES, _ENTITIES = "organisation_names", "named_entities"
+_ENTITY_AT, _NAMED_AT = "entity_at", "named_entity_at"
 _AND = ("and", "&")
 _MAX_SUFFIX_TOKENS = 3  # "A", "/", "S"; "S.p", ".", "A."
 
@@ -93,7 +94,9 @@ def _abbreviated_name(short: Span, candidate: Span) -> Span | None:
 
 def _name_before(doc: Doc, paren: int, rules: LanguageRules) -> Span | None:
     """The proper name that ends right before the parenthesis: an ORG entity, else capitalised words."""
-    entity = next((e for e in entities(doc) if e.start < paren <= e.end and e.label_ in ("ORG", "GPE", "NORP", "FAC", "LOC", "PRODUCT")), None)
+    entity = entity_at(doc, paren - 1)
+    if entity is not None and entity.label_ not in ("ORG", "GPE", "NORP", "FAC", "LOC", "PRODUCT"):
+        entity = None
     entity = _with_head_words(doc[entity.start : paren], rules) if entity is not None else None  # NER may run into the brackets
     walked = _capitalised_before(doc, paren, rules)
     # An entity that runs over a lower-case link ("NZ Centre at Peking University (PKU)") holds
@@ -138,8 +141,8 @@ def _ends_a_name(joiner: Token, rest: Span, rules: LanguageRules) -> bool:
     ("Research and Development", "Ministry of ICT and Innovation (MINICT)")."""
     if joiner.lower_ not in _AND:
         return False
-    before = next((e for e in entities(joiner.doc) if e.end == joiner.i and e.label_ in ORG_LABELS), None)
-    return before is not None and _starts_new_name(before, rest, rules)
+    before = entity_at(joiner.doc, joiner.i - 1)
+    return before is not None and before.end == joiner.i and before.label_ in ORG_LABELS and _starts_new_name(before, rest, rules)
 
 
 @cache
@@ -266,8 +269,8 @@ def with_location(name: Span, rules: LanguageRules) -> Span:
     located = any(t.lower_ in rules.located_org_nouns and t.text[:1].isupper() for t in name)
     if not located or name.end + 1 >= len(doc) or doc[name.end].lower_ not in rules.place_prepositions:
         return name
-    place = next((e for e in entities(doc) if e.start == name.end + 1 and e.label_ in ("GPE", "LOC")), None)
-    return doc[name.start : place.end] if place is not None else name
+    place = entity_at(doc, name.end + 1)
+    return doc[name.start : place.end] if place is not None and place.start == name.end + 1 and place.label_ in ("GPE", "LOC") else name
 
 
 def _with_split_suffix(span: Span, rules: LanguageRules) -> Span:
@@ -333,6 +336,29 @@ def named_entities(doc: Doc, rules: LanguageRules) -> list[Span]:
     return doc.user_data[_ENTITIES]
 
 
+def _first_holding(spans: list[Span] | tuple[Span, ...]) -> dict[int, Span]:
+    """Token index → the first of ``spans`` (in order) that holds it."""
+    holding: dict[int, Span] = {}
+    for span in spans:
+        for i in range(span.start, span.end):
+            holding.setdefault(i, span)
+    return holding
+
+
+def entity_at(doc: Doc, i: int) -> Span | None:
+    """The NER entity holding token ``i``: one lookup per doc instead of a scan per token."""
+    if _ENTITY_AT not in doc.user_data:
+        doc.user_data[_ENTITY_AT] = _first_holding(entities(doc))
+    return doc.user_data[_ENTITY_AT].get(i)
+
+
+def named_entity_at(doc: Doc, i: int, rules: LanguageRules) -> Span | None:
+    """The first of :func:`named_entities` holding token ``i``, looked up rather than scanned."""
+    if _NAMED_AT not in doc.user_data:
+        doc.user_data[_NAMED_AT] = _first_holding(named_entities(doc, rules))
+    return doc.user_data[_NAMED_AT].get(i)
+
+
 def _is_prefixed_name(span: Span) -> bool:
     """NER calls "Dr Lukas Brandstätter" an organisation now and then; the name ruler knows better."""
     return any(p.start <= span.start < p.end for p in span.doc.spans.get(PERSON_SPANS, []))
@@ -357,6 +383,11 @@ class OrgIndex:
             if "\n" not in part.text and any(c.isupper() for c in part.text) and not _is_prefixed_name(part)
         ]
         self.entity_keys = [name_key(e.text, rules) for e in self.entities]
+        # Every known name with its key, and the acronyms by their full name's key: computed
+        # once here rather than on each call of :meth:`canonical` (once per organisation).
+        self._known = [*zip(self.entities, self.entity_keys), *((f, name_key(f.text, rules)) for f in self.full_by_acronym_key.values())]
+        self._known_texts = [s.text for s in self.acronyms.values()] + [e.text for e in self.entities]
+        self._acronym_keys = [(acronym, name_key(full.text, rules)) for acronym, full in self.acronyms.items()]
 
     def canonical(self, span: Span) -> tuple[str, str | None]:
         """The fullest name used for the organisation ``span`` names, and its acronym."""
@@ -371,10 +402,9 @@ class OrgIndex:
         """The longest organisation name with the same key, or one completing it ("Ministry
         of ICT" of a headline, "Ministry of ICT and Innovation (MINICT)" of the text)."""
         key = name_key(span.text, self.rules)
-        known = [*zip(self.entities, self.entity_keys), *((f, name_key(f.text, self.rules)) for f in self.full_by_acronym_key.values())]
-        same = [e.text for e, k in known if k == key]
+        same = [e.text for e, k in self._known if k == key]
         extensions = [
-            e.text for e, k in known
+            e.text for e, k in self._known
             if e.start != span.start and any(
                 k.startswith(f"{key} {joiner}".rstrip() + " ")
                 for joiner in ([""] if len(span) == 1 else [*self.rules.name_prepositions, *_AND])
@@ -397,9 +427,8 @@ class OrgIndex:
     def completed(self, span: Span) -> Span:
         """The span grown to a longer known name written at the same place ("Universiti" of
         "Universiti Putra Malaysia" when NER cut the rest off as a person)."""
-        known = [s.text for s in self.acronyms.values()] + [e.text for e in self.entities]
         rest = text_of(self.doc)[span.start_char :]
-        longer = [k for k in known if len(k) > len(span.text) and rest.startswith(k)]
+        longer = [k for k in self._known_texts if len(k) > len(span.text) and rest.startswith(k)]
         if not longer:
             return span
         grown = self.doc.char_span(span.start_char, span.start_char + len(max(longer, key=len)))
@@ -407,10 +436,7 @@ class OrgIndex:
 
     def _acronym_of_name(self, name: str) -> str | None:
         key = name_key(name, self.rules)
-        for acronym, full in self.acronyms.items():
-            if name_key(full.text, self.rules) == key:
-                return acronym
-        return None
+        return next((acronym for acronym, full_key in self._acronym_keys if full_key == key), None)
 
     def mention_spans(self, forms: list[str | None], start_char: int) -> list[tuple[int, int]]:
         """Every occurrence of any of the organisation's written forms (name, acronym, the

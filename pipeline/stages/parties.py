@@ -9,6 +9,7 @@ A person in a slot brings their organisation ("Peking University President Lin J
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import chain
 import unicodedata
 
 from spacy.tokens import Doc, Span, Token
@@ -24,7 +25,9 @@ from pipeline.stages.organizations import (
     coordinated_parts,
     ends_with_legal_suffix,
     name_key,
+    entity_at,
     named_entities,
+    named_entity_at,
     organisation_words,
     strip_article,
     with_location,
@@ -71,19 +74,20 @@ def find_parties(doc: Doc, document: Document, clauses: list[SigningClause], rul
     """Parties from the signing clauses (headline as a fallback), and the other organisations."""
     index = OrgIndex(doc, rules, document.body_start)
     doc.user_data[_LOWERCASE_WORDS] = {t.text for t in doc if t.idx >= document.body_start and t.is_lower and t.is_alpha}
-    doc.user_data[_ACRONYM_FULLS] = list(index.acronyms.values())
+    doc.user_data[_ACRONYM_FULLS] = {full.text for full in index.acronyms.values()}
     found: dict[str, tuple[str, str | None]] = {}
     surfaces: dict[str, set[str]] = {}  # how the text wrote each party ("ITI" for "ITI Limited")
-    slot_tokens: set[int] = set()
     warnings: list[str] = []
-    usable = [c for c in clauses if not c.earlier_agreement][:_MAX_CLAUSES]
-    for clause in (c for c in clauses if not c.earlier_agreement):
-        slot_tokens.update(t.i for head in _slot_heads(clause, rules) for t in head.subtree)
-    for clause in usable + signals.partnering_clauses(doc, document, rules):
-        for span in _names_in_slots(doc, _slot_heads(clause, rules), index, rules, entities_only=clause.headline):
+    current = [c for c in clauses if not c.earlier_agreement]
+    heads = [_slot_heads(clause, rules) for clause in current]  # once per clause: both loops use them
+    slot_tokens = {t.i for clause_heads in heads for head in clause_heads for t in head.subtree}
+    partnering = signals.partnering_clauses(doc, document, rules)
+    for clause, clause_heads in chain(zip(current[:_MAX_CLAUSES], heads), ((c, _slot_heads(c, rules)) for c in partnering)):
+        for span in _names_in_slots(doc, clause_heads, index, rules, entities_only=clause.headline):
             name, acronym = index.canonical(span)
-            found.setdefault(name_key(name, rules), (name, acronym))
-            surfaces.setdefault(name_key(name, rules), set()).add(span.text)
+            key = name_key(name, rules)
+            found.setdefault(key, (name, acronym))
+            surfaces.setdefault(key, set()).add(span.text)
         if len(found) >= 2:
             break
     if len(found) < 2 and document.title is not None:
@@ -252,8 +256,7 @@ def _capitals(token: Token) -> bool:
 
 def _is_place(token: Token, rules: LanguageRules) -> bool:
     """"à Toulouse", "au siège de CTMC": where, not with whom (French "à" is both)."""
-    preposition = syntax.preposition_of(token)
-    if preposition is None or preposition.lower_ not in rules.place_prepositions:
+    if not introduced_by(token, rules.place_prepositions):
         return False
     return token.ent_type_ in ("GPE", "LOC", "FAC") or token.lemma_.lower() in rules.place_nouns
 
@@ -478,7 +481,7 @@ def _title_fragment(entity: Span, rules: LanguageRules) -> bool:
 
 
 def _entity_of(token: Token, rules: LanguageRules) -> Span | None:
-    return next((e for e in named_entities(token.doc, rules) if e.start <= token.i < e.end), None)
+    return named_entity_at(token.doc, token.i, rules)
 
 
 def _expand_name(span: Span, own: set[int], index: OrgIndex, rules: LanguageRules) -> Span:
@@ -516,7 +519,7 @@ def _continued_end(name: Span, rules: LanguageRules) -> int:
                 return end
             end = field.i + 1
         elif token.lower_ in rules.name_prepositions:
-            country = next((e for c in token.children if c.dep_ == "pobj" for e in entities(doc) if e.label_ == "GPE" and e.start <= c.i < e.end), None)
+            country = next((e for c in token.children if c.dep_ == "pobj" for e in [entity_at(doc, c.i)] if e is not None and e.label_ == "GPE"), None)
             return end if country is None else country.end
         else:
             return end
@@ -542,16 +545,12 @@ def _company_like(span: Span, rules: LanguageRules) -> bool:
     return ends_with_legal_suffix(span, rules) or any(t.lower_ in rules.company_words and t.text[:1].isupper() for t in span[1:])
 
 
-def _acronym_fulls(doc: Doc) -> list[Span]:
-    return list(doc.user_data.get(_ACRONYM_FULLS, ()))
-
-
 def _named_like_organisation(span: Span, rules: LanguageRules) -> bool:
     """Evidence, whatever NER thought, that a name is an organisation's: a legal suffix or
     company word, a lone brand name, a defined acronym, or its place in a list of organisations."""
     return (
         _company_like(span, rules) or _lone_name(span, rules) or _listed_with_organisation(span, rules)
-        or span.text in {full.text for full in _acronym_fulls(span.doc)}
+        or span.text in span.doc.user_data.get(_ACRONYM_FULLS, ())
     )
 
 
@@ -619,7 +618,7 @@ def _stray_items(head: Token, rules: LanguageRules) -> list[Token]:
     for token in head.subtree:
         if token == head or token.dep_ != "conj" or token.head == head or token.i in listed or token.head.ent_type_ == "PERSON":
             continue
-        entity = next((e for e in entities(head.doc) if e.start <= token.i < e.end), None)
+        entity = entity_at(head.doc, token.i)
         if entity is not None and entity.label_ in ORG_LABELS and not any(entity.start <= t.i < entity.end for t in (head, token.head)):
             strays.append(token)
     return strays
@@ -638,7 +637,7 @@ def _proper_phrase(head: Token, own: set[int], rules: LanguageRules) -> Span | N
     for right in head.rights:
         if right.dep_ in ("flat", "flat:name", "compound"):
             keep.extend(t.i for t in right.subtree)  # UD: "Université Paris Cité"
-        elif right.dep_ in ("prep", "nmod") and (right.lower_ in rules.name_prepositions or (syntax.preposition_of(right) is not None and syntax.preposition_of(right).lower_ in rules.name_prepositions)):
+        elif right.dep_ in ("prep", "nmod") and (right.lower_ in rules.name_prepositions or introduced_by(right, rules.name_prepositions)):
             keep.extend(t.i for t in right.subtree)  # "University of X", "Académie des sciences"
     keep = sorted(i for i in keep if i in own)
     span = _located(strip_article(head.doc[keep[0] : keep[-1] + 1]), own, rules)
@@ -649,6 +648,12 @@ def _proper_phrase(head: Token, own: set[int], rules: LanguageRules) -> Span | N
     if any(t.lower_ in rules.generic_types or t.lemma_.lower() in ("agreement", "memorandum", "mou") for t in span):
         return None
     return _without_description(span, head)
+
+
+def introduced_by(token: Token, prepositions: frozenset[str]) -> bool:
+    """``token`` hangs on one of ``prepositions`` ("of X", "des X")."""
+    preposition = syntax.preposition_of(token)
+    return preposition is not None and preposition.lower_ in prepositions
 
 
 def _without_description(name: Span, head: Token) -> Span:

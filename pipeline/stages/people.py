@@ -21,7 +21,7 @@ from pipeline.document import Document
 from pipeline.nlp import AGREEMENT_SPANS, PERSON_SPANS
 from pipeline.rules import LanguageRules
 from pipeline.stages import syntax
-from pipeline.stages.organizations import acronym_definitions, legal_form, strip_article
+from pipeline.stages.organizations import acronym_definitions, entity_at, legal_form, strip_article
 from pipeline.stages.views import text_of, entities
 
 # The links between the words of one name: "Lamine" → "Diop" (English compounds), "Jean" ←
@@ -36,6 +36,7 @@ _TAIL_CHARS = 600
 _CONTACT_BLOCK_LINES = 6
 _MAX_HEADING_WORDS = 4
 _SHORT_LINE = 120
+_POSSESSIVES = ("’s", "'s")
 
 
 @dataclass(frozen=True)
@@ -51,8 +52,9 @@ def find_people(doc: Doc, document: Document, rules: LanguageRules, signatory_to
     """Every real person with a part in the announcement, once, in order of first mention."""
     people: dict[str, dict] = {}
     organisation_keys = frozenset(o.lower() for o in [*organisation_names, *acronym_definitions(doc, rules)])
-    strong = {(s.start, s.end) for s in _evidenced_names(doc, rules)}
-    for entity in _person_spans(doc, rules):
+    evidenced = _evidenced_names(doc, rules)
+    strong = {(s.start, s.end) for s in evidenced}
+    for entity in _person_spans(doc, rules, evidenced):
         if entity.start_char < document.body_start:
             continue
         name = _clean_name(entity, rules)
@@ -64,10 +66,11 @@ def find_people(doc: Doc, document: Document, rules: LanguageRules, signatory_to
         words = key.split()
         surname_owner = next((k for k in people if k.endswith(" " + key) or k.startswith(key + " ")), None)  # "Mr Owusu-Ansah", "Lamine Diop", "Dato' Mohd Azlan"
         key = next((k for k in people if len(words) == 2 and k.split()[0] == words[0] and k.split()[-1] == words[-1]), key)
-        if surname_owner or len(words) == 1:
-            if surname_owner:
-                people[surname_owner]["spans"].append((name.start_char, name.end_char))
-                people[surname_owner]["roles"].add(_role(name, doc, rules, signatory_tokens))
+        if surname_owner:
+            people[surname_owner]["spans"].append((name.start_char, name.end_char))
+            people[surname_owner]["roles"].add(_role(name, rules, signatory_tokens))
+            continue
+        if len(words) == 1:
             continue
         shorter = next((k for k in people if key.endswith(" " + k)), None)
         if shorter is not None:  # "Governing Mayor of Bergen [Mjøs Persen]", later "Marte Mjøs Persen": the fullest name
@@ -76,7 +79,7 @@ def find_people(doc: Doc, document: Document, rules: LanguageRules, signatory_to
         entry = people.setdefault(key, {"name": name.text, "title": None, "affiliation": None, "spans": [], "roles": set(), "formal": False})
         entry["spans"].append((name.start_char, name.end_char))
         entry["formal"] |= name.start > 0 and _honorific_at(doc, name.start - 1, rules.name_prefixes)
-        entry["roles"].add(_role(name, doc, rules, signatory_tokens))
+        entry["roles"].add(_role(name, rules, signatory_tokens))
         if entry["title"] is None:
             entry["title"], entry["affiliation"] = _title_and_affiliation(doc, name, rules, organisation_keys)
     # A name that neither signs, speaks, is the contact nor comes with a title, an organisation
@@ -91,9 +94,10 @@ def find_people(doc: Doc, document: Document, rules: LanguageRules, signatory_to
     ]
 
 
-def _person_spans(doc: Doc, rules: LanguageRules) -> list[Span]:
-    """NER persons and the names the text itself marks as people, the longer where they overlap."""
-    found = [_whole_name(e, rules) for e in _adjacent_joined([e for e in entities(doc) if e.label_ == "PERSON"])] + _evidenced_names(doc, rules)
+def _person_spans(doc: Doc, rules: LanguageRules, evidenced: list[Span]) -> list[Span]:
+    """NER persons and the names the text itself marks as people (``evidenced``, found once by
+    the caller), the longer where they overlap."""
+    found = [_whole_name(e, rules) for e in _adjacent_joined([e for e in entities(doc) if e.label_ == "PERSON"])] + evidenced
     return sorted(filter_spans(found), key=lambda s: s.start)
 
 
@@ -122,7 +126,7 @@ def _whole_name(span: Span, rules: LanguageRules) -> Span:
         for word in (_hyphenated_word(doc, end) if end < len(doc) else None, _hyphenated_word(doc, start - 1) if start > 0 else None):
             if word is None or not _name_word(word, rules) or not heads & {_name_head(t) for t in word}:
                 continue
-            entity = next((e for e in entities(doc) if e.start <= word.start < e.end), None)
+            entity = entity_at(doc, word.start)
             if entity is None or entity.start < end and start < entity.end or not _another_name(entity, word, doc[start:end], rules):
                 start, end, grown = min(start, word.start), max(end, word.end), True
     while end - start > 1 and doc[start].is_lower and doc[start].lower_ in rules.name_particles:
@@ -152,8 +156,8 @@ def _run_on(span: Span, rules: LanguageRules) -> Span:
     rule's title-case words miss ("Dr. Siale ['Akau'ola]", "Dr. Saia [Ma'u Piukala]")."""
     doc = span.doc
     end = max([span.end, *(e.end for e in entities(doc) if e.label_ == "PERSON" and e.start < span.end and span.start < e.end)])
-    while end < len(doc) and doc[end - 1].whitespace_ == " " and _name_word(_hyphenated_word(doc, end), rules):
-        end = _hyphenated_word(doc, end).end
+    while end < len(doc) and doc[end - 1].whitespace_ == " " and _name_word(word := _hyphenated_word(doc, end), rules):
+        end = word.end
     return doc[span.start : end]
 
 
@@ -230,10 +234,10 @@ def _titled_names(doc: Doc, rules: LanguageRules) -> list[Span]:
     four name words (no organisation's word) and a title right before or after them."""
     names = []
     for token in doc:
-        if token.pos_ != "PROPN" or _name_head(token) != token:
-            continue
+        if token.pos_ != "PROPN" or _name_head(token) != token or not _name_word(_hyphenated_word(doc, token.i), rules):
+            continue  # the cheap tests first: widening the name is the costly step
         name = _whole_name(doc[token.i : token.i + 1], rules)
-        if 2 <= len(name.text.split()) <= 4 and _name_word(_hyphenated_word(doc, token.i), rules) and not _inside_other_entity(name) and _beside_title(name, rules):
+        if 2 <= len(name.text.split()) <= 4 and not _inside_other_entity(name) and _beside_title(name, rules):
             names.append(name)
     return names
 
@@ -241,7 +245,8 @@ def _titled_names(doc: Doc, rules: LanguageRules) -> list[Span]:
 def _inside_other_entity(name: Span) -> bool:
     """"Faculty of Medicine, [Public Health] and Nursing": words inside a longer name that is no
     person's and goes on after them (NER's "[Rector Maria Quispe]" is a title run into a name)."""
-    return any(e.label_ != "PERSON" and e.start < name.start and name.end < e.end for e in entities(name.doc))
+    entity = entity_at(name.doc, name.start)  # the only entity that can hold the name's first word
+    return entity is not None and entity.label_ != "PERSON" and entity.start < name.start and name.end < entity.end
 
 
 def _beside_title(name: Span, rules: LanguageRules) -> bool:
@@ -307,8 +312,8 @@ def _contact_names(doc: Doc, rules: LanguageRules) -> list[Span]:
 def _contact_name_at(doc: Doc, start: int, rules: LanguageRules) -> Span | None:
     """The two to four name words from ``start`` to a comma, dash, bracket or line end."""
     end, words = start, 0
-    while end < len(doc) and words < 4 and _name_word(_hyphenated_word(doc, end), rules):
-        end, words = _hyphenated_word(doc, end).end, words + 1
+    while end < len(doc) and words < 4 and _name_word(word := _hyphenated_word(doc, end), rules):
+        end, words = word.end, words + 1
     name = doc[start:end]
     if words >= 2 and (end == len(doc) or doc[end].text in (",", "(", *_DASHES) or doc[end].is_space) and not _names_department(name, rules):
         return name
@@ -331,7 +336,7 @@ def _names_a_thing(name: Span, organisation_keys: frozenset[str], rules: Languag
         return True  # "Aurora Flight Sciences", "Porsche Consulting"
     if last in rules.title_words or last in rules.place_nouns or any(s.start < name.end and name.start < s.end for s in name.doc.spans.get(AGREEMENT_SPANS, [])):
         return True
-    if name[-1].lower_ in rules.legal_suffixes or legal_form(name.text, text_of(name.doc), rules) is not None:
+    if last in rules.legal_suffixes or legal_form(name.text, text_of(name.doc), rules) is not None:
         return True  # "Fjellvind Subsea" of "Fjellvind Subsea AS"
     if name.start > 0 and name.doc[name.start - 1].lower_ in rules.non_person_contexts:
         return True  # "Chief Executive Officer of Fjellvind Subsea", "the company Acme Robotics"
@@ -366,7 +371,7 @@ def _clean_name(entity: Span, rules: LanguageRules) -> Span | None:
     start, end = entity.start, entity.end
     doc = entity.doc
     start = _after_honorifics(doc, start, end, rules)
-    possessive = next((t.i for t in doc[start:end] if t.lower_ in ("’s", "'s")), None)
+    possessive = next((t.i for t in doc[start:end] if t.lower_ in _POSSESSIVES), None)
     end = possessive if possessive is not None else end  # "Christopher Luxon’s Mission"
     while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space or _post_nominal(doc[end - 1], rules)):
         end -= 1  # "Barry O'Farrell AO": honours and degrees follow a name, they are no part of it
@@ -407,15 +412,17 @@ def _post_nominal(token: Token, rules: LanguageRules) -> bool:
     return not token.is_lower and token.lower_.strip(".") in rules.post_nominals
 
 
-def _line_of(doc: Doc, span: Span) -> str:
-    start = text_of(doc).rfind("\n", 0, span.start_char) + 1
-    end = text_of(doc).find("\n", span.end_char)
-    return text_of(doc)[start : end if end != -1 else len(text_of(doc))]
+def _line_of(span: Span) -> str:
+    """The whole line of text ``span`` stands on."""
+    text = text_of(span.doc)
+    start = text.rfind("\n", 0, span.start_char) + 1
+    end = text.find("\n", span.end_char)
+    return text[start : end if end != -1 else len(text)]
 
 
 def _in_credit_or_byline(doc: Doc, name: Span, rules: LanguageRules) -> bool:
     """"© Inria / Photo G. Scagnelli", "Photo credits: X", "By Jane Doe"."""
-    line = _line_of(doc, name).lower()
+    line = _line_of(name).lower()
     at = line.find(name.text.lower())
     before = line[:at] if at >= 0 else line
     after = line[at + len(name.text) :].strip(" *_.") if at >= 0 else ""
@@ -428,7 +435,9 @@ def _in_credit_or_byline(doc: Doc, name: Span, rules: LanguageRules) -> bool:
     return any(stripped == cue or stripped.endswith(" " + cue) and len(stripped) <= len(cue) + 12 for cue in rules.byline_cues)
 
 
-def _role(name: Span, doc: Doc, rules: LanguageRules, signatory_tokens: frozenset[int]) -> str:
+def _role(name: Span, rules: LanguageRules, signatory_tokens: frozenset[int]) -> str:
+    """The name's part in the news: it signs, is quoted, is the contact, or "other"."""
+    doc = name.doc
     if any(t.i in signatory_tokens for t in name) and not _witnesses(name, rules):
         return "signatory"
     root = name.root
@@ -437,7 +446,8 @@ def _role(name: Span, doc: Doc, rules: LanguageRules, signatory_tokens: frozense
     before = doc[max(name.sent.start, name.start - 8) : name.start].text.lower()
     if any(v.lemma_.lower() in rules.quote_lemmas for v in verbs) or any(cue in before for cue in rules.attribution_cues):
         return "quoted"  # "said X", "according to X", "selon X"
-    if _contact_line(_line_of(doc, name).lower(), rules) or _under_contact_heading(doc, name, rules) or name.start_char >= len(text_of(doc)) - _TAIL_CHARS and "@" in text_of(doc)[name.end_char : name.end_char + 200]:
+    text = text_of(doc)
+    if _contact_line(_line_of(name).lower(), rules) or _under_contact_heading(doc, name, rules) or name.start_char >= len(text) - _TAIL_CHARS and "@" in text[name.end_char : name.end_char + 200]:
         return "contact"
     return "other"
 
@@ -591,9 +601,9 @@ def _organisation_following(doc: Doc, i: int) -> str | None:
     comma or dash ("Press Officer, City of Aldermoor, press@...")."""
     if i >= len(doc) or doc[i].text != ",":
         return None
-    for ent in entities(doc):
-        if ent.start == i + 1 and ent.label_ == "ORG":
-            return strip_article(ent).text
+    ent = entity_at(doc, i + 1)
+    if ent is not None and ent.start == i + 1 and ent.label_ == "ORG":
+        return strip_article(ent).text
     end = i + 1
     while end < len(doc) and end - i <= _MAX_TITLE_TOKENS and doc[end].text not in _TITLE_STOP and not doc[end].is_space and (doc[end].text[:1].isupper() or doc[end].lower_ in ("of", "for", "and", "the")):
         end += 1
@@ -630,11 +640,9 @@ def _title_before(doc: Doc, name: Span, rules: LanguageRules) -> tuple[str | Non
         title_tokens.pop(0)
     affiliation = None
     if i >= 0 and doc[i].ent_type_ in ("ORG",):
-        ent = next(e for e in entities(doc) if e.start <= i < e.end)
-        affiliation = strip_article(ent).text
-    if i >= 0 and doc[i].lower_ in ("’s", "'s") and i > 0 and doc[i - 1].ent_type_ == "ORG":
-        ent = next(e for e in entities(doc) if e.start <= i - 1 < e.end)
-        affiliation = strip_article(ent).text
+        affiliation = strip_article(entity_at(doc, i)).text
+    if i >= 0 and doc[i].lower_ in _POSSESSIVES and i > 0 and doc[i - 1].ent_type_ == "ORG":
+        affiliation = strip_article(entity_at(doc, i - 1)).text
     if title_tokens and _is_title_phrase(title_tokens, rules):
         return doc[title_tokens[0].i : title_tokens[-1].i + 1].text, affiliation or _affiliation_after(doc, name, rules)
     return honorific_title, (affiliation or _affiliation_after(doc, name, rules)) if honorific_title else None
@@ -666,14 +674,14 @@ def _title_in_apposition(doc: Doc, name: Span, rules: LanguageRules) -> tuple[st
     phrase = doc[start : name.start - 1]
     if not _is_title_phrase(list(phrase), rules):
         return None, None
-    possessive = next((t for t in phrase if t.lower_ in ("’s", "'s")), None)
+    possessive = next((t for t in phrase if t.lower_ in _POSSESSIVES), None)
     if possessive is None:
         return strip_article(phrase).text, None
     return strip_article(doc[possessive.i + 1 : phrase.end]).text, strip_article(doc[phrase.start : possessive.i]).text
 
 
 def _in_title_phrase(token: Token, rules: LanguageRules) -> bool:
-    return token.text[:1].isupper() or token.lower_ in rules.title_words or token.pos_ in ("ADP", "DET") or token.lower_ in ("’s", "'s") or _inner_hyphen(token.doc, token.i)
+    return token.text[:1].isupper() or token.lower_ in rules.title_words or token.pos_ in ("ADP", "DET") or token.lower_ in _POSSESSIVES or _inner_hyphen(token.doc, token.i)
 
 
 def _continues_title_leftwards(doc: Doc, i: int, name: Span, rules: LanguageRules, after_comma: bool) -> bool:
@@ -688,7 +696,7 @@ def _continues_title_leftwards(doc: Doc, i: int, name: Span, rules: LanguageRule
         return False
     if not (token.text[:1].isupper() or token.lower_ in rules.title_words or token.lower_ in ("of", "and", "for", "(", ")") or token.lower_ == "to" and not after_comma or _inner_hyphen(doc, i)):
         return False
-    entity = next((e for e in entities(doc) if e.start <= i < e.end), None)
+    entity = entity_at(doc, i)
     if entity is None or entity.start <= name.start < entity.end or _is_title_complement(entity, rules):
         return True  # "Minister of [Mining] Aurora Williams", "Minister for [Law] and Justice"
     if entity.label_ == "PERSON":  # a name and "and" make a list; a lone "name" is NER's slip ("Massey Vice-Chancellor")

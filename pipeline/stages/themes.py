@@ -68,9 +68,10 @@ def _agreement_sentences(doc: Doc, document: Document, clauses: list[SigningClau
     """Sentences about the main agreement: its signing clauses, the sentences naming it, and
     the ones right after them, without those about earlier agreements or past work; each
     with whether it is an item of a list that a chosen sentence opens ("The MoU covers:")."""
-    main = [c for c in clauses if not c.earlier_agreement]
-    if not main:
+    clause_starts = {c.sentence.start for c in clauses if not c.earlier_agreement}
+    if not clause_starts:
         return []
+    earlier_starts = {c.sentence.start for c in clauses if c.earlier_agreement}
     named_starts = {m.sent.start for m in agreement_mentions(doc, document.body_start)}
     chosen: list[tuple[Span, bool]] = []
     follow = 0
@@ -87,9 +88,8 @@ def _agreement_sentences(doc: Doc, document: Document, clauses: list[SigningClau
             chosen.append((sentence, True))
             continue
         list_open = False
-        is_clause = any(c.sentence.start == sentence.start for c in main)
-        is_earlier = any(c.sentence.start == sentence.start and c.earlier_agreement for c in clauses)
-        if is_earlier or _is_heading(sentence):
+        is_clause = sentence.start in clause_starts
+        if sentence.start in earlier_starts or _is_heading(sentence):
             follow = 0
             if is_clause or sentence.start in named_starts:
                 chosen.append((sentence, False))  # a headline "A and B sign agreement on space cooperation"
@@ -129,7 +129,10 @@ def _is_list_item(sentence: Span) -> bool:
     text = sentence.text.strip()
     if _LIST_MARKER.match(text):
         return True
-    after_blank_line = text_of(sentence.doc)[: sentence.start_char].rstrip(" \t").endswith("\n\n")
+    doc_text, i = text_of(sentence.doc), sentence.start_char
+    while i > 0 and doc_text[i - 1] in " \t":
+        i -= 1
+    after_blank_line = doc_text[max(i - 2, 0) : i] == "\n\n"
     return not after_blank_line and (text[-1:] in ";," or sentence[-1].pos_ == "CCONJ" or text[-1:].isalnum())
 
 
@@ -148,7 +151,8 @@ def _item_phrases(item: Span, rules: LanguageRules) -> list[tuple[Span, bool]]:
     coordinated = any(t.pos_ == "CCONJ" or t.text == "," for t in words)
     chunks = [item.doc[max(c.start, start) : min(c.end, end)] for c in chunks_within(item) if c.end > start and c.start < end]
     pieces = [p for chunk in chunks for p in _split_noun_coordination(chunk)] if coordinated else [words]
-    return [(phrase, True) for phrase in map(lambda piece: _clean(piece, rules), pieces) if phrase is not None]
+    cleaned = (_clean(piece, rules) for piece in pieces)
+    return [(phrase, True) for phrase in cleaned if phrase is not None]
 
 
 def _marker_length(item: Span) -> int:

@@ -8,10 +8,12 @@ matches without overlaps, many times per document, so each is computed once and 
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-_TEXT, _ENTITIES, _CHUNKS, _SPANS = "view:text", "view:entities", "view:chunks", "view:spans:"
+_TEXT, _ENTITIES, _CHUNKS, _CHUNK_STARTS, _SPANS = "view:text", "view:entities", "view:chunks", "view:chunks-in-order", "view:spans:"
 
 
 def text_of(doc: Doc) -> str:
@@ -38,8 +40,20 @@ def chunk_headed_by(doc: Doc, root: int) -> Span | None:
 
 
 def chunks_within(span: Span) -> list[Span]:
-    """The noun chunks inside ``span``, in order."""
-    return sorted((c for c in _chunks(span.doc).values() if span.start <= c.start and c.end <= span.end), key=lambda c: c.start)
+    """The noun chunks inside ``span``, in order. Chunks do not overlap and come in text order,
+    so a binary search over their starts finds the first one instead of a pass over all."""
+    doc = span.doc
+    if _CHUNK_STARTS not in doc.user_data:
+        ordered = tuple(_chunks(doc).values())
+        doc.user_data[_CHUNK_STARTS] = (ordered, [c.start for c in ordered])
+    ordered, starts = doc.user_data[_CHUNK_STARTS]
+    found = []
+    for chunk in ordered[bisect_left(starts, span.start) :]:
+        if chunk.start >= span.end:
+            break
+        if chunk.end <= span.end:
+            found.append(chunk)
+    return found
 
 
 def longest_spans(doc: Doc, key: str) -> list[Span]:
