@@ -108,6 +108,17 @@ def build_parser() -> argparse.ArgumentParser:
         "document's text from there (runs do not record it; default: %(default)s)",
     )
 
+    train = commands.add_parser(
+        "train",
+        help="learn the decisions from the labelled documents and print leave-one-source-out figures",
+        description="Extract every labelled document (samples/, benchmarks/announcements/set-*, and the corpus "
+        "beside the repository when present), fit the party decision (logistic regression, scikit-learn: the "
+        "train extra), print per language the rules-only, in-sample and leave-one-source-out figures, and write "
+        "pipeline/patterns/decisions/parties.json.",
+    )
+    train.add_argument("--corpus", type=Path, help="a corpus folder with sources.jsonl, docs/ and gold/ (default: ../shared/corpus beside the repository, if there)")
+    train.add_argument("--dry-run", action="store_true", help="print the figures, write nothing")
+
     commands.add_parser("schema", help="print the JSON Schema of a record")
     return parser
 
@@ -127,7 +138,26 @@ def main(argv: list[str] | None = None) -> int:
         return main_evaluate(args.pred, args.gold, as_json=args.json, show_errors=args.errors, languages=languages)
     if args.command == "report":
         return _report(args)
+    if args.command == "train":
+        return _train(args)
     print(json.dumps(record_json_schema(), indent=2))
+    return 0
+
+
+def _train(args: argparse.Namespace) -> int:
+    from pipeline.extractor import Extractor
+    from pipeline import training
+
+    corpus = args.corpus or (training.DEFAULT_CORPUS if training.DEFAULT_CORPUS.is_dir() else None)
+    documents = training.labelled_documents(corpus=corpus)
+    print(f"{len(documents)} labelled documents from {len({d.source for d in documents})} sources", file=sys.stderr)
+    report = training.train(training.analyse(Extractor(), documents))
+    print(report.format())
+    decision = report.decision
+    print(f"accept {decision.accept}, complete {decision.complete}; weights: " + ", ".join(f"{k} {v:+.2f}" for k, v in sorted(decision.weights.items(), key=lambda kv: -abs(kv[1]))))
+    if not args.dry_run:
+        training.write_decision(decision)
+        print(f"wrote {training.DECISION_FILE}", file=sys.stderr)
     return 0
 
 

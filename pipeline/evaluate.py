@@ -293,15 +293,18 @@ def _compare_sets(
     )
 
 
+def compare_parties(predicted: list[dict[str, Any]], expected: list[dict[str, Any]]) -> FieldResult:
+    """Parties match on a shared normalised name or acronym."""
+    return _compare_sets(predicted, expected, _party_keys, lambda a, b: bool(a & b))
+
+
 def compare_document(pred: dict[str, Any], gold: dict[str, Any]) -> dict[str, FieldResult]:
     """Field by field: a flat prediction against its gold record, by the scoring rules."""
     results = {
         name: FieldResult(pred.get(name), gold.get(name), pred.get(name) == gold.get(name))
         for name in EXACT_FIELDS
     }
-    results["parties"] = _compare_sets(
-        pred["parties"], gold.get("parties") or [], _party_keys, lambda a, b: bool(a & b)
-    )
+    results["parties"] = compare_parties(pred["parties"], gold.get("parties") or [])
     results["people"] = _compare_sets(
         pred["people"], gold.get("people") or [], lambda p: normalise(p.get("name")), str.__eq__
     )
@@ -466,8 +469,17 @@ def evaluate(
     ``ids`` (gold keys) and ``languages`` (gold ``language`` values) restrict which gold
     documents count; an id with no gold file is an error rather than silently skipped.
     """
-    gold = load_gold(Path(gold_dir))
-    predictions = load_predictions(Path(pred_dir))
+    return score(load_predictions(Path(pred_dir)), load_gold(Path(gold_dir)), ids, languages)
+
+
+def score(
+    predictions: dict[str, dict[str, Any]],
+    gold: dict[str, dict[str, Any]],
+    ids: Iterable[str] | None = None,
+    languages: set[str] | None = None,
+) -> EvaluationReport:
+    """Score flat predictions against gold records, both keyed alike (what :func:`evaluate`
+    reads from folders; training scores its cross-validated predictions with it)."""
     keys = sorted(gold)
     if ids is not None:
         wanted = set(ids)

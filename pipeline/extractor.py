@@ -22,6 +22,7 @@ from pipeline.markup import mask_markup
 from pipeline.nlp import build_pipeline
 from pipeline.language import MIN_CONFIDENCE, detect_language
 from pipeline.readers import ReadError, document_from_text, read_document
+from pipeline import resolve
 from pipeline.rules import LanguageRules, available_languages, load_rules
 from pipeline.stages import agreement, dates, parties, people, signals, themes
 
@@ -213,7 +214,7 @@ class Extractor:
             if doc is None:
                 raise DocumentTimeout
             with deadline(None if limit is None else limit - spent):
-                return self._build_record(document, doc, warnings, anchor)
+                return self._analyse(document, doc, warnings, anchor)[0]
         except DocumentTimeout:
             return error_record(document.path, "timeout", f"{document.path}: not processed within {limit:g} s", document)
         except Exception as error:  # a bug must not stop a batch: the record says what broke
@@ -235,7 +236,21 @@ class Extractor:
         }
         return AgreementRecord.model_validate(data, context={"text": document.text})
 
-    def _build_record(self, document: Document, doc: Doc, warnings: list[str], anchor: date | None) -> AgreementRecord:
+    def analyse_file(self, path: str | Path) -> tuple[Record, list[parties.PartyCandidate]]:
+        """A file's record and every party candidate behind it with its features and
+        probability: what training learns from and a reviewer checks. No time limit applies."""
+        document = or_error(Path(path).as_posix(), lambda: read_document(Path(path), None, self.config.max_bytes))
+        if isinstance(document, ErrorRecord):
+            return document, []
+        masked = mask_markup(document.text)
+        language, warnings = self.language_of(document, masked)
+        document = replace(document, language=language)
+        if language not in available_languages():
+            return self._record_without_rules(document, warnings), []
+        record, party_result = self._analyse(document, self.pipeline(language)(masked), warnings, None)
+        return record, party_result.candidates
+
+    def _analyse(self, document: Document, doc: Doc, warnings: list[str], anchor: date | None) -> tuple[AgreementRecord, parties.PartyResult]:
         rules = load_rules(document.language)
         warnings = list(warnings)
         clauses = signals.signing_clauses(doc, document, rules)
@@ -247,10 +262,8 @@ class Extractor:
         warnings += found
         kind, found = agreement.agreement_type(doc, document, clauses, rules)
         warnings += found
-        place = agreement.signing_place(doc, clauses, rules)
-        if place is None and signed is not None and published is not None and signed.relative and signed.value == published.value:
-            place = agreement.dateline_place(doc, document, published)
-        party_result = parties.find_parties(doc, document, clauses, rules)
+        place = resolve.resolve_place(agreement.signing_place(doc, clauses, rules), signed, published, doc, document)
+        party_result = resolve.resolve_parties(kind.value if kind else None, parties.find_parties(doc, document, clauses, rules))
         warnings += party_result.warnings
         if published is None:
             warnings.append("no publication date found; relative dates could not be resolved" if anchor is None else "publication date given by the caller, not found in the text")
@@ -271,7 +284,7 @@ class Extractor:
             "warnings": warnings,
             "extractor": {"version": __version__, "spacy_model": self.model_description(document.language)},
         }
-        return AgreementRecord.model_validate(data, context={"text": document.text})
+        return AgreementRecord.model_validate(data, context={"text": document.text}), party_result
 
 
 def _source(document: Document) -> dict:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from models import AgreementRecord
 from pipeline import Extractor
@@ -14,3 +15,12 @@ def extract_valid(extractor: Extractor, text: str, published: date | None = None
     assert isinstance(record, AgreementRecord), record
     AgreementRecord.model_validate(record.model_dump(mode="json"), context={"text": text})
     return record
+
+
+def rule_parties(extractor: Extractor, text: str, folder: Path) -> list[str]:
+    """The organisations the hand-written party rules answer for ``text`` (the ``rule_party``
+    evidence of the learned decision), in order of first mention."""
+    path = folder / "t.txt"
+    path.write_text(text, encoding="utf-8")
+    _, candidates = extractor.analyse_file(path)
+    return [c.name for c in candidates if c.features["rule_party"]]

@@ -39,9 +39,10 @@ def name_key(name: str, rules: LanguageRules) -> str:
 
 
 def strip_article(span: Span) -> Span:
-    """"the University of Auckland" → "University of Auckland"."""
+    """"the University of Auckland" → "University of Auckland"; also a leading preposition
+    ("de France") and an elided article the tagger did not call one ("L’Arménie")."""
     start = span.start
-    while start < span.end - 1 and span.doc[start].pos_ == "DET":
+    while start < span.end - 1 and (span.doc[start].pos_ in ("DET", "ADP") or _elided(span.doc[start])):
         start += 1
     while start < span.end - 1 and span.doc[start].is_space:
         start += 1
@@ -49,6 +50,11 @@ def strip_article(span: Span) -> Span:
     while end > start + 1 and (span.doc[end - 1].is_punct or span.doc[end - 1].is_space or span.doc[end - 1].lower_ in ("’s", "'s")):
         end -= 1
     return span.doc[start:end]
+
+
+def _elided(token: Token) -> bool:
+    """"L’", "d'": one letter and an apostrophe, a function word cut before a vowel."""
+    return len(token.text) == 2 and token.text[0].isalpha() and token.text[1] in "'’"
 
 
 def acronym_definitions(doc: Doc, rules: LanguageRules) -> dict[str, Span]:

@@ -8,13 +8,15 @@ A person in a slot brings their organisation ("Peking University President Lin J
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from itertools import chain
+from dataclasses import dataclass, field, replace
+from itertools import chain, islice
 import unicodedata
 
 from spacy.tokens import Doc, Span, Token
 
+from pipeline.decisions import LinearDecision, load_decision, select
 from pipeline.document import Document
+from pipeline.features import PartyEvidence, party_features
 from pipeline.nlp import PERSON_SPANS
 from pipeline.rules import LanguageRules
 from pipeline.stages.organizations import (
@@ -51,6 +53,8 @@ _REPORTING_CLIMB_DEPS = ("xcomp", "acomp", "ccomp", "conj")
 _DATELINE_LABELS = ("GPE", "LOC", "DATE")
 _PROPER_PARTY_LABELS = ("ORG", "GPE", "NORP", "MISC")
 _NAME_LINKS = ("and", "&", "of", "for")
+_COUNTRY_LABELS = ("GPE", "NORP")
+_LEAD_SENTENCES = 3
 
 
 @dataclass(frozen=True)
@@ -63,55 +67,160 @@ class OrgRecord:
 
 
 @dataclass(frozen=True)
+class PartyCandidate:
+    """An organisation that may be a party: its name, mentions, features and the probability
+    the learned decision gives it (docs/architecture.md, "Candidates")."""
+
+    key: str
+    name: str
+    acronym: str | None
+    spans: list[tuple[int, int]]
+    features: dict[str, float]
+    probability: float
+
+
+@dataclass(frozen=True)
 class PartyResult:
     parties: list[OrgRecord]
     organizations: list[OrgRecord]
     slot_tokens: frozenset[int]
     warnings: list[str]
+    candidates: list[PartyCandidate]
 
 
-def find_parties(doc: Doc, document: Document, clauses: list[SigningClause], rules: LanguageRules) -> PartyResult:
-    """Parties from the signing clauses (headline as a fallback), and the other organisations."""
+@dataclass
+class _RuleFindings:
+    """What the hand-written rules say: names in the slots of signing clauses (with the rank
+    of the first clause naming each), in partnering clauses, in the headline, and the names
+    the cascade of those rules would answer on its own."""
+
+    spans: dict[str, list[Span]] = field(default_factory=dict)
+    slot_rank: dict[str, int] = field(default_factory=dict)
+    partnering: set[str] = field(default_factory=set)
+    headline: set[str] = field(default_factory=set)
+    answer: dict[str, str | None] = field(default_factory=dict)  # name key → acronym
+    slot_tokens: set[int] = field(default_factory=set)
+
+
+def find_parties(
+    doc: Doc, document: Document, clauses: list[SigningClause], rules: LanguageRules, decision: LinearDecision | None = None
+) -> PartyResult:
+    """Every organisation is a candidate; the learned decision (``decision``, else the shipped
+    one) keeps the parties; the others are the record's organisations."""
     index = OrgIndex(doc, rules, document.body_start)
     doc.user_data[_LOWERCASE_WORDS] = {t.text for t in doc if t.idx >= document.body_start and t.is_lower and t.is_alpha}
     doc.user_data[_ACRONYM_FULLS] = {full.text for full in index.acronyms.values()}
-    found: dict[str, tuple[str, str | None]] = {}
-    surfaces: dict[str, set[str]] = {}  # how the text wrote each party ("ITI" for "ITI Limited")
-    warnings: list[str] = []
+    findings = _rule_findings(doc, document, clauses, rules, index)
+    decision = decision or load_decision("parties")
+    # A text that reports no signing, partnering or agreement has no party candidates at all.
+    reports_agreement = any(not c.earlier_agreement for c in clauses) or bool(findings.partnering) or bool(signals.agreement_mentions(doc, document.body_start))
+    found = _candidates(doc, document, clauses, rules, index, findings) if reports_agreement else []
+    candidates = [replace(c, probability=decision.probability(c.features)) for c in found]
+    chosen = [candidates[i] for i in select([c.probability for c in candidates], decision)]
+    parties = [OrgRecord(c.name, c.acronym, c.spans) for c in chosen]
+    warnings = [f"party {c.name!r} found only in the headline" for c in chosen if c.features["in_lead"] == 0 and c.features["in_headline"] == 1 and not c.features["in_signing_sentence"]]
+    if len(parties) == 1:
+        warnings.append("only one party found")
+    party_keys = {c.key for c in chosen} | {name_key(c.acronym, rules) for c in chosen if c.acronym}
+    return PartyResult(parties, _other_organizations(index, party_keys, document, rules), frozenset(findings.slot_tokens), warnings, candidates)
+
+
+def _rule_findings(doc: Doc, document: Document, clauses: list[SigningClause], rules: LanguageRules, index: OrgIndex) -> _RuleFindings:
+    """The slots of the best signing clauses, then of partnering clauses, then the headline
+    when they named fewer than two organisations: evidence for the decision."""
+    findings = _RuleFindings()
     current = [c for c in clauses if not c.earlier_agreement]
     heads = [_slot_heads(clause, rules) for clause in current]  # once per clause: both loops use them
-    slot_tokens = {t.i for clause_heads in heads for head in clause_heads for t in head.subtree}
-    partnering = signals.partnering_clauses(doc, document, rules)
-    for clause, clause_heads in chain(zip(current[:_MAX_CLAUSES], heads), ((c, _slot_heads(c, rules)) for c in partnering)):
+    findings.slot_tokens = {t.i for clause_heads in heads for head in clause_heads for t in head.subtree}
+    partnering = [(c, _slot_heads(c, rules)) for c in signals.partnering_clauses(doc, document, rules)]
+    answered = False  # the cascade answers with the first clauses that name two organisations
+    for rank, (clause, clause_heads) in enumerate(chain(zip(current, heads), partnering)):
+        is_partnering = rank >= len(current)
         for span in _names_in_slots(doc, clause_heads, index, rules, entities_only=clause.headline):
             name, acronym = index.canonical(span)
             key = name_key(name, rules)
-            found.setdefault(key, (name, acronym))
-            surfaces.setdefault(key, set()).add(span.text)
-        if len(found) >= 2:
-            break
-    if len(found) < 2 and document.title is not None:
+            findings.spans.setdefault(key, []).append(span)
+            if is_partnering:
+                findings.partnering.add(key)
+            else:
+                findings.slot_rank.setdefault(key, rank)
+            if not answered and (is_partnering or rank < _MAX_CLAUSES):
+                findings.answer.setdefault(key, acronym)
+        answered = answered or len(findings.answer) >= 2
+    if len(findings.answer) < 2 and document.title is not None:
         for span in _names_in_title(doc, document, rules):
             name, acronym = index.canonical(span)
             key = name_key(name, rules)
-            if key not in found and not _is_alias(key, found, rules):
-                found[key] = (name, acronym)
-                warnings.append(f"party {name!r} found only in the headline")
-    parties = [
-        OrgRecord(n, a, index.mention_spans([n, a, *surfaces.get(key, ())], 0))
-        for key, (n, a) in found.items()
+            findings.spans.setdefault(key, []).append(span)
+            findings.headline.add(key)
+            if key not in findings.answer and not _is_alias(key, findings.answer, rules):
+                findings.answer[key] = acronym
+    return findings
+
+
+def _candidates(
+    doc: Doc, document: Document, clauses: list[SigningClause], rules: LanguageRules, index: OrgIndex, findings: _RuleFindings
+) -> list[PartyCandidate]:
+    """One candidate per organisation (mentions grouped by name key and acronym): every
+    organisation name of the body, every name the rules found, and the countries and
+    nationalities of signing and agreement sentences (governments sign as their country)."""
+    signing = frozenset(c.sentence.start for c in clauses if not c.earlier_agreement)
+    agreements = frozenset(m.sent.start for m in signals.agreement_mentions(doc, document.body_start))
+    spans = [
+        *(s for found in findings.spans.values() for s in found),
+        *index.entities,
+        *(e for e in entities(doc) if e.label_ in _COUNTRY_LABELS and e.start_char >= document.body_start and e.sent.start in signing | agreements),
     ]
-    parties = [p for p in parties if p.spans]
-    # Order of first mention in the body (a headline may name them in another order).
-    parties.sort(key=lambda p: min((s for s, _ in p.spans if s >= document.body_start), default=len(text_of(doc)) + p.spans[0][0]))
-    if len(parties) == 1:
-        warnings.append("only one party found")
-    return PartyResult(parties, _other_organizations(index, {name_key(p.name, rules) for p in parties}, document, rules), frozenset(slot_tokens), warnings)
+    grouped: dict[str, tuple[str, str | None, list[Span]]] = {}
+    for span in spans:
+        name, acronym = index.canonical(span)
+        key = name_key(name, rules)
+        if not key:
+            continue
+        alias = next((k for k, (_, a, _) in grouped.items() if acronym and a and name_key(a, rules) == name_key(acronym, rules)), key)
+        grouped.setdefault(alias, (name, acronym, []))[2].append(span)
+    lead = frozenset(s.start for s in islice((s for s in doc.sents if s.end_char > document.body_start), _LEAD_SENTENCES))
+    body_length = len(text_of(doc)) - document.body_start
+    with_spans = []
+    for key, (name, acronym, found) in grouped.items():
+        forms = [name, acronym, *(s.text for s in findings.spans.get(key, []))]  # how the text writes it
+        char_spans = index.mention_spans(forms, document.body_start)
+        mentions = tuple(m for s, e in char_spans if (m := doc.char_span(s, e, alignment_mode="expand")) is not None)
+        if mentions:
+            with_spans.append((key, name, acronym, found, forms, mentions))
+    with_spans.sort(key=lambda item: item[5][0].start_char)
+    candidates = []
+    for rank, (key, name, acronym, found, forms, mentions) in enumerate(with_spans):
+        evidence = PartyEvidence(
+            document=document,
+            mentions=mentions,
+            label=found[0].label_ or (entity.label_ if (entity := entity_at(doc, found[0].start)) is not None else ""),
+            slot_rank=findings.slot_rank.get(key),
+            partnering=key in findings.partnering,
+            headline_rule=key in findings.headline,
+            rule_party=key in findings.answer,
+            rule_answers=len(findings.answer),
+            after_partner_word=any(introduced_by(m.root, rules.partner_prepositions | rules.between_prepositions) for m in mentions),
+            after_place_word=any(introduced_by(m.root, rules.place_prepositions) for m in mentions),
+            person_mention=any(_in_person_name(m) for m in mentions),
+            subject=any(syntax.is_subject(m.root) for m in mentions),
+            coordinated=any(m.root.dep_ == "conj" or any(c.dep_ == "conj" for c in m.root.children) for m in mentions),
+            acronym=acronym is not None,
+            organisation_words=any(organisation_words(s, rules, weak=False) for s in found),
+            person_like=all(_is_person_like(s, rules) for s in found),
+            rank=rank,
+            lead_sentences=lead,
+            signing_sentences=signing,
+            agreement_sentences=agreements,
+            body_length=body_length,
+        )
+        candidates.append(PartyCandidate(key, name, acronym, index.mention_spans(forms, 0), party_features(evidence), 0.0))
+    return candidates
 
 
-def _is_alias(key: str, found: dict[str, tuple[str, str | None]], rules: LanguageRules) -> bool:
+def _is_alias(key: str, answer: dict[str, str | None], rules: LanguageRules) -> bool:
     """The headline names a party already found by its acronym."""
-    return any(acronym and name_key(acronym, rules) == key for _, acronym in found.values())
+    return any(acronym and name_key(acronym, rules) == key for acronym in answer.values())
 
 
 def _slot_heads(clause: SigningClause, rules: LanguageRules) -> list[Token]:
@@ -587,9 +696,13 @@ def _is_person_like(span: Span, rules: LanguageRules) -> bool:
         or words[0] in rules.person_honorifics
         or any(w in rules.title_words for w in words[-2:])
         or _titled_name(span, rules)
-        or any(t.ent_type_ == "PERSON" for t in span)
-        or any(p.start < span.end and span.start < p.end for p in span.doc.spans.get(PERSON_SPANS, []))
+        or _in_person_name(span)
     )
+
+
+def _in_person_name(span: Span) -> bool:
+    """Part of a person's name: a PERSON entity or a name the rules found after a title."""
+    return any(t.ent_type_ == "PERSON" for t in span) or any(p.start < span.end and span.start < p.end for p in span.doc.spans.get(PERSON_SPANS, []))
 
 
 def _titled_name(span: Span, rules: LanguageRules) -> bool:

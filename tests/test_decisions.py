@@ -1,0 +1,90 @@
+"""Learned decisions: the shipped file, the dot product, the selection, and training."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from checks import extract_valid
+from pipeline import Extractor
+from pipeline.decisions import LinearDecision, load_decision, select
+from pipeline.features import PARTY_FEATURES
+from pipeline.stages.parties import PartyCandidate
+from pipeline.training import AnalysedDocument, LabelledDocument, fit, labelled_documents
+
+
+def _decision(accept: float = 0.5, complete: float = 0.2, expected: int = 2) -> LinearDecision:
+    return LinearDecision("parties", {"a": 2.0, "b": -1.0}, -0.5, accept, complete, expected, {})
+
+
+def test_probability_is_the_sigmoid_of_the_weighted_sum() -> None:
+    assert _decision().probability({"a": 1.0, "b": 0.0}) == pytest.approx(1 / (1 + 2.718281828 ** -1.5), rel=1e-6)
+    assert _decision().probability({}) == pytest.approx(1 / (1 + 2.718281828 ** 0.5), rel=1e-6)
+
+
+def test_a_feature_without_a_weight_is_refused() -> None:
+    with pytest.raises(KeyError, match="retrain"):
+        _decision().probability({"c": 1.0})
+
+
+@pytest.mark.parametrize(
+    ("probabilities", "kept"),
+    [
+        ([0.9, 0.8, 0.7], [0, 1, 2]),  # everything above accept
+        ([0.9, 0.3, 0.1], [0, 1]),  # the second completes the expected two
+        ([0.1, 0.15, 0.05], []),  # nothing reaches complete
+        ([0.3, 0.25, 0.21], [0, 1]),  # completion stops at the expected number
+    ],
+)
+def test_select_keeps_the_accepted_then_completes(probabilities: list[float], kept: list[int]) -> None:
+    assert select(probabilities, _decision()) == kept
+
+
+def test_decision_file_round_trips() -> None:
+    decision = _decision()
+    assert LinearDecision.from_json(decision.to_json()) == decision
+
+
+def test_the_shipped_decision_weighs_every_feature() -> None:
+    """A feature added without retraining (`extract-agreements train`) fails here, not in a run."""
+    assert set(load_decision("parties").weights) == set(PARTY_FEATURES)
+
+
+def test_parties_without_a_signing_verb(extractor: Extractor) -> None:
+    """No rule names a signatory ("reached an agreement"), yet the candidates' evidence does."""
+    record = extract_valid(extractor, "Acme Corp and Beta Group reached an agreement on solar power research.")
+    assert [p.name for p in record.parties] == ["Acme Corp", "Beta Group"]
+
+
+def test_no_agreement_no_parties(extractor: Extractor) -> None:
+    record = extract_valid(extractor, "Pennine University today opened its new Centre for Sustainable Materials with Northern Research Council.")
+    assert record.parties == [] and record.agreement_type is None
+
+
+def _analysed(source: str, rows: list[tuple[dict[str, float], bool]]) -> AnalysedDocument:
+    candidates = [PartyCandidate(f"k{i}", f"Org {i}", None, [(0, 1)], {n: f.get(n, 0.0) for n in PARTY_FEATURES}, 0.0) for i, (f, _) in enumerate(rows)]
+    gold = {"parties": [{"name": c.name, "acronym": None} for c, (_, label) in zip(candidates, rows) if label]}
+    labelled = LabelledDocument(f"{source}/d", Path("d.txt"), gold, source)
+    return AnalysedDocument(labelled, {"agreement_type": "other", "parties": []}, candidates, [label for _, label in rows])
+
+
+def test_training_learns_which_feature_marks_a_party() -> None:
+    pytest.importorskip("sklearn")
+    documents = [
+        _analysed(f"s{n}", [({"slot_first_clause": 1.0}, True), ({"slot_first_clause": 1.0, "early": 0.5}, True), ({"ner_place": 1.0}, False), ({}, False)])
+        for n in range(4)
+    ]
+    decision = fit(documents)
+    assert decision.weights["slot_first_clause"] > 0 > decision.weights["ner_place"]
+    assert decision.trained_on["sources"] == ["s0", "s1", "s2", "s3"]
+    assert all(select([decision.probability(c.features) for c in d.candidates], decision) == [0, 1] for d in documents)
+
+
+def test_labelled_documents_without_a_corpus(tmp_path: Path) -> None:
+    """A clone without ../shared trains on the samples and the written sets alone."""
+    documents = labelled_documents(corpus=tmp_path / "absent")
+    sources = {d.source for d in documents}
+    assert "samples" in sources and any(s.startswith("written/") for s in sources)
+    assert all(d.path.is_file() and d.gold for d in documents)
+    assert len({d.key for d in documents}) == len(documents)
