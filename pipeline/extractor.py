@@ -21,6 +21,7 @@ from pipeline.document import Document
 from pipeline.markup import mask_markup
 from pipeline.nlp import build_pipeline
 from pipeline.language import MIN_CONFIDENCE, detect_language
+from pipeline.layout import analyse_layout
 from pipeline.readers import ReadError, document_from_text, read_document
 from pipeline import resolve
 from pipeline.rules import LanguageRules, available_languages, load_rules
@@ -253,6 +254,7 @@ class Extractor:
     def _analyse(self, document: Document, doc: Doc, warnings: list[str], anchor: date | None) -> tuple[AgreementRecord, parties.PartyResult]:
         rules = load_rules(document.language)
         warnings = list(warnings)
+        analyse_layout(doc, document, rules)
         clauses = signals.signing_clauses(doc, document, rules)
         order = dates.date_order(doc, document, rules)
         published, found = dates.publication_date(doc, document, rules, order)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from spacy.tokens import Span
 
 from pipeline.document import Document
+from pipeline.layout import LAYOUT_BOILERPLATE, LAYOUT_DATELINE, LAYOUT_HEADLINE, LAYOUT_LEAD, LAYOUT_QUOTES, in_layout
 
 _MENTIONS_SATURATE = 3.0  # log(1 + mentions) / 3: about 20 mentions give 1
 
@@ -85,10 +86,29 @@ def rule_list(e: PartyEvidence) -> float:
     return float(e.rule_party and e.rule_answers >= 3)
 
 
+def in_lead_paragraph(e: PartyEvidence) -> float:
+    """A mention in the lead: the first paragraph after the headline."""
+    return float(any(in_layout(m, LAYOUT_LEAD) for m in e.mentions))
+
+
 def in_headline(e: PartyEvidence) -> float:
-    """A mention inside the document's title."""
-    title = e.document.title
-    return float(title is not None and any(title.start <= m.start_char < title.end for m in e.mentions))
+    """A mention in the headline the layout found (the file's title, or a first line that reads as one)."""
+    return float(any(in_layout(m, LAYOUT_HEADLINE) for m in e.mentions))
+
+
+def in_dateline(e: PartyEvidence) -> float:
+    """A mention inside the dateline ("NEW DELHI, 3 May —"): a place, or a wire's name."""
+    return float(any(in_layout(m, LAYOUT_DATELINE) for m in e.mentions))
+
+
+def only_in_quotes(e: PartyEvidence) -> float:
+    """Every mention is inside a quotation: someone speaks of it."""
+    return float(all(in_layout(m, LAYOUT_QUOTES) for m in e.mentions))
+
+
+def only_in_boilerplate(e: PartyEvidence) -> float:
+    """Every mention is in the closing boilerplate ("About X", "Media contact")."""
+    return float(all(in_layout(m, LAYOUT_BOILERPLATE) for m in e.mentions))
 
 
 def in_lead(e: PartyEvidence) -> float:
@@ -195,7 +215,8 @@ def single_word(e: PartyEvidence) -> float:
 PARTY_FEATURES: dict[str, Callable[[PartyEvidence], float]] = {
     f.__name__: f
     for f in (
-        slot_first_clause, slot_later_clause, partnering_clause, headline_rule, rule_party, rule_list, in_headline, in_lead,
+        slot_first_clause, slot_later_clause, partnering_clause, headline_rule, rule_party, rule_list, in_headline, in_lead, in_lead_paragraph, in_dateline,
+        only_in_quotes, only_in_boilerplate,
         in_signing_sentence, in_agreement_sentence, after_partner_word, after_place_word, person_mention, subject_of_a_verb, coordinated, mentions, single_mention,
         early, first_named, second_named, ner_organisation, ner_place, ner_other, has_acronym, institution_words,
         person_like, single_word,

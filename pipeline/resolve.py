@@ -9,8 +9,10 @@ from dataclasses import replace
 from spacy.tokens import Doc
 
 from pipeline.document import Document
+from pipeline.layout import dateline_place
 from pipeline.stages import agreement, dates
 from pipeline.stages.parties import PartyResult
+from pipeline.stages.views import text_of
 
 NO_AGREEMENT = "no agreement is named: its organisations are reported as organisations, not parties"
 
@@ -34,5 +36,6 @@ def resolve_place(
     """A signing the text dates by the publication ("today signed") took place where the
     dateline says, when no other place is given."""
     if place is None and signed is not None and published is not None and signed.relative and signed.value == published.value:
-        return agreement.dateline_place(doc, document, published)
+        found = dateline_place(doc, document, published.start, published.end)
+        return agreement.Found(found[0], text_of(doc)[found[1] : found[2]], found[1], found[2]) if found else None
     return place

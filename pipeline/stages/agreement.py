@@ -10,11 +10,11 @@ from pipeline.document import Document
 from pipeline.nlp import PERSON_SPANS
 from pipeline.rules import LanguageRules
 from pipeline.stages import syntax
-from pipeline.stages.dates import DATELINE_AFTER, DATELINE_BEFORE, DateMention
+from pipeline.layout import dateline_end, is_headline
 from pipeline.stages.organizations import entity_at, strip_article
-from pipeline.stages.parties import dateline_end, introduced_by
-from pipeline.stages.signals import SigningClause, agreement_mentions, is_headline
-from pipeline.stages.views import text_of, entities
+from pipeline.stages.signals import SigningClause, agreement_mentions
+from pipeline.stages.syntax import introduced_by
+from pipeline.stages.views import entities
 
 _FOLLOW_UP_SENTENCES = 2
 _PLACE_LABELS = ("GPE", "LOC", "FAC")
@@ -291,22 +291,3 @@ def _someone_of_the_text(name: Span) -> bool:
     if any(e.label_ == "PERSON" and len(e) > len(name) and name.text in e.text for e in entities(doc)):
         return True
     return any(t.text == name[-1].text and syntax.is_subject(t) for t in doc if not name.start <= t.i < name.end)
-
-
-def dateline_place(doc: Doc, document: Document, publication: DateMention) -> Found | None:
-    """The place of a dateline ("PARIS, Jan. 29, 2020 —", "On Jul. 26, 2018, Beijing- Today")."""
-    text = text_of(doc)
-    line_start = text.rfind("\n", 0, publication.start) + 1
-    if line_start < document.body_start:
-        return None
-    for pattern, window_start, window in (
-        (DATELINE_BEFORE, line_start, text[line_start : publication.start]),
-        (DATELINE_AFTER, publication.end, text[publication.end : publication.end + 40]),
-    ):
-        match = pattern.match(window)
-        if match and match.group("place"):
-            start = window_start + match.start("place")
-            end = window_start + match.end("place")
-            place = text[start:end].strip()
-            return Found(place.title() if place.isupper() else place, place, start, start + len(place))
-    return None

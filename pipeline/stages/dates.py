@@ -21,6 +21,7 @@ from pipeline.document import Document, Evidence
 from pipeline.nlp import DATE_SPANS
 from pipeline.rules import LanguageRules
 from pipeline.stages import syntax
+from pipeline.layout import in_dateline, looks_like_dateline
 from pipeline.stages.signals import SigningClause, agreement_mentions, is_future
 from pipeline.stages.views import text_of, entities, longest_spans
 
@@ -31,10 +32,6 @@ _EDGE_PUNCT = " \t\n:;,.–—-*_|()[]"
 _HEAD_REGION_CHARS = 700
 # What follows the date in a dateline: an optional place, then a dash or colon.
 # What precedes the date in a dateline: "PARIS, ", "AUSTIN, Texas, ", "OSLO, Thursday ", "LYON, le ".
-DATELINE_BEFORE = re.compile(r"^[\W_]*(?P<place>[A-Z][\w.'’ -]*)(,\s*[A-Z][\w.'’ -]*)?,\s*(\w+,?\s+){0,2}$")
-DATELINE_AFTER = re.compile(r"^,?\s*(?P<place>[A-Z][\w.'’ ]{0,30})?\s*[-–—:]")
-
-
 @dataclass(frozen=True)
 class DateMention:
     """A date found in the text and what it means."""
@@ -168,38 +165,13 @@ def publication_date(
     for span in date_spans(doc):
         if span.start_char < document.body_start or span.start_char > head_end:
             continue
-        if not _looks_like_dateline(doc, span, rules):
+        if not looks_like_dateline(doc, span, rules):
             continue
         found = normalise(document.text, span.start_char, span.end_char, rules, None, order)
         if found is not None and not found.relative:
             warnings = [_ambiguity_warning("publication", found, order)] if found.ambiguous_order else []
             return found, warnings
     return None, []
-
-
-def _looks_like_dateline(doc: Doc, span: Span, rules: LanguageRules) -> bool:
-    """A date on a short line of its own, after a publication cue, or opening "CITY, DATE —"."""
-    text = text_of(doc)
-    line_start = text.rfind("\n", 0, span.start_char) + 1
-    line_end = text.find("\n", span.end_char)
-    line = text[line_start : line_end if line_end != -1 else len(text)]
-    before = text[line_start : span.start_char].lower()
-    if len(line.strip(" *_#")) <= 80 and not re.search(r"\b(signed|sign|signs|agreement)\b", line.lower()):
-        return True
-    if any(cue in before for cue in rules.publication_cues):
-        return True
-    if re.match(DATELINE_AFTER, text[span.end_char : span.end_char + 40]) and span.start_char - line_start <= 4:
-        return True  # "On Jul. 26, 2018, Beijing- Today, ..."
-    return span.start_char - line_start <= 50 and DATELINE_BEFORE.match(text[line_start : span.start_char]) is not None
-
-
-def _in_dateline(doc: Doc, span: Span) -> bool:
-    """The date stands in a dateline: only names and numbers before it on its line, a dash soon
-    after it ("Riyadh, Rajab 22, 1446, January 22, 2025, SPA -- The Ministry ...")."""
-    text = text_of(doc)
-    before = text[text.rfind("\n", 0, span.start_char) + 1 : span.start_char]
-    after = text[span.end_char : span.end_char + 40]
-    return not re.search(r"\b[a-zà-ÿ]{3,}\b", before) and re.search(r"--|[—–]|\s-\s", after) is not None
 
 
 def _ambiguity_warning(field: str, mention: DateMention, order: str) -> str:
@@ -222,7 +194,7 @@ def signing_date(
         for span in spans:
             if not (clause.sentence.start_char <= span.start_char < clause.sentence.end_char):
                 continue
-            if publication is not None and span.start_char == publication.start or _in_dateline(doc, span):
+            if publication is not None and span.start_char == publication.start or in_dateline(doc, span):
                 continue  # the dateline's date says when the news was written
             if _attached_by(span, rules.period_prepositions):
                 continue

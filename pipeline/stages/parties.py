@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from itertools import chain, islice
-import unicodedata
 
 from spacy.tokens import Doc, Span, Token
 
@@ -34,7 +33,9 @@ from pipeline.stages.organizations import (
     strip_article,
     with_location,
 )
+from pipeline.layout import capitals, dateline_end
 from pipeline.stages import signals, syntax
+from pipeline.stages.syntax import introduced_by
 from pipeline.stages.signals import SigningClause
 from pipeline.stages.views import text_of, entities
 
@@ -50,7 +51,6 @@ _PLACE_LABELS = ("LOC", "FAC")
 _NESTED_CLAUSE_DEPS = ("conj", "advcl", "relcl", "ccomp", "acl:relcl")
 # From a reported clause up to the verb whose subject reports it ("is pleased to announce that").
 _REPORTING_CLIMB_DEPS = ("xcomp", "acomp", "ccomp", "conj")
-_DATELINE_LABELS = ("GPE", "LOC", "DATE")
 _PROPER_PARTY_LABELS = ("ORG", "GPE", "NORP", "MISC")
 _NAME_LINKS = ("and", "&", "of", "for")
 _COUNTRY_LABELS = ("GPE", "NORP")
@@ -314,53 +314,6 @@ def _second_agreement_tokens(clause: SigningClause) -> set[int]:
         for token in clause.sentence if token.dep_ == "conj" and any(m.start <= token.i < m.end for m in others)
         for t in token.subtree
     }
-
-
-def dateline_end(sentence: Span) -> int:
-    """The first token after a leading dateline — places (and dates) before a dash, as in
-    "Nairobi, Kenya –", "KINGSTON —" (NER often calls an all-caps city an organisation),
-    "Amman –" or "Rio de Janeiro, 21 March 2024 —" (cities NER missed), "**Turku, Finland** —",
-    or before a colon after a date or a place in capitals ("New Delhi, 20/09/2024:", "DOHA:",
-    not "Press Release:") — or the
-    sentence's start when it has none."""
-    for token in sentence:
-        if _dateline_word(token):
-            continue
-        before = sentence.doc[sentence.start : token.i]
-        # A colon closes a dated dateline, or one in capitals ("DOHA:"), not "Press Release:".
-        dated = any(t.pos_ == "NUM" or t.ent_type_ == "DATE" for t in before) or all(_capitals(t) for t in before if t.is_alpha)
-        ends = unicodedata.category(token.text[0]) == "Pd" or token.text == ":" and dated
-        has_place = any(t.ent_type_ in ("GPE", "LOC") or _capitals(t) or _untagged_name(t) for t in before)
-        return token.i + 1 if ends and has_place else sentence.start
-    return sentence.start
-
-
-def _dateline_word(token: Token) -> bool:
-    """A word a dateline is made of: a place, a date, their punctuation ("2024.–"), emphasis."""
-    return (
-        token.is_space or token.text in (",", ".") or _emphasis(token) or token.pos_ == "NUM"
-        or token.ent_type_ in _DATELINE_LABELS or _capitals(token) or _untagged_name(token) or _untagged_particle(token)
-    )
-
-
-def _emphasis(token: Token) -> bool:
-    """Markdown emphasis around a dateline ("**Turku, Finland** —")."""
-    return set(token.text) <= set("*_")
-
-
-def _untagged_name(token: Token) -> bool:
-    """A proper noun NER gave no label, as small models do with many cities."""
-    return token.pos_ == "PROPN" and not token.ent_type_ and token.is_title
-
-
-def _untagged_particle(token: Token) -> bool:
-    """The "de" of "Rio de Janeiro", which the tagger calls a proper noun."""
-    return token.pos_ == "PROPN" and not token.ent_type_ and token.is_lower
-
-
-def _capitals(token: Token) -> bool:
-    """A word in capitals, as datelines write their place."""
-    return token.is_alpha and token.is_upper and len(token) > 1
 
 
 def _is_place(token: Token, rules: LanguageRules) -> bool:
@@ -754,19 +707,13 @@ def _proper_phrase(head: Token, own: set[int], rules: LanguageRules) -> Span | N
             keep.extend(t.i for t in right.subtree)  # "University of X", "Académie des sciences"
     keep = sorted(i for i in keep if i in own)
     span = _located(strip_article(head.doc[keep[0] : keep[-1] + 1]), own, rules)
-    if not any(t.pos_ == "PROPN" and not _written_lowercase(t) or _capitals(t) for t in span) or any(t.text in (",", ";", "(") for t in span):
+    if not any(t.pos_ == "PROPN" and not _written_lowercase(t) or capitals(t) for t in span) or any(t.text in (",", ";", "(") for t in span):
         return None
     if any(t.pos_ == "NUM" or t.lower_ in ("all", "both", "each", "several", "many") for t in span):
         return None
     if any(t.lower_ in rules.generic_types or t.lemma_.lower() in ("agreement", "memorandum", "mou") for t in span):
         return None
     return _without_description(span, head)
-
-
-def introduced_by(token: Token, prepositions: frozenset[str]) -> bool:
-    """``token`` hangs on one of ``prepositions`` ("of X", "des X")."""
-    preposition = syntax.preposition_of(token)
-    return preposition is not None and preposition.lower_ in prepositions
 
 
 def _without_description(name: Span, head: Token) -> Span:

@@ -15,13 +15,10 @@ from pipeline.document import Document
 from pipeline.nlp import AGREEMENT_SPANS
 from pipeline.rules import LanguageRules
 from pipeline.stages import syntax
+from pipeline.layout import is_headline
 from pipeline.stages.views import longest_spans
-from pipeline.stages.views import text_of
 
 _PAST_MARKER_WINDOW = 3
-_HEADLINE_CHARS = 160
-
-
 @dataclass(frozen=True)
 class SigningClause:
     """A sentence that reports a signing, its trigger word and the agreement it names."""
@@ -84,18 +81,6 @@ def signing_clauses(doc: Doc, document: Document, rules: LanguageRules) -> list[
         )
     # Body sentences before headlines: a headline abbreviates ("signs MOU with PNG").
     return sorted(clauses, key=lambda c: (c.earlier_agreement, c.headline, c.agreement is None and c.trigger.pos_ not in ("VERB", "AUX")))
-
-
-def is_headline(sentence: Span) -> bool:
-    """A short line of its own without final punctuation: a title or a section heading."""
-    text = text_of(sentence.doc)
-    words = [t for t in sentence if not t.is_space]
-    if not words:
-        return False
-    line_start = text.rfind("\n", 0, words[0].idx) + 1
-    line_end = text.find("\n", words[-1].idx)
-    line = text[line_start : line_end if line_end != -1 else len(text)].strip().strip("*_#").strip()
-    return line == sentence.text.strip().strip("*_#").strip() and len(line) <= _HEADLINE_CHARS and line[-1:] not in ".!?\"”»"
 
 
 def partnering_clauses(doc: Doc, document: Document, rules: LanguageRules, lead: int = 4) -> list[SigningClause]:

@@ -85,3 +85,9 @@ def agents(verb: Token) -> list[Token]:
 
 def is_pp_object(token: Token) -> bool:
     return token.dep_ in PP_OBJECT_DEPS and preposition_of(token) is not None
+
+
+def introduced_by(token: Token, prepositions: frozenset[str]) -> bool:
+    """``token`` hangs on one of ``prepositions`` ("of X", "des X")."""
+    preposition = preposition_of(token)
+    return preposition is not None and preposition.lower_ in prepositions

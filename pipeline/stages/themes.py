@@ -11,7 +11,6 @@ participants ("students", "investors") are not subjects.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
@@ -20,16 +19,13 @@ from pipeline.document import Document
 from pipeline.rules import LanguageRules
 from pipeline.stages import syntax
 from pipeline.stages.signals import SigningClause, agreement_mentions
-from pipeline.stages.views import chunk_headed_by, chunks_within, text_of
+from pipeline.layout import LIST_MARKER, QUOTE_MARKS, ends_announcement, is_heading, is_list_item, is_quote, line_text
+from pipeline.stages.views import chunk_headed_by, chunks_within
 
 MAX_THEMES = 10
 _MAX_THEME_TOKENS = 6
 _CONTEXT_SENTENCES = 4
-_HEADING_CHARS = 70
-_SCARE_QUOTE_TOKENS = 6
 _PHRASE_DEPS = frozenset({"amod", "compound", "det", "nummod", "flat", "flat:name", "fixed"})
-_LIST_MARKER = re.compile(r"\s*(?:[-*•–—·▪◦]|\(?[0-9]{1,2}[.)]|\(?[a-zA-Z][.)]|\([ivxIVX]{1,4}\))\s+")
-_QUOTE_MARKS = frozenset({"“", "”", '"', "«", "»"})
 # Entity labels that make a phrase a name or a quantity, not a subject. ORG is allowed:
 # the small English model often tags capitalised subjects ("Artificial Intelligence") as ORG.
 _NAMED_LABELS = frozenset({"PERSON", "GPE", "DATE", "TIME", "MONEY", "CARDINAL", "PERCENT", "NORP", "LOC", "FAC", "QUANTITY"})
@@ -80,21 +76,21 @@ def _agreement_sentences(doc: Doc, document: Document, clauses: list[SigningClau
     for sentence in doc.sents:
         if sentence.start_char < document.body_start:
             continue  # front matter, with the line that closes it
-        if _ends_announcement(sentence, rules):
+        if ends_announcement(sentence, rules):
             break  # "About Acme", "Media contact": boilerplate about the parties, not the agreement
-        if _line_text(sentence).startswith(rules.page_noise_cues):
+        if line_text(sentence).startswith(rules.page_noise_cues):
             continue  # "We use cookies ...", "Share this article": the web page, not the announcement
-        if list_open and _is_list_item(sentence):
+        if list_open and is_list_item(sentence):
             chosen.append((sentence, True))
             continue
         list_open = False
         is_clause = sentence.start in clause_starts
-        if sentence.start in earlier_starts or _is_heading(sentence):
+        if sentence.start in earlier_starts or is_heading(sentence):
             follow = 0
             if is_clause or sentence.start in named_starts:
                 chosen.append((sentence, False))  # a headline "A and B sign agreement on space cooperation"
             continue
-        if _is_quote(sentence) or (not is_clause and (_about_past_work(sentence, rules) or _describes_a_party(sentence, rules))):
+        if is_quote(sentence) or (not is_clause and (_about_past_work(sentence, rules) or _describes_a_party(sentence, rules))):
             continue
         if is_clause or sentence.start in named_starts or not lead_seen:
             lead_seen = True
@@ -106,34 +102,6 @@ def _agreement_sentences(doc: Doc, document: Document, clauses: list[SigningClau
         chosen.append((sentence, False))
         list_open = sentence.text.rstrip().endswith(":")
     return chosen
-
-
-def _ends_announcement(sentence: Span, rules: LanguageRules) -> bool:
-    """A heading ("About Acme", "Media contacts") or a label ("About Acme: Acme is ...") that
-    opens the closing boilerplate."""
-    text = _line_text(sentence)
-    if not any(text.startswith(cue) and not text[len(cue) : len(cue) + 1].isalnum() for cue in rules.section_end_cues):
-        return False
-    label_end = text.find(":")
-    return _is_heading(sentence) or 0 < label_end <= _HEADING_CHARS
-
-
-def _line_text(sentence: Span) -> str:
-    """The sentence lower-cased, without Markdown emphasis and heading marks around it."""
-    return sentence.text.strip().strip("*_#").strip().lower()
-
-
-def _is_list_item(sentence: Span) -> bool:
-    """A line of a list: it opens with a bullet or a number ("- ", "2.", "(b)"), or it goes on
-    with the list (";", ", and", no final period)."""
-    text = sentence.text.strip()
-    if _LIST_MARKER.match(text):
-        return True
-    doc_text, i = text_of(sentence.doc), sentence.start_char
-    while i > 0 and doc_text[i - 1] in " \t":
-        i -= 1
-    after_blank_line = doc_text[max(i - 2, 0) : i] == "\n\n"
-    return not after_blank_line and (text[-1:] in ";," or sentence[-1].pos_ == "CCONJ" or text[-1:].isalnum())
 
 
 def _item_phrases(item: Span, rules: LanguageRules) -> list[tuple[Span, bool]]:
@@ -156,7 +124,7 @@ def _item_phrases(item: Span, rules: LanguageRules) -> list[tuple[Span, bool]]:
 
 
 def _marker_length(item: Span) -> int:
-    found = _LIST_MARKER.match(item.text)
+    found = LIST_MARKER.match(item.text)
     return found.end() if found else 0
 
 
@@ -184,25 +152,6 @@ def _describes_a_party(sentence: Span, rules: LanguageRules) -> bool:
     if root.lemma_.lower() in rules.description_lemmas and syntax.is_passive(root):
         return True
     return any(c.dep_ == "attr" for c in root.children) or any(c.dep_ == "cop" for c in root.children)
-
-
-def _is_heading(sentence: Span) -> bool:
-    """A short line without final punctuation opens a new section; a line that introduces or
-    continues a list ("will:", "; and") does not."""
-    words = [t for t in sentence if not t.is_space]
-    text = sentence.text.strip()
-    return bool(words) and len(text) <= _HEADING_CHARS and text[-1:] not in ".!?\"”:;," and words[-1].pos_ != "CCONJ"
-
-
-def _is_quote(sentence: Span) -> bool:
-    """The sentence quotes someone, or continues a quotation opened earlier in its paragraph.
-    Short quoted names ("Internet +" finance) are not quotations."""
-    marks = [t.i for t in sentence if t.text in _QUOTE_MARKS]
-    if len(marks) % 2 == 1 or any(close - opening > _SCARE_QUOTE_TOKENS for opening, close in zip(marks[::2], marks[1::2])):
-        return True
-    text = text_of(sentence.doc)
-    before = text[text.rfind("\n", 0, sentence.start_char) + 1 : sentence.start_char]
-    return before.count("“") + before.count("«") > before.count("”") + before.count("»") or before.count('"') % 2 == 1
 
 
 def _theme_phrases(sentence: Span, rules: LanguageRules) -> list[tuple[Span, bool]]:
@@ -366,7 +315,7 @@ def _whole_words(phrase: Span) -> Span:
     """Widen over words spaCy cut at a hyphen ("pre-positioning", "mini-grids"): the parser
     often leaves their halves in different phrases."""
     doc, start, end = phrase.doc, phrase.start, phrase.end
-    while start > 0 and not doc[start - 1].whitespace_ and "-" in (doc[start - 1].text, doc[start].text) and doc[start - 1].text not in _QUOTE_MARKS:
+    while start > 0 and not doc[start - 1].whitespace_ and "-" in (doc[start - 1].text, doc[start].text) and doc[start - 1].text not in QUOTE_MARKS:
         start -= 1
     while end < len(doc) and not doc[end - 1].whitespace_ and "-" in (doc[end - 1].text, doc[end].text):
         end += 1

@@ -1,0 +1,237 @@
+"""Document layout, analysed once: where the headline, dateline, lead, paragraphs, quotations,
+lists and closing boilerplate are (docs/architecture.md, "Layout").
+
+:func:`analyse_layout` stores them as ``doc.spans`` groups (``LAYOUT_*``) before any field
+stage runs; the tests of a line or sentence that stages and features share ("is this a
+headline?", "where does this dateline end?") live here, once."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from spacy.tokens import Doc, Span, Token
+
+from pipeline.document import Document
+from pipeline.rules import LanguageRules
+from pipeline.stages.views import text_of
+
+LAYOUT_FRONT_MATTER = "layout:front_matter"
+LAYOUT_HEADLINE = "layout:headline"
+LAYOUT_DATELINE = "layout:dateline"
+LAYOUT_LEAD = "layout:lead"
+LAYOUT_PARAGRAPHS = "layout:paragraphs"
+LAYOUT_QUOTES = "layout:quotes"
+LAYOUT_LISTS = "layout:lists"
+LAYOUT_BOILERPLATE = "layout:boilerplate"
+_HEADLINE_CHARS = 160
+_DATELINE_LABELS = ("GPE", "LOC", "DATE")
+DATELINE_BEFORE = re.compile(r"^[\W_]*(?P<place>[A-Z][\w.'’ -]*)(,\s*[A-Z][\w.'’ -]*)?,\s*(\w+,?\s+){0,2}$")
+DATELINE_AFTER = re.compile(r"^,?\s*(?P<place>[A-Z][\w.'’ ]{0,30})?\s*[-–—:]")
+_HEADING_CHARS = 70
+_SCARE_QUOTE_TOKENS = 6
+LIST_MARKER = re.compile(r"\s*(?:[-*•–—·▪◦]|\(?[0-9]{1,2}[.)]|\(?[a-zA-Z][.)]|\([ivxIVX]{1,4}\))\s+")
+QUOTE_MARKS = frozenset({"“", "”", '"', "«", "»"})
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+
+
+def analyse_layout(doc: Doc, document: Document, rules: LanguageRules) -> None:
+    """Store the document's parts in ``doc.spans`` (each group a list of spans, maybe empty):
+    front matter, headline, dateline, lead (the first paragraph after the headline), paragraphs
+    of the body, quotations, list items and the closing boilerplate ("About X", "Media
+    contact" to the end)."""
+    body = [s for s in doc.sents if s.end_char > document.body_start and s.text.strip()]
+    paragraphs = _paragraphs(doc, document)
+    headline = _headline(doc, document, body)
+    boilerplate_start = next((s for s in body if ends_announcement(s, rules)), None)
+    text_start = [s for s in body if (headline is None or s.start >= headline.end) and not is_headline(s)]
+    first = text_start[0] if text_start else None
+    dateline_stop = dateline_end(first) if first is not None else 0
+    doc.spans[LAYOUT_FRONT_MATTER] = _spans(doc, [(0, document.body_start)] if document.body_start else [])
+    doc.spans[LAYOUT_HEADLINE] = [headline] if headline is not None else []
+    doc.spans[LAYOUT_DATELINE] = [doc[first.start : dateline_stop]] if first is not None and dateline_stop > first.start else []
+    doc.spans[LAYOUT_PARAGRAPHS] = paragraphs
+    doc.spans[LAYOUT_LEAD] = [p for p in paragraphs if first is not None and p.start <= first.start < p.end][:1]
+    doc.spans[LAYOUT_QUOTES] = [s for s in body if is_quote(s)]
+    doc.spans[LAYOUT_LISTS] = [s for s in body if LIST_MARKER.match(line_text(s)) or LIST_MARKER.match(s.text)]
+    doc.spans[LAYOUT_BOILERPLATE] = [doc[boilerplate_start.start :]] if boilerplate_start is not None else []
+
+
+def _spans(doc: Doc, ranges: list[tuple[int, int]]) -> list[Span]:
+    found = (doc.char_span(start, end, alignment_mode="expand") for start, end in ranges if end > start)
+    return [s for s in found if s is not None and len(s)]
+
+
+def _paragraphs(doc: Doc, document: Document) -> list[Span]:
+    """Blocks of the body between blank lines."""
+    text = text_of(doc)
+    starts = [document.body_start, *(m.end() for m in _PARAGRAPH_BREAK.finditer(text, document.body_start))]
+    ends = [*(m.start() for m in _PARAGRAPH_BREAK.finditer(text, document.body_start)), len(text)]
+    return _spans(doc, [(s, e) for s, e in zip(starts, ends) if text[s:e].strip()])
+
+
+def _headline(doc: Doc, document: Document, body: list[Span]) -> Span | None:
+    """The title the file gives (front matter, HTML title), else the body's first line when it
+    reads as one."""
+    if document.title is not None and document.title.end <= len(text_of(doc)):
+        titled = doc.char_span(document.title.start, document.title.end, alignment_mode="expand")
+        if titled is not None:
+            return titled
+    return body[0] if body and is_headline(body[0]) else None
+
+
+def in_layout(span: Span, group: str) -> bool:
+    """Whether ``span`` starts inside a span of the layout group ``group``."""
+    return any(part.start <= span.start < part.end for part in span.doc.spans.get(group, []))
+
+
+def is_headline(sentence: Span) -> bool:
+    """A short line of its own without final punctuation: a title or a section heading."""
+    text = text_of(sentence.doc)
+    words = [t for t in sentence if not t.is_space]
+    if not words:
+        return False
+    line_start = text.rfind("\n", 0, words[0].idx) + 1
+    line_end = text.find("\n", words[-1].idx)
+    line = text[line_start : line_end if line_end != -1 else len(text)].strip().strip("*_#").strip()
+    return line == sentence.text.strip().strip("*_#").strip() and len(line) <= _HEADLINE_CHARS and line[-1:] not in ".!?\"”»"
+
+
+def dateline_end(sentence: Span) -> int:
+    """The first token after a leading dateline — places (and dates) before a dash, as in
+    "Nairobi, Kenya –", "KINGSTON —" (NER often calls an all-caps city an organisation),
+    "Amman –" or "Rio de Janeiro, 21 March 2024 —" (cities NER missed), "**Turku, Finland** —",
+    or before a colon after a date or a place in capitals ("New Delhi, 20/09/2024:", "DOHA:",
+    not "Press Release:") — or the
+    sentence's start when it has none."""
+    for token in sentence:
+        if _dateline_word(token):
+            continue
+        before = sentence.doc[sentence.start : token.i]
+        # A colon closes a dated dateline, or one in capitals ("DOHA:"), not "Press Release:".
+        dated = any(t.pos_ == "NUM" or t.ent_type_ == "DATE" for t in before) or all(capitals(t) for t in before if t.is_alpha)
+        ends = unicodedata.category(token.text[0]) == "Pd" or token.text == ":" and dated
+        has_place = any(t.ent_type_ in ("GPE", "LOC") or capitals(t) or _untagged_name(t) for t in before)
+        return token.i + 1 if ends and has_place else sentence.start
+    return sentence.start
+
+
+def _dateline_word(token: Token) -> bool:
+    """A word a dateline is made of: a place, a date, their punctuation ("2024.–"), emphasis."""
+    return (
+        token.is_space or token.text in (",", ".") or _emphasis(token) or token.pos_ == "NUM"
+        or token.ent_type_ in _DATELINE_LABELS or capitals(token) or _untagged_name(token) or _untagged_particle(token)
+    )
+
+
+def _emphasis(token: Token) -> bool:
+    """Markdown emphasis around a dateline ("**Turku, Finland** —")."""
+    return set(token.text) <= set("*_")
+
+
+def _untagged_name(token: Token) -> bool:
+    """A proper noun NER gave no label, as small models do with many cities."""
+    return token.pos_ == "PROPN" and not token.ent_type_ and token.is_title
+
+
+def _untagged_particle(token: Token) -> bool:
+    """The "de" of "Rio de Janeiro", which the tagger calls a proper noun."""
+    return token.pos_ == "PROPN" and not token.ent_type_ and token.is_lower
+
+
+def capitals(token: Token) -> bool:
+    """A word in capitals, as datelines write their place."""
+    return token.is_alpha and token.is_upper and len(token) > 1
+
+
+def looks_like_dateline(doc: Doc, span: Span, rules: LanguageRules) -> bool:
+    """A date on a short line of its own, after a publication cue, or opening "CITY, DATE —"."""
+    text = text_of(doc)
+    line_start = text.rfind("\n", 0, span.start_char) + 1
+    line_end = text.find("\n", span.end_char)
+    line = text[line_start : line_end if line_end != -1 else len(text)]
+    before = text[line_start : span.start_char].lower()
+    if len(line.strip(" *_#")) <= 80 and not re.search(r"\b(signed|sign|signs|agreement)\b", line.lower()):
+        return True
+    if any(cue in before for cue in rules.publication_cues):
+        return True
+    if re.match(DATELINE_AFTER, text[span.end_char : span.end_char + 40]) and span.start_char - line_start <= 4:
+        return True  # "On Jul. 26, 2018, Beijing- Today, ..."
+    return span.start_char - line_start <= 50 and DATELINE_BEFORE.match(text[line_start : span.start_char]) is not None
+
+
+def in_dateline(doc: Doc, span: Span) -> bool:
+    """The date stands in a dateline: only names and numbers before it on its line, a dash soon
+    after it ("Riyadh, Rajab 22, 1446, January 22, 2025, SPA -- The Ministry ...")."""
+    text = text_of(doc)
+    before = text[text.rfind("\n", 0, span.start_char) + 1 : span.start_char]
+    after = text[span.end_char : span.end_char + 40]
+    return not re.search(r"\b[a-zà-ÿ]{3,}\b", before) and re.search(r"--|[—–]|\s-\s", after) is not None
+
+
+def ends_announcement(sentence: Span, rules: LanguageRules) -> bool:
+    """A heading ("About Acme", "Media contacts") or a label ("About Acme: Acme is ...") that
+    opens the closing boilerplate."""
+    text = line_text(sentence)
+    if not any(text.startswith(cue) and not text[len(cue) : len(cue) + 1].isalnum() for cue in rules.section_end_cues):
+        return False
+    label_end = text.find(":")
+    return is_heading(sentence) or 0 < label_end <= _HEADING_CHARS
+
+
+def line_text(sentence: Span) -> str:
+    """The sentence lower-cased, without Markdown emphasis and heading marks around it."""
+    return sentence.text.strip().strip("*_#").strip().lower()
+
+
+def is_list_item(sentence: Span) -> bool:
+    """A line of a list: it opens with a bullet or a number ("- ", "2.", "(b)"), or it goes on
+    with the list (";", ", and", no final period)."""
+    text = sentence.text.strip()
+    if LIST_MARKER.match(text):
+        return True
+    doc_text, i = text_of(sentence.doc), sentence.start_char
+    while i > 0 and doc_text[i - 1] in " \t":
+        i -= 1
+    after_blank_line = doc_text[max(i - 2, 0) : i] == "\n\n"
+    return not after_blank_line and (text[-1:] in ";," or sentence[-1].pos_ == "CCONJ" or text[-1:].isalnum())
+
+
+def is_heading(sentence: Span) -> bool:
+    """A short line without final punctuation opens a new section; a line that introduces or
+    continues a list ("will:", "; and") does not."""
+    words = [t for t in sentence if not t.is_space]
+    text = sentence.text.strip()
+    return bool(words) and len(text) <= _HEADING_CHARS and text[-1:] not in ".!?\"”:;," and words[-1].pos_ != "CCONJ"
+
+
+def is_quote(sentence: Span) -> bool:
+    """The sentence quotes someone, or continues a quotation opened earlier in its paragraph.
+    Short quoted names ("Internet +" finance) are not quotations."""
+    marks = [t.i for t in sentence if t.text in QUOTE_MARKS]
+    if len(marks) % 2 == 1 or any(close - opening > _SCARE_QUOTE_TOKENS for opening, close in zip(marks[::2], marks[1::2])):
+        return True
+    text = text_of(sentence.doc)
+    before = text[text.rfind("\n", 0, sentence.start_char) + 1 : sentence.start_char]
+    return before.count("“") + before.count("«") > before.count("”") + before.count("»") or before.count('"') % 2 == 1
+
+
+def dateline_place(doc: Doc, document: Document, date_start: int, date_end: int) -> tuple[str, int, int] | None:
+    """The place of the dateline around the date at ``[date_start, date_end)`` ("PARIS, Jan. 29,
+    2020 —", "On Jul. 26, 2018, Beijing- Today"): its value (capitals made title case) and span."""
+    text = text_of(doc)
+    line_start = text.rfind("\n", 0, date_start) + 1
+    if line_start < document.body_start:
+        return None
+    for pattern, window_start, window in (
+        (DATELINE_BEFORE, line_start, text[line_start:date_start]),
+        (DATELINE_AFTER, date_end, text[date_end : date_end + 40]),
+    ):
+        match = pattern.match(window)
+        if match and match.group("place"):
+            start = window_start + match.start("place")
+            place = text[start : window_start + match.end("place")].strip()
+            return (place.title() if place.isupper() else place), start, start + len(place)
+    return None

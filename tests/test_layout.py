@@ -1,0 +1,70 @@
+"""The document layout, analysed once: each part found where a reader would see it."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.tokens import Doc
+
+from pipeline import Extractor
+from pipeline.layout import (
+    LAYOUT_BOILERPLATE,
+    LAYOUT_DATELINE,
+    LAYOUT_FRONT_MATTER,
+    LAYOUT_HEADLINE,
+    LAYOUT_LEAD,
+    LAYOUT_LISTS,
+    LAYOUT_PARAGRAPHS,
+    LAYOUT_QUOTES,
+    analyse_layout,
+)
+from pipeline.markup import mask_markup
+from pipeline.readers import document_from_text
+from pipeline.rules import load_rules
+
+RELEASE = """---
+title: Acme and Beta sign MoU on batteries
+date: 2024-03-02
+---
+Acme and Beta sign MoU on batteries
+
+OSLO, 1 March 2024 — Acme Corp and Beta Group signed a memorandum of understanding on battery recycling.
+
+The partners will work on:
+- sodium batteries
+- recycling plants
+
+"This agreement is a milestone for our two companies," said Jane Doe, CEO of Acme.
+
+About Acme
+
+Acme Corp makes batteries.
+"""
+
+
+@pytest.fixture(scope="module")
+def layout(extractor: Extractor) -> Doc:
+    document = document_from_text(RELEASE, "a.md", "md")
+    doc = extractor.nlp(mask_markup(document.text))
+    analyse_layout(doc, document, load_rules("en"))
+    return doc
+
+
+def _texts(doc: Doc, group: str) -> list[str]:
+    return [s.text.strip() for s in doc.spans[group]]
+
+
+def test_front_matter_and_headline(layout: Doc) -> None:
+    assert _texts(layout, LAYOUT_FRONT_MATTER)[0].startswith("---\ntitle:")
+    assert _texts(layout, LAYOUT_HEADLINE) == ["Acme and Beta sign MoU on batteries"]
+
+
+def test_dateline_and_lead(layout: Doc) -> None:
+    assert _texts(layout, LAYOUT_DATELINE) == ["OSLO, 1 March 2024 —"]
+    assert _texts(layout, LAYOUT_LEAD)[0].startswith("OSLO, 1 March 2024 — Acme Corp and Beta Group signed")
+
+
+def test_paragraphs_lists_quotes_and_boilerplate(layout: Doc) -> None:
+    assert len(layout.spans[LAYOUT_PARAGRAPHS]) == 6  # the list belongs to the paragraph it ends
+    assert _texts(layout, LAYOUT_LISTS) == ["- sodium batteries", "- recycling plants"]
+    assert any(q.startswith("\"This agreement is a milestone") for q in _texts(layout, LAYOUT_QUOTES))
+    assert _texts(layout, LAYOUT_BOILERPLATE) == ["About Acme\n\nAcme Corp makes batteries."]
