@@ -1,4 +1,4 @@
-"""Pydantic v2 models of the JSON contract (schema_version "1") described in DESIGN.md.
+"""Pydantic v2 models of the JSON contract (schema_version "1") described in the README ("The record").
 
 Records are validated strictly: unknown keys are refused, vocabularies are closed, dates
 must match their precision, and, when the document text is passed as validation context
@@ -78,7 +78,7 @@ class Source(_Strict):
 class _Quoted(_Strict):
     """A value with the exact words it was read from. Subclasses declare ``value``, ``text``
     and ``span`` themselves (pydantic puts inherited fields first), so that records read
-    value-first as in DESIGN.md."""
+    value-first as in the README's record example."""
 
     @model_validator(mode="after")
     def _quote_matches_text(self, info: ValidationInfo) -> Self:

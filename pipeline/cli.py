@@ -1,4 +1,4 @@
-"""``extract-agreements`` (also ``python -m pipeline``): the subcommands of DESIGN.md."""
+"""``extract-agreements`` (also ``python -m pipeline``): the subcommands (docs/architecture.md, README "Command line")."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Score predicted records against hand-written gold files (``corpus/ANNOTATION.md``, "Scoring").
 
-Predictions are records in the JSON contract of DESIGN.md; gold files are in the flat format of
+Predictions are records in the JSON contract of models/ (README, "The record"); gold files are in the flat format of
 ANNOTATION.md. Both are brought to the flat shape (:func:`flatten`) and compared field by field:
 
 - ``parties``, ``people``, ``themes``: set precision / recall / F1, micro-averaged over documents

@@ -1,4 +1,4 @@
-"""Features of candidates, named in one place (docs/architecture.md, "Learned decisions").
+"""Features of candidates, named in one place (docs/architecture.md, "Candidates and features").
 
 A feature is a small function of a candidate's :class:`PartyEvidence` giving a number in
 [0, 1]; its name is the key of its weight in ``pipeline/patterns/decisions/parties.json``.
@@ -142,7 +142,7 @@ def person_mention(e: PartyEvidence) -> float:
 
 
 def subject_of_a_verb(e: PartyEvidence) -> float:
-    """A mention that is the subject of some verb: organisations that act."""
+    """A mention that is the subject of some verb, or coordinated with one: organisations that act."""
     return float(e.subject)
 
 

@@ -1,8 +1,9 @@
 """Training the learned decisions, and measuring them leave-one-source-out (docs/architecture.md).
 
 Labelled documents come from three places, each document tagged with its *source* (the
-publisher's repository, or the set it was written in): ``samples/`` (one source), the team's
-written sets in ``benchmarks/announcements/set-*`` (one source each), and, when present beside
+publisher's repository, or the set it was written in): ``samples/`` (one source), the batches
+in ``benchmarks/announcements/`` (a written set is one source; a batch of real announcements
+with a ``sources.jsonl`` gives one source per repository), and, when present beside
 the repository, the development corpus ``../shared/corpus`` (one source per repository of
 ``sources.jsonl``; its holdout is never read). Leave-one-source-out trains on every source but
 one, predicts that one, and pools the predictions: the figure that stands for a publisher
@@ -58,26 +59,35 @@ def _document_beside(gold: Path, folder: Path, stem: str) -> Path | None:
     return next((folder / f"{stem}{suffix}" for suffix in DOCUMENT_SUFFIXES if (folder / f"{stem}{suffix}").is_file()), None)
 
 
+def _repositories(sources: Path) -> dict[str, str]:
+    """Document id → the repository it came from, for a batch that lists them."""
+    if not sources.is_file():
+        return {}
+    rows = (json.loads(line) for line in sources.read_text(encoding="utf-8").splitlines() if line.strip())
+    return {row["id"]: row["repo"] for row in rows if row.get("repo")}
+
+
 def labelled_documents(repository: Path = REPOSITORY, corpus: Path | None = DEFAULT_CORPUS) -> list[LabelledDocument]:
     """Every labelled document of the samples, the written sets and (if present) the corpus."""
     found: list[LabelledDocument] = []
 
-    def add(source: str, stem: str, document: Path | None, gold: Path) -> None:
+    def add(source: str, name: str, document: Path | None, gold: Path) -> None:
         if document is not None:
-            found.append(LabelledDocument(f"{source}/{stem}", document, json.loads(gold.read_text(encoding="utf-8")), source))
+            found.append(LabelledDocument(name, document, json.loads(gold.read_text(encoding="utf-8")), source))
 
     for gold in sorted((repository / "samples").glob("*.expected.json")):
         stem = gold.name.removesuffix(".expected.json")
-        add("samples", stem, _document_beside(gold, gold.parent, stem), gold)
-    for written in sorted((repository / "benchmarks" / "announcements").glob("set-*")):
-        for gold in sorted((written / "gold").glob("*.json")):
-            add(f"written/{written.name}", gold.stem, _document_beside(gold, written / "docs", gold.stem), gold)
+        add("samples", f"samples/{stem}", _document_beside(gold, gold.parent, stem), gold)
+    for batch in sorted(p for p in (repository / "benchmarks" / "announcements").iterdir() if (p / "gold").is_dir()):
+        repos = _repositories(batch / "sources.jsonl")  # real announcements: one source per repository
+        for gold in sorted((batch / "gold").glob("*.json")):
+            add(repos.get(gold.stem, f"written/{batch.name}"), f"{batch.name}/{gold.stem}", _document_beside(gold, batch / "docs", gold.stem), gold)
     if corpus is not None and (corpus / "sources.jsonl").is_file():
         for line in (corpus / "sources.jsonl").read_text(encoding="utf-8").splitlines():
             row = json.loads(line)
             gold = corpus / "gold" / f"{row['id']}.json"
             if row.get("split") == "dev" and gold.is_file():
-                add(row.get("repo") or row["id"], row["id"], corpus / row["file"], gold)
+                add(row.get("repo") or row["id"], f"corpus/{row['id']}", corpus / row["file"], gold)
     return found
 
 

@@ -1,4 +1,4 @@
-"""Publication and signing dates, following DESIGN.md's date rules.
+"""Publication and signing dates, following the date rules (README, "The record").
 
 spaCy finds the date spans (NER ``DATE``/``TIME`` entities plus the numeric-date ruler);
 dateparser normalises each span on its own, anchored on the publication date, and its

@@ -69,7 +69,7 @@ class OrgRecord:
 @dataclass(frozen=True)
 class PartyCandidate:
     """An organisation that may be a party: its name, mentions, features and the probability
-    the learned decision gives it (docs/architecture.md, "Candidates")."""
+    the learned decision gives it (docs/architecture.md, "Candidates and features")."""
 
     key: str
     name: str
@@ -203,7 +203,7 @@ def _candidates(
             after_partner_word=any(introduced_by(m.root, rules.partner_prepositions | rules.between_prepositions) for m in mentions),
             after_place_word=any(introduced_by(m.root, rules.place_prepositions) for m in mentions),
             person_mention=any(_in_person_name(m) for m in mentions),
-            subject=any(syntax.is_subject(m.root) for m in mentions),
+            subject=any(syntax.is_subject(_first_conjunct(m.root)) for m in mentions),
             coordinated=any(m.root.dep_ == "conj" or any(c.dep_ == "conj" for c in m.root.children) for m in mentions),
             acronym=acronym is not None,
             organisation_words=any(organisation_words(s, rules, weak=False) for s in found),
@@ -651,6 +651,13 @@ def _is_person_like(span: Span, rules: LanguageRules) -> bool:
         or _titled_name(span, rules)
         or _in_person_name(span)
     )
+
+
+def _first_conjunct(token: Token) -> Token:
+    """The head of the coordination ``token`` is in ("A, B and C signed": A for B and C)."""
+    while token.dep_ == "conj" and token.head != token:
+        token = token.head
+    return token
 
 
 def _in_person_name(span: Span) -> bool:
