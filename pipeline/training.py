@@ -12,7 +12,7 @@ nobody tuned on. scikit-learn is needed here only (the ``train`` extra), never t
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -101,11 +101,10 @@ def _as_party(candidate: PartyCandidate) -> dict[str, Any]:
     return {"name": candidate.name, "acronym": candidate.acronym}
 
 
-def analyse(extractor: Extractor, documents: Iterable[LabelledDocument], progress: Callable[[str], None] = lambda _: None) -> list[AnalysedDocument]:
+def analyse(extractor: Extractor, documents: Iterable[LabelledDocument]) -> list[AnalysedDocument]:
     """Extract every document once, keeping its party candidates."""
     analysed = []
     for labelled in documents:
-        progress(labelled.key)
         record, candidates = extractor.analyse_file(labelled.path)
         analysed.append(AnalysedDocument(labelled, flatten(record.model_dump(mode="json")), candidates, _party_labels(candidates, labelled.gold)))
     return analysed
@@ -187,13 +186,13 @@ class TrainingReport:
             n = len(self.cross_validated[language].documents)
             lines += [f"{language}: {n} documents", header]
             for field in self.cross_validated[language].fields:
-                cells = [_headline(r.fields[field]) for r in (self.rules_only[language], self.in_sample[language], self.cross_validated[language])]
+                cells = [_figure(r.fields[field]) for r in (self.rules_only[language], self.in_sample[language], self.cross_validated[language])]
                 lines.append(f"{field:<18}{cells[0]:>12}{cells[1]:>12}{cells[2]:>22}")
             lines.append("")
         return "\n".join(lines)
 
 
-def _headline(field_score: Any) -> str:
+def _figure(field_score: Any) -> str:
     return f"{getattr(field_score, 'f1', getattr(field_score, 'accuracy', 0.0)):.3f}"
 
 

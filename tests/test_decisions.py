@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
@@ -19,8 +20,8 @@ def _decision(accept: float = 0.5, complete: float = 0.2, expected: int = 2) -> 
 
 
 def test_probability_is_the_sigmoid_of_the_weighted_sum() -> None:
-    assert _decision().probability({"a": 1.0, "b": 0.0}) == pytest.approx(1 / (1 + 2.718281828 ** -1.5), rel=1e-6)
-    assert _decision().probability({}) == pytest.approx(1 / (1 + 2.718281828 ** 0.5), rel=1e-6)
+    assert _decision().probability({"a": 1.0, "b": 0.0}) == pytest.approx(1 / (1 + math.exp(-1.5)), rel=1e-6)
+    assert _decision().probability({}) == pytest.approx(1 / (1 + math.exp(0.5)), rel=1e-6)
 
 
 def test_a_feature_without_a_weight_is_refused() -> None:

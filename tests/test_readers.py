@@ -15,7 +15,7 @@ from pipeline.document import Document, Evidence
 from pipeline.markup import mask_markup
 from pipeline.readers import SUPPORTED_SUFFIXES, ReadError, document_from_text, read_document
 
-CORPUS_DOCS = Path("/work/shared/corpus/docs")
+CORPUS_DOCS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "docs"  # ../shared beside the repository
 
 
 def write(tmp_path: Path, name: str, content: str | bytes) -> Path:

@@ -13,7 +13,7 @@ from itertools import chain, islice
 
 from spacy.tokens import Doc, Span, Token
 
-from pipeline.decisions import LinearDecision, load_decision, select
+from pipeline.decisions import load_decision, select
 from pipeline.document import Document
 from pipeline.features import PartyEvidence, party_features
 from pipeline.nlp import PERSON_SPANS
@@ -102,16 +102,14 @@ class _RuleFindings:
     slot_tokens: set[int] = field(default_factory=set)
 
 
-def find_parties(
-    doc: Doc, document: Document, clauses: list[SigningClause], rules: LanguageRules, decision: LinearDecision | None = None
-) -> PartyResult:
-    """Every organisation is a candidate; the learned decision (``decision``, else the shipped
-    one) keeps the parties; the others are the record's organisations."""
+def find_parties(doc: Doc, document: Document, clauses: list[SigningClause], rules: LanguageRules) -> PartyResult:
+    """Every organisation is a candidate; the shipped learned decision keeps the parties; the
+    others are the record's organisations."""
     index = OrgIndex(doc, rules, document.body_start)
     doc.user_data[_LOWERCASE_WORDS] = {t.text for t in doc if t.idx >= document.body_start and t.is_lower and t.is_alpha}
     doc.user_data[_ACRONYM_FULLS] = {full.text for full in index.acronyms.values()}
     findings = _rule_findings(doc, document, clauses, rules, index)
-    decision = decision or load_decision("parties")
+    decision = load_decision("parties")
     # A text that reports no signing, partnering or agreement has no party candidates at all.
     reports_agreement = any(not c.earlier_agreement for c in clauses) or bool(findings.partnering) or bool(signals.agreement_mentions(doc, document.body_start))
     found = _candidates(doc, document, clauses, rules, index, findings) if reports_agreement else []
@@ -172,25 +170,27 @@ def _candidates(
         *(e for e in entities(doc) if e.label_ in _COUNTRY_LABELS and e.start_char >= document.body_start and e.sent.start in signing | agreements),
     ]
     grouped: dict[str, tuple[str, str | None, list[Span]]] = {}
+    key_by_acronym: dict[str, str] = {}  # one organisation under two names that share an acronym
     for span in spans:
         name, acronym = index.canonical(span)
         key = name_key(name, rules)
         if not key:
             continue
-        alias = next((k for k, (_, a, _) in grouped.items() if acronym and a and name_key(a, rules) == name_key(acronym, rules)), key)
-        grouped.setdefault(alias, (name, acronym, []))[2].append(span)
+        if acronym:
+            key = key_by_acronym.setdefault(name_key(acronym, rules), key)
+        grouped.setdefault(key, (name, acronym, []))[2].append(span)
     lead = frozenset(s.start for s in islice((s for s in doc.sents if s.end_char > document.body_start), _LEAD_SENTENCES))
     body_length = len(text_of(doc)) - document.body_start
     with_spans = []
     for key, (name, acronym, found) in grouped.items():
         forms = [name, acronym, *(s.text for s in findings.spans.get(key, []))]  # how the text writes it
-        char_spans = index.mention_spans(forms, document.body_start)
-        mentions = tuple(m for s, e in char_spans if (m := doc.char_span(s, e, alignment_mode="expand")) is not None)
-        if mentions:
-            with_spans.append((key, name, acronym, found, forms, mentions))
+        char_spans = index.mention_spans(forms, 0)
+        in_body = (m for s, e in char_spans if s >= document.body_start and (m := doc.char_span(s, e, alignment_mode="expand")) is not None)
+        if mentions := tuple(in_body):
+            with_spans.append((key, name, acronym, found, char_spans, mentions))
     with_spans.sort(key=lambda item: item[5][0].start_char)
     candidates = []
-    for rank, (key, name, acronym, found, forms, mentions) in enumerate(with_spans):
+    for rank, (key, name, acronym, found, char_spans, mentions) in enumerate(with_spans):
         evidence = PartyEvidence(
             document=document,
             mentions=mentions,
@@ -214,7 +214,7 @@ def _candidates(
             agreement_sentences=agreements,
             body_length=body_length,
         )
-        candidates.append(PartyCandidate(key, name, acronym, index.mention_spans(forms, 0), party_features(evidence), 0.0))
+        candidates.append(PartyCandidate(key, name, acronym, char_spans, party_features(evidence), 0.0))
     return candidates
 
 
