@@ -8,7 +8,7 @@ from contextlib import suppress
 from dataclasses import asdict, dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 from spacy.language import Language
@@ -25,7 +25,10 @@ from pipeline.layout import analyse_layout
 from pipeline.readers import ReadError, document_from_text, read_document
 from pipeline import resolve
 from pipeline.rules import LanguageRules, available_languages, load_rules
-from pipeline.stages import agreement, dates, parties, people, signals, themes
+from pipeline.registry import STAGES
+from pipeline.stages import dates, signals
+from pipeline.stages.contract import Context
+from pipeline.stages.parties import PartyCandidate
 
 DEFAULT_MAX_BYTES = 5_000_000
 DEFAULT_BATCH_SIZE = 8  # same speed as 32, peak RSS 471 MB instead of 728 MB (benchmarks/throughput.py)
@@ -227,7 +230,7 @@ class Extractor:
         data = {
             "id": document.id,
             "source": _source(document),
-            "publication_date": _date(published, document.text),
+            "publication_date": _record_value(published, document.text),
             "warnings": [
                 *warnings,
                 f"no extraction rules for language {document.language!r} (available: {', '.join(available_languages())}): "
@@ -237,7 +240,7 @@ class Extractor:
         }
         return AgreementRecord.model_validate(data, context={"text": document.text})
 
-    def analyse_file(self, path: str | Path) -> tuple[Record, list[parties.PartyCandidate]]:
+    def analyse_file(self, path: str | Path) -> tuple[Record, list[PartyCandidate]]:
         """A file's record and every party candidate behind it with its features and
         probability: what training learns from and a reviewer checks. No time limit applies."""
         document = or_error(Path(path).as_posix(), lambda: read_document(Path(path), None, self.config.max_bytes))
@@ -248,45 +251,26 @@ class Extractor:
         document = replace(document, language=language)
         if language not in available_languages():
             return self._record_without_rules(document, warnings), []
-        record, party_result = self._analyse(document, self.pipeline(language)(masked), warnings, None)
-        return record, party_result.candidates
+        record, context = self._analyse(document, self.pipeline(language)(masked), warnings, None)
+        return record, context.proposals["parties"].candidates
 
-    def _analyse(self, document: Document, doc: Doc, warnings: list[str], anchor: date | None) -> tuple[AgreementRecord, parties.PartyResult]:
+    def _analyse(self, document: Document, doc: Doc, warnings: list[str], anchor: date | None) -> tuple[AgreementRecord, Context]:
+        """The recipe (docs/architecture.md): the document analysed once, every registered
+        stage's proposal, the resolve step, the validated record."""
         rules = load_rules(document.language)
-        warnings = list(warnings)
         analyse_layout(doc, document, rules)
-        clauses = signals.signing_clauses(doc, document, rules)
-        order = dates.date_order(doc, document, rules)
-        published, found = dates.publication_date(doc, document, rules, order)
-        warnings += found
-        anchor_mention = published or (dates.anchor_mention(anchor) if anchor else None)
-        signed, found = dates.signing_date(doc, clauses, rules, anchor_mention, order)
-        warnings += found
-        kind, found = agreement.agreement_type(doc, document, clauses, rules)
-        warnings += found
-        place = resolve.resolve_place(agreement.signing_place(doc, clauses, rules), signed, published, doc, document)
-        party_result = resolve.resolve_parties(kind.value if kind else None, parties.find_parties(doc, document, clauses, rules))
-        warnings += party_result.warnings
-        if published is None:
-            warnings.append("no publication date found; relative dates could not be resolved" if anchor is None else "publication date given by the caller, not found in the text")
+        context = Context(doc, document, rules, signals.signing_clauses(doc, document, rules), dates.date_order(doc, document, rules), anchor)
+        for stage in STAGES:
+            context.proposals[stage.FIELDS[0]] = stage.propose(context)
+        values, found = resolve.resolve(context)
         data = {
             "id": document.id,
             "source": _source(document),
-            "agreement_type": _quoted(kind, document.text),
-            "signing_date": _date(signed, document.text),
-            "publication_date": _date(published, document.text),
-            "signing_place": _quoted(place, document.text),
-            "parties": [_org(o) for o in party_result.parties],
-            "organizations": [_org(o) for o in party_result.organizations],
-            "people": [
-                {"name": p.name, "title": p.title, "affiliation": p.affiliation, "role": p.role, "spans": p.spans}
-                for p in people.find_people(doc, document, rules, party_result.slot_tokens, [o.name for o in (*party_result.parties, *party_result.organizations)])
-            ],
-            "themes": [{"value": t.value, "spans": t.spans} for t in themes.find_themes(doc, document, clauses, rules)],
-            "warnings": warnings,
+            **{name: _record_value(value, document.text) for name, value in values.items()},
+            "warnings": [*warnings, *found],
             "extractor": {"version": __version__, "spacy_model": self.model_description(document.language)},
         }
-        return AgreementRecord.model_validate(data, context={"text": document.text}), party_result
+        return AgreementRecord.model_validate(data, context={"text": document.text}), context
 
 
 def _source(document: Document) -> dict:
@@ -299,19 +283,11 @@ def _source(document: Document) -> dict:
     }
 
 
-def _quoted(found: agreement.Found | None, text: str) -> dict | None:
-    """Quotes are cut from the document's own text (the NLP saw it with markup masked)."""
-    return None if found is None else {"value": found.value, "text": text[found.start : found.end], "span": (found.start, found.end)}
-
-
-def _date(mention: dates.DateMention | None, text: str) -> dict | None:
-    if mention is None or mention.end <= mention.start:
-        return None
-    return {"value": mention.value, "precision": mention.precision, "text": text[mention.start : mention.end], "span": (mention.start, mention.end)}
-
-
-def _org(org: parties.OrgRecord) -> dict:
-    return {"name": org.name, "acronym": org.acronym, "spans": org.spans}
+def _record_value(value: Any, text: str) -> Any:
+    """A stage's value (a provenance object, a list of them, or None) as the record holds it."""
+    if isinstance(value, list):
+        return [item.record(text) for item in value]
+    return None if value is None else value.record(text)
 
 
 T = TypeVar("T")

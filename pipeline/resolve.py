@@ -1,20 +1,35 @@
-"""The resolve step: constraints between fields, applied once every stage has proposed its
-values (docs/architecture.md, "Resolve"). Stages never import each other; what one field
-implies for another is decided here, and training applies the same functions."""
+"""The resolve step: the stages' proposals become the record's values, under the constraints
+between fields, applied in one place (docs/architecture.md, "Resolve"). Stages never import
+each other; what one field implies for another is decided here, and training applies the
+same functions."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from typing import Any
 
-from spacy.tokens import Doc
-
-from pipeline.document import Document
 from pipeline.layout import dateline_place
-from pipeline.stages import agreement, dates
-from pipeline.stages.parties import PartyResult
+from pipeline.stages.contract import Context, Found
+from pipeline.stages.dates import DateMention
 from pipeline.stages.views import text_of
 
 NO_AGREEMENT = "no agreement is named: its organisations are reported as organisations, not parties"
+NO_PUBLICATION_DATE = "no publication date found; relative dates could not be resolved"
+ANCHOR_NOT_IN_TEXT = "publication date given by the caller, not found in the text"
+
+
+def resolve(context: Context) -> tuple[dict[str, Any], list[str]]:
+    """Every field's value after the cross-field constraints, and the warnings: each stage's in
+    stage order, then the resolve step's own."""
+    values = {name: value for proposal in context.proposals.values() for name, value in proposal.values.items()}
+    warnings = {stage: list(proposal.warnings) for stage, proposal in context.proposals.items()}
+    kind: Found | None = values["agreement_type"]
+    if not parties_possible(kind.value if kind else None) and values["parties"]:
+        values["organizations"] = [*values["parties"], *values["organizations"]]
+        values["parties"] = []
+        warnings["parties"] = [NO_AGREEMENT]
+    values["signing_place"] = resolve_place(context, values["signing_place"], values["signing_date"], values["publication_date"])
+    own = [] if values["publication_date"] else [NO_PUBLICATION_DATE if context.anchor is None else ANCHOR_NOT_IN_TEXT]
+    return values, [*(w for stage_warnings in warnings.values() for w in stage_warnings), *own]
 
 
 def parties_possible(agreement_type: str | None) -> bool:
@@ -22,20 +37,10 @@ def parties_possible(agreement_type: str | None) -> bool:
     return agreement_type is not None
 
 
-def resolve_parties(agreement_type: str | None, found: PartyResult) -> PartyResult:
-    """The parties when an agreement is named; else none, and the candidates the decision
-    kept join the organisations."""
-    if parties_possible(agreement_type) or not found.parties:
-        return found
-    return replace(found, parties=[], organizations=[*found.parties, *found.organizations], warnings=[NO_AGREEMENT])
-
-
-def resolve_place(
-    place: agreement.Found | None, signed: dates.DateMention | None, published: dates.DateMention | None, doc: Doc, document: Document
-) -> agreement.Found | None:
+def resolve_place(context: Context, place: Found | None, signed: DateMention | None, published: DateMention | None) -> Found | None:
     """A signing the text dates by the publication ("today signed") took place where the
     dateline says, when no other place is given."""
     if place is None and signed is not None and published is not None and signed.relative and signed.value == published.value:
-        found = dateline_place(doc, document, published.start, published.end)
-        return agreement.Found(found[0], text_of(doc)[found[1] : found[2]], found[1], found[2]) if found else None
+        found = dateline_place(context.doc, context.document, published.start, published.end)
+        return Found(found[0], text_of(context.doc)[found[1] : found[2]], found[1], found[2]) if found else None
     return place

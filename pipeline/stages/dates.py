@@ -1,4 +1,5 @@
-"""Publication and signing dates, following the date rules (README, "The record").
+"""Date mentions, shared by the publication and signing date stages, following the date
+rules (README, "The record").
 
 spaCy finds the date spans (NER ``DATE``/``TIME`` entities plus the numeric-date ruler);
 dateparser normalises each span on its own, anchored on the publication date, and its
@@ -12,26 +13,23 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from typing import Any
 
 from dateparser.date import DateDataParser
 from dateparser.languages.loader import default_loader
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
 
-from pipeline.document import Document, Evidence
+from pipeline.document import Document
 from pipeline.nlp import DATE_SPANS
 from pipeline.rules import LanguageRules
-from pipeline.stages import syntax
-from pipeline.layout import in_dateline, looks_like_dateline
-from pipeline.stages.signals import SigningClause, agreement_mentions, is_future
-from pipeline.stages.views import text_of, entities, longest_spans
+from pipeline.stages.views import entities, longest_spans
 
 _AMBIGUOUS_NUMERIC = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{2}|\d{4})$")
 _ISO_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 _DECADE = re.compile(r"\d0s\b|\d0's\b")
 _EDGE_PUNCT = " \t\n:;,.–—-*_|()[]"
-_HEAD_REGION_CHARS = 700
-# What follows the date in a dateline: an optional place, then a dash or colon.
-# What precedes the date in a dateline: "PARIS, ", "AUSTIN, Texas, ", "OSLO, Thursday ", "LYON, le ".
+HEAD_REGION_CHARS = 700
+"""The top of the body, where a dateline and the locale's cues are."""
 @dataclass(frozen=True)
 class DateMention:
     """A date found in the text and what it means."""
@@ -44,6 +42,12 @@ class DateMention:
     first_day: date
     relative: bool
     ambiguous_order: bool = False
+
+    def record(self, text: str) -> dict[str, Any] | None:
+        """The record's date; a date without characters (the caller's anchor) is not one."""
+        if self.end <= self.start:
+            return None
+        return {"value": self.value, "precision": self.precision, "text": text[self.start : self.end], "span": (self.start, self.end)}
 
 
 _DATEPARSER_LANGUAGES = frozenset(default_loader.get_locale_map())
@@ -146,115 +150,14 @@ def _names_a_day(time: Span) -> bool:
 
 def date_order(doc: Doc, document: Document, rules: LanguageRules) -> str:
     """DMY unless the text carries cues of a month-first locale (e.g. a US place)."""
-    head = document.text[document.body_start : document.body_start + _HEAD_REGION_CHARS].lower()
+    head = document.text[document.body_start : document.body_start + HEAD_REGION_CHARS].lower()
     if any(re.search(rf"(?<!\w){re.escape(cue)}(?!\w)", head) for cue in rules.mdy_cues):
         return "MDY"
     return rules.date_order
 
 
-def publication_date(
-    doc: Doc, document: Document, rules: LanguageRules, order: str
-) -> tuple[DateMention | None, list[str]]:
-    """The front-matter/metadata date, else a dateline near the top of the body."""
-    if document.publication_date is not None:
-        evidence: Evidence = document.publication_date
-        found = normalise(document.text, evidence.start, evidence.end, rules, None, "YMD")
-        if found is not None:
-            return found, []
-    head_end = document.body_start + _HEAD_REGION_CHARS
-    for span in date_spans(doc):
-        if span.start_char < document.body_start or span.start_char > head_end:
-            continue
-        if not looks_like_dateline(doc, span, rules):
-            continue
-        found = normalise(document.text, span.start_char, span.end_char, rules, None, order)
-        if found is not None and not found.relative:
-            warnings = [_ambiguity_warning("publication", found, order)] if found.ambiguous_order else []
-            return found, warnings
-    return None, []
-
-
-def _ambiguity_warning(field: str, mention: DateMention, order: str) -> str:
+def ambiguity_warning(field: str, mention: DateMention, order: str) -> str:
     return f"{field} date {mention.text!r} is ambiguous (day/month); read as {order} → {mention.value}"
-
-
-def signing_date(
-    doc: Doc,
-    clauses: list[SigningClause],
-    rules: LanguageRules,
-    publication: DateMention | None,
-    order: str,
-) -> tuple[DateMention | None, list[str]]:
-    """The date attached to the main agreement's signing, resolved against the publication date."""
-    anchor = publication.first_day if publication and publication.precision == "day" else None
-    spans = date_spans(doc)
-    candidates: list[tuple[tuple[int, int, int], DateMention]] = []
-    warnings: list[str] = []
-    for rank, clause in enumerate(c for c in clauses if not c.earlier_agreement):
-        for span in spans:
-            if not (clause.sentence.start_char <= span.start_char < clause.sentence.end_char):
-                continue
-            if publication is not None and span.start_char == publication.start or in_dateline(doc, span):
-                continue  # the dateline's date says when the news was written
-            if _attached_by(span, rules.period_prepositions):
-                continue
-            found = normalise(text_of(doc), span.start_char, span.end_char, rules, anchor, order, clause.future)
-            if found is None:
-                if anchor is None and _mentions_relative_day(span.text, rules):
-                    warnings.append(f"signing date {span.text.strip()!r} is relative and there is no publication date to resolve it")
-                continue
-            if _hangs_on_other_agreement(span, clause):
-                continue  # "renewing a first agreement signed in 2015"
-            head = span.root.head
-            if head != clause.trigger and clause.trigger not in head.conjuncts and head.lemma_.lower() in rules.announcement_lemmas:
-                continue  # "announced today the signing of", "have signed, the companies announced today": the day of the news
-            attached = clause.trigger in _ancestors_and_self(span.root)
-            distance = abs(span.root.i - clause.trigger.i)
-            candidates.append(((0 if attached else 1, rank, distance), found))
-    if not candidates:
-        return None, warnings
-    candidates.sort(key=lambda item: item[0])
-    best = candidates[0][1]
-    if best.ambiguous_order:
-        warnings.append(_ambiguity_warning("signing", best, order))
-    others = {c.value for _, c in candidates[1:] if c.value != best.value}
-    if others and candidates[1][0][:2] == candidates[0][0][:2]:
-        warnings.append(f"signing date: chose {best.text!r} over {', '.join(sorted(others))}")
-    return best, warnings
-
-
-def future_context(span: Span, rules: LanguageRules) -> bool:
-    """The date belongs to an event still to come: its verb is "will be held", "is to open"."""
-    verb = next((t for t in span.root.ancestors if t.pos_ in ("VERB", "AUX")), None)
-    return verb is not None and is_future(verb, rules)
-
-
-def _mentions_relative_day(text: str, rules: LanguageRules) -> bool:
-    lowered = text.lower()
-    return any(re.search(rf"\b{re.escape(w)}\b", lowered) for w in rules.relative_day_words)
-
-
-def _hangs_on_other_agreement(span: Span, clause: SigningClause) -> bool:
-    """The date's path up to the trigger passes through another agreement's phrase."""
-    others = [a for a in agreement_mentions(span.doc) if a != clause.agreement and clause.sentence.start <= a.start < clause.sentence.end]
-    for ancestor in span.root.ancestors:
-        if ancestor == clause.trigger:
-            return False
-        if any(a.start <= ancestor.i < a.end for a in others):
-            return True
-    return False
-
-
-def _ancestors_and_self(token: Token) -> set[Token]:
-    return {token, *token.ancestors}
-
-
-def _attached_by(span: Span, prepositions: frozenset[str]) -> bool:
-    """Whether the date hangs on a preposition like "for"/"since" (a period, not the signing)."""
-    preposition = syntax.preposition_of(span.root)
-    return preposition is not None and preposition.lower_ in prepositions or any(
-        t.lower_ in prepositions for t in span[:1] if t.pos_ == "ADP"
-    )
 
 
 def metadata_date(document: Document) -> DateMention | None:

@@ -1,15 +1,17 @@
 """Parties: the signatories of the main agreement; every other organisation is only mentioned.
 
-Parties come from the syntactic slots of the best signing clauses — the subject of the
-signing verb ("X and Y signed", "X has signed ... by signing"), its agent ("signed by
-X's president"), "with Y" and "between X and Y" — never from every organisation in the text.
-A person in a slot brings their organisation ("Peking University President Lin Jianhua").
+Every organisation of the body is a candidate (docs/architecture.md, "Candidates and
+features"); the learned decision keeps the parties. The hand-written slot rules are evidence:
+the subject of the signing verb ("X and Y signed", "X has signed ... by signing"), its agent
+("signed by X's president"), "with Y" and "between X and Y"; a person in a slot brings their
+organisation ("Peking University President Lin Jianhua").
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from itertools import chain, islice
+from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
@@ -18,6 +20,7 @@ from pipeline.document import Document
 from pipeline.features import PartyEvidence, party_features
 from pipeline.nlp import PERSON_SPANS
 from pipeline.rules import LanguageRules
+from pipeline.stages.contract import SIGNATORY_TOKENS, Context, Proposal
 from pipeline.stages.organizations import (
     ORG_LABELS,
     OrgIndex,
@@ -56,6 +59,9 @@ _NAME_LINKS = ("and", "&", "of", "for")
 _COUNTRY_LABELS = ("GPE", "NORP")
 _LEAD_SENTENCES = 3
 
+FIELDS = ("parties", "organizations")
+READS: tuple[str, ...] = ()
+
 
 @dataclass(frozen=True)
 class OrgRecord:
@@ -64,6 +70,9 @@ class OrgRecord:
     name: str
     acronym: str | None
     spans: list[tuple[int, int]]
+
+    def record(self, text: str) -> dict[str, Any]:
+        return {"name": self.name, "acronym": self.acronym, "spans": self.spans}
 
 
 @dataclass(frozen=True)
@@ -77,15 +86,6 @@ class PartyCandidate:
     spans: list[tuple[int, int]]
     features: dict[str, float]
     probability: float
-
-
-@dataclass(frozen=True)
-class PartyResult:
-    parties: list[OrgRecord]
-    organizations: list[OrgRecord]
-    slot_tokens: frozenset[int]
-    warnings: list[str]
-    candidates: list[PartyCandidate]
 
 
 @dataclass
@@ -102,9 +102,11 @@ class _RuleFindings:
     slot_tokens: set[int] = field(default_factory=set)
 
 
-def find_parties(doc: Doc, document: Document, clauses: list[SigningClause], rules: LanguageRules) -> PartyResult:
+def propose(context: Context) -> Proposal:
     """Every organisation is a candidate; the shipped learned decision keeps the parties; the
-    others are the record's organisations."""
+    others are the record's organisations. The tokens of the signing slots are evidence for
+    the people stage (who signed)."""
+    doc, document, clauses, rules = context.doc, context.document, context.clauses, context.rules
     index = OrgIndex(doc, rules, document.body_start)
     doc.user_data[_LOWERCASE_WORDS] = {t.text for t in doc if t.idx >= document.body_start and t.is_lower and t.is_alpha}
     doc.user_data[_ACRONYM_FULLS] = {full.text for full in index.acronyms.values()}
@@ -120,7 +122,8 @@ def find_parties(doc: Doc, document: Document, clauses: list[SigningClause], rul
     if len(parties) == 1:
         warnings.append("only one party found")
     party_keys = {c.key for c in chosen} | {name_key(c.acronym, rules) for c in chosen if c.acronym}
-    return PartyResult(parties, _other_organizations(index, party_keys, document, rules), frozenset(findings.slot_tokens), warnings, candidates)
+    organizations = _other_organizations(index, party_keys, document, rules)
+    return Proposal({"parties": parties, "organizations": organizations}, warnings, candidates, {SIGNATORY_TOKENS: frozenset(findings.slot_tokens)})
 
 
 def _rule_findings(doc: Doc, document: Document, clauses: list[SigningClause], rules: LanguageRules, index: OrgIndex) -> _RuleFindings:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
@@ -21,6 +22,7 @@ from pipeline.document import Document
 from pipeline.nlp import AGREEMENT_SPANS, PERSON_SPANS
 from pipeline.rules import LanguageRules
 from pipeline.stages import syntax
+from pipeline.stages.contract import SIGNATORY_TOKENS, Context, Proposal
 from pipeline.stages.organizations import acronym_definitions, entity_at, legal_form, strip_article
 from pipeline.stages.views import text_of, entities
 
@@ -38,6 +40,9 @@ _MAX_HEADING_WORDS = 4
 _SHORT_LINE = 120
 _POSSESSIVES = ("’s", "'s")
 
+FIELDS = ("people",)
+READS = ("parties", "organizations")
+
 
 @dataclass(frozen=True)
 class PersonRecord:
@@ -47,9 +52,19 @@ class PersonRecord:
     role: str
     spans: list[tuple[int, int]]
 
+    def record(self, text: str) -> dict[str, Any]:
+        return {"name": self.name, "title": self.title, "affiliation": self.affiliation, "role": self.role, "spans": self.spans}
 
-def find_people(doc: Doc, document: Document, rules: LanguageRules, signatory_tokens: frozenset[int], organisation_names: list[str]) -> list[PersonRecord]:
-    """Every real person with a part in the announcement, once, in order of first mention."""
+
+def propose(context: Context) -> Proposal:
+    """Every real person with a part in the announcement, once, in order of first mention; the
+    organisations found tell names of things from names of people, the signing slots who signed."""
+    names = [o.name for o in (*context.value("parties"), *context.value("organizations"))]
+    found = _find_people(context.doc, context.document, context.rules, context.evidence(SIGNATORY_TOKENS), names)
+    return Proposal({"people": found})
+
+
+def _find_people(doc: Doc, document: Document, rules: LanguageRules, signatory_tokens: frozenset[int], organisation_names: list[str]) -> list[PersonRecord]:
     people: dict[str, dict] = {}
     organisation_keys = frozenset(o.lower() for o in [*organisation_names, *acronym_definitions(doc, rules)])
     evidenced = _evidenced_names(doc, rules)

@@ -12,16 +12,20 @@ participants ("students", "investors") are not subjects.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.document import Document
 from pipeline.rules import LanguageRules
 from pipeline.stages import syntax
+from pipeline.stages.contract import Context, Proposal
 from pipeline.stages.signals import SigningClause, agreement_mentions
 from pipeline.layout import LIST_MARKER, QUOTE_MARKS, ends_announcement, is_heading, is_list_item, is_quote, line_text
 from pipeline.stages.views import chunk_headed_by, chunks_within
 
+FIELDS = ("themes",)
+READS: tuple[str, ...] = ()
 MAX_THEMES = 10
 _MAX_THEME_TOKENS = 6
 _CONTEXT_SENTENCES = 4
@@ -36,9 +40,16 @@ class ThemeRecord:
     value: str
     spans: list[tuple[int, int]]
 
+    def record(self, text: str) -> dict[str, Any]:
+        return {"value": self.value, "spans": self.spans}
+
+
+def propose(context: Context) -> Proposal:
+    """Noun phrases naming what the agreement is about, in order of first mention."""
+    return Proposal({"themes": find_themes(context.doc, context.document, context.clauses, context.rules)})
+
 
 def find_themes(doc: Doc, document: Document, clauses: list[SigningClause], rules: LanguageRules) -> list[ThemeRecord]:
-    """Noun phrases naming what the agreement is about, in order of first mention."""
     themes: dict[str, list[tuple[int, int]]] = {}
     strength: dict[str, bool] = {}
     for sentence, listed in _agreement_sentences(doc, document, clauses, rules):

@@ -1,88 +1,35 @@
-"""The kind of agreement and where it was signed."""
+"""The signing place: where the agreement was signed, as the text says it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from spacy.tokens import Span, Token
 
-from spacy.tokens import Doc, Span, Token
-
-from pipeline.document import Document
 from pipeline.nlp import PERSON_SPANS
 from pipeline.rules import LanguageRules
 from pipeline.stages import syntax
 from pipeline.layout import dateline_end, is_headline
+from pipeline.stages.contract import Context, Found, Proposal
 from pipeline.stages.organizations import entity_at, strip_article
 from pipeline.stages.signals import SigningClause, agreement_mentions
 from pipeline.stages.syntax import introduced_by
 from pipeline.stages.views import entities
 
-_FOLLOW_UP_SENTENCES = 2
 _PLACE_LABELS = ("GPE", "LOC", "FAC")
 # Labels small models give cities they do not know.
 _MISREAD_PLACE_LABELS = ("PERSON", "ORG", "NORP", "MISC")
 _MAX_PLACE_WORDS = 3
 _MAX_NESTED_PHRASES = 1
 
-
-@dataclass(frozen=True)
-class Found:
-    """A value and the span it was read from."""
-
-    value: str
-    text: str
-    start: int
-    end: int
+FIELDS = ("signing_place",)
+READS: tuple[str, ...] = ()
 
 
-def _found(value: str, span: Span) -> Found:
-    return Found(value, span.text, span.start_char, span.end_char)
+def propose(context: Context) -> Proposal:
+    """The place the signing clauses give; the resolve step may fall back on the dateline's."""
+    return Proposal({"signing_place": _signing_place(context.clauses, context.rules)})
 
 
-def agreement_type(doc: Doc, document: Document, clauses: list[SigningClause], rules: LanguageRules) -> tuple[Found | None, list[str]]:
-    """The headline agreement's kind: the first signing clause's agreement, made specific when
-    the next signing sentences name it more precisely ("an agreement" … "the MoU")."""
-    named = [c for c in clauses if c.agreement is not None]
-    mentions = agreement_mentions(doc)
-    headline = [m for m in mentions if m.start_char < document.body_start or m.sent == doc[0].sent]
-    if named:
-        first = named[0]
-        choice = first.agreement
-        if choice.text.lower() in rules.generic_types:
-            choice = _antecedent(choice, mentions, rules) or _named_next(doc, first, named[1:], rules) or choice
-        return _found(choice.label_, choice), []
-    if headline:
-        return _found(headline[0].label_, headline[0]), ["agreement type read from the headline only"]
-    body = [m for m in mentions if m.start_char >= document.body_start]
-    if clauses and body:
-        return _found(body[0].label_, body[0]), ["agreement type read from a mention outside any signing sentence"]
-    return None, ["no agreement or signing found: this announcement may not be about an agreement"]
-
-
-def _antecedent(generic: Span, mentions: list[Span], rules: LanguageRules) -> Span | None:
-    """"The agreement was signed" after "announced a partnership agreement": the specific
-    mention the definite phrase refers back to."""
-    determiner = generic.doc[generic.start - 1].lower_ if generic.start > 0 else ""
-    if determiner not in ("the", "this", "that"):
-        return None
-    earlier = [m for m in mentions if m.end <= generic.start and m.text.lower() not in rules.generic_types]
-    return earlier[-1] if earlier else None
-
-
-def _named_next(doc: Doc, first: SigningClause, later: list[SigningClause], rules: LanguageRules) -> Span | None:
-    """"signed an agreement ..." then "signed the memorandum of understanding" right after."""
-    for clause in later:
-        if _sentence_gap(doc, first.sentence, clause.sentence) > _FOLLOW_UP_SENTENCES:
-            break
-        if clause.agreement.text.lower() not in rules.generic_types:
-            return clause.agreement
-    return None
-
-
-def _sentence_gap(doc: Doc, first: Span, later: Span) -> int:
-    return sum(1 for s in doc[first.end : later.start].sents) if later.start > first.end else 0
-
-
-def signing_place(doc: Doc, clauses: list[SigningClause], rules: LanguageRules) -> Found | None:
+def _signing_place(clauses: list[SigningClause], rules: LanguageRules) -> Found | None:
     """A place attached by "in"/"at" to the signing verb or to the agreement phrase itself:
     the city, else the country or venue ("at the ICC Asia Conference held in Singapore" → Singapore,
     "at the Great Hall in Leeds" → Leeds). A venue gives way to a city the text gives it (see
@@ -94,10 +41,10 @@ def signing_place(doc: Doc, clauses: list[SigningClause], rules: LanguageRules) 
         places = _clause_places(clause, rules)
         for place in [p for p in places if p.root.ent_type_ in ("GPE", "LOC")] or places:
             if not _is_venue(place, rules):
-                return _found(place.text, place)
+                return Found.of(place.text, place)
             city = _city_of_venue(place, clauses)
             if city is not None or not _premises(place, rules):
-                return city or _found(place.text, place)
+                return city or Found.of(place.text, place)
     return None
 
 
@@ -129,7 +76,7 @@ def _city_of_venue(venue: Span, clauses: list[SigningClause]) -> Found | None:
     dateline = _dateline_city(clauses)
     known = {e.text.lower() for e in entities(venue.doc) if e.label_ in ("GPE", "LOC")} | ({dateline.value.lower()} if dateline else set())
     opening = next((venue[:n] for n in range(len(venue) - 1, 0, -1) if venue[:n].text.lower() in known), None)
-    return _found(opening.text, opening) if opening is not None else dateline
+    return Found.of(opening.text, opening) if opening is not None else dateline
 
 
 def _dateline_city(clauses: list[SigningClause]) -> Found | None:
@@ -256,7 +203,7 @@ def _proper_place(token: Token, labels: tuple[str, ...], rules: LanguageRules) -
     the name NER mislabelled — small models call many cities they do not know persons or
     organisations ("in Dakar", "in Vilnius") — unless it is a person's or an organisation's.
     An organisation NER knows as such stands for its premises ("at the Ministry of Finance",
-    "at the Abu Dhabi National Exhibition Centre"): :func:`signing_place` decides."""
+    "at the Abu Dhabi National Exhibition Centre"): :func:`_signing_place` decides."""
     entity = entity_at(token.doc, token.i)
     if entity is not None and (entity.label_ in labels or entity.label_ == "ORG" and _organisation_like(strip_article(entity), rules)):
         return strip_article(entity)

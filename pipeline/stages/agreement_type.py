@@ -1,0 +1,64 @@
+"""The agreement type: the kind of the agreement the announcement is about."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span
+
+from pipeline.document import Document
+from pipeline.rules import LanguageRules
+from pipeline.stages.contract import Context, Found, Proposal
+from pipeline.stages.signals import SigningClause, agreement_mentions
+
+FIELDS = ("agreement_type",)
+READS: tuple[str, ...] = ()
+
+_FOLLOW_UP_SENTENCES = 2
+
+
+def propose(context: Context) -> Proposal:
+    """The headline agreement's kind: the first signing clause's agreement, made specific when
+    the next signing sentences name it more precisely ("an agreement" … "the MoU")."""
+    found, warnings = _agreement_type(context.doc, context.document, context.clauses, context.rules)
+    return Proposal({"agreement_type": found}, warnings)
+
+
+def _agreement_type(doc: Doc, document: Document, clauses: list[SigningClause], rules: LanguageRules) -> tuple[Found | None, list[str]]:
+    named = [c for c in clauses if c.agreement is not None]
+    mentions = agreement_mentions(doc)
+    headline = [m for m in mentions if m.start_char < document.body_start or m.sent == doc[0].sent]
+    if named:
+        first = named[0]
+        choice = first.agreement
+        if choice.text.lower() in rules.generic_types:
+            choice = _antecedent(choice, mentions, rules) or _named_next(doc, first, named[1:], rules) or choice
+        return Found.of(choice.label_, choice), []
+    if headline:
+        return Found.of(headline[0].label_, headline[0]), ["agreement type read from the headline only"]
+    body = [m for m in mentions if m.start_char >= document.body_start]
+    if clauses and body:
+        return Found.of(body[0].label_, body[0]), ["agreement type read from a mention outside any signing sentence"]
+    return None, ["no agreement or signing found: this announcement may not be about an agreement"]
+
+
+def _antecedent(generic: Span, mentions: list[Span], rules: LanguageRules) -> Span | None:
+    """"The agreement was signed" after "announced a partnership agreement": the specific
+    mention the definite phrase refers back to."""
+    determiner = generic.doc[generic.start - 1].lower_ if generic.start > 0 else ""
+    if determiner not in ("the", "this", "that"):
+        return None
+    earlier = [m for m in mentions if m.end <= generic.start and m.text.lower() not in rules.generic_types]
+    return earlier[-1] if earlier else None
+
+
+def _named_next(doc: Doc, first: SigningClause, later: list[SigningClause], rules: LanguageRules) -> Span | None:
+    """"signed an agreement ..." then "signed the memorandum of understanding" right after."""
+    for clause in later:
+        if _sentence_gap(doc, first.sentence, clause.sentence) > _FOLLOW_UP_SENTENCES:
+            break
+        if clause.agreement.text.lower() not in rules.generic_types:
+            return clause.agreement
+    return None
+
+
+def _sentence_gap(doc: Doc, first: Span, later: Span) -> int:
+    return sum(1 for s in doc[first.end : later.start].sents) if later.start > first.end else 0
