@@ -112,9 +112,9 @@ def build_parser() -> argparse.ArgumentParser:
         "train",
         help="learn the decisions from the labelled documents and print leave-one-source-out figures",
         description="Extract every labelled document (samples/, benchmarks/announcements/set-*, and the corpus "
-        "beside the repository when present), fit the party decision (logistic regression, scikit-learn: the "
-        "train extra), print per language the rules-only, in-sample and leave-one-source-out figures, and write "
-        "pipeline/patterns/decisions/parties.json.",
+        "beside the repository when present), fit each learned decision (parties, signing date; logistic regression, "
+        "scikit-learn: the train extra), print per language the rules-only, in-sample and leave-one-source-out "
+        "figures, and write pipeline/patterns/decisions/<field>.json.",
     )
     train.add_argument("--corpus", type=Path, help="a corpus folder with sources.jsonl, docs/ and gold/ (default: ../shared/corpus beside the repository, if there)")
     train.add_argument("--dry-run", action="store_true", help="print the figures, write nothing")
@@ -153,11 +153,8 @@ def _train(args: argparse.Namespace) -> int:
     print(f"{len(documents)} labelled documents from {len({d.source for d in documents})} sources", file=sys.stderr)
     report = training.train(training.analyse(Extractor(), documents))
     print(report.format())
-    decision = report.decision
-    print(f"accept {decision.accept}, complete {decision.complete}; weights: " + ", ".join(f"{k} {v:+.2f}" for k, v in sorted(decision.weights.items(), key=lambda kv: -abs(kv[1]))))
-    if not args.dry_run:
-        training.write_decision(decision)
-        print(f"wrote {training.DECISION_FILE}", file=sys.stderr)
+    for decision in report.decisions.values() if not args.dry_run else ():
+        print(f"wrote {training.write_decision(decision)}", file=sys.stderr)
     return 0
 
 

@@ -68,6 +68,15 @@ def load_decision(field: str) -> LinearDecision:
     return LinearDecision.from_json(json.loads(path.read_text(encoding="utf-8")))
 
 
+def best(probabilities: list[float], decision: LinearDecision) -> int | None:
+    """For a field of one value: the index of the most probable candidate (the first of equals)
+    if it reaches ``accept``."""
+    if not probabilities:
+        return None
+    top = max(range(len(probabilities)), key=lambda i: (probabilities[i], -i))
+    return top if probabilities[top] >= decision.accept else None
+
+
 def select(probabilities: list[float], decision: LinearDecision) -> list[int]:
     """Indexes of the kept candidates: every one at ``accept`` or above, then the best of the
     rest at ``complete`` or above until ``expected`` are kept."""

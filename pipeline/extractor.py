@@ -27,8 +27,7 @@ from pipeline import resolve
 from pipeline.rules import LanguageRules, available_languages, load_rules
 from pipeline.registry import STAGES
 from pipeline.stages import dates, signals
-from pipeline.stages.contract import Context
-from pipeline.stages.parties import PartyCandidate
+from pipeline.stages.contract import Context, Proposal
 
 DEFAULT_MAX_BYTES = 5_000_000
 DEFAULT_BATCH_SIZE = 8  # same speed as 32, peak RSS 471 MB instead of 728 MB (benchmarks/throughput.py)
@@ -240,19 +239,19 @@ class Extractor:
         }
         return AgreementRecord.model_validate(data, context={"text": document.text})
 
-    def analyse_file(self, path: str | Path) -> tuple[Record, list[PartyCandidate]]:
-        """A file's record and every party candidate behind it with its features and
-        probability: what training learns from and a reviewer checks. No time limit applies."""
+    def analyse_file(self, path: str | Path) -> tuple[Record, dict[str, Proposal]]:
+        """A file's record and every stage's proposal behind it, with the scored candidates:
+        what training learns from and a reviewer checks. No time limit applies."""
         document = or_error(Path(path).as_posix(), lambda: read_document(Path(path), None, self.config.max_bytes))
         if isinstance(document, ErrorRecord):
-            return document, []
+            return document, {}
         masked = mask_markup(document.text)
         language, warnings = self.language_of(document, masked)
         document = replace(document, language=language)
         if language not in available_languages():
-            return self._record_without_rules(document, warnings), []
+            return self._record_without_rules(document, warnings), {}
         record, context = self._analyse(document, self.pipeline(language)(masked), warnings, None)
-        return record, context.proposals["parties"].candidates
+        return record, context.proposals
 
     def _analyse(self, document: Document, doc: Doc, warnings: list[str], anchor: date | None) -> tuple[AgreementRecord, Context]:
         """The recipe (docs/architecture.md): the document analysed once, every registered

@@ -83,11 +83,12 @@ def line_sentences(doc: Doc) -> Doc:
             continue
         token.is_sent_start = False  # no sentence starts mid-line after a word, a comma or a dash
     line_start = 0
+    text = doc.text  # built from the tokens on every access
     for token in doc[:-1]:
         if "\n" not in token.text and "\n" not in token.whitespace_:
             continue
         following = doc[token.i + 1]
-        line = doc.text[line_start : token.idx]
+        line = text[line_start : token.idx]
         line_start = token.idx + len(token.text)
         previous = doc[token.i - 1] if token.is_space and token.i > 0 else token
         if "\n\n" in token.text + token.whitespace_ or len(line.strip()) <= _SHORT_LINE or previous.text[-1:] in _SENTENCE_END:

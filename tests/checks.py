@@ -22,5 +22,5 @@ def rule_parties(extractor: Extractor, text: str, folder: Path) -> list[str]:
     evidence of the learned decision), in order of first mention."""
     path = folder / "t.txt"
     path.write_text(text, encoding="utf-8")
-    _, candidates = extractor.analyse_file(path)
-    return [c.name for c in candidates if c.features["rule_party"]]
+    _, proposals = extractor.analyse_file(path)
+    return [c.name for c in proposals["parties"].candidates if c.features["rule_party"]]

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import math
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from checks import extract_valid
 from pipeline import Extractor
-from pipeline.decisions import LinearDecision, load_decision, select
-from pipeline.features import PARTY_FEATURES
+from pipeline.decisions import LinearDecision, best, load_decision, select
+from pipeline.features import FEATURES, PARTY_FEATURES
+from pipeline.stages.contract import Candidate
+from pipeline.stages.dates import DateMention
 from pipeline.stages.parties import PartyCandidate
-from pipeline.training import AnalysedDocument, LabelledDocument, fit, labelled_documents
+from pipeline.training import DECIDED_FIELDS, AnalysedDocument, LabelledDocument, fit, labelled_documents
 
 
 def _decision(accept: float = 0.5, complete: float = 0.2, expected: int = 2) -> LinearDecision:
@@ -42,14 +45,24 @@ def test_select_keeps_the_accepted_then_completes(probabilities: list[float], ke
     assert select(probabilities, _decision()) == kept
 
 
+@pytest.mark.parametrize(
+    ("probabilities", "chosen"),
+    [([0.2, 0.9, 0.7], 1), ([0.2, 0.4], None), ([0.6, 0.6], 0), ([], None)],
+)
+def test_best_takes_the_most_probable_if_accepted(probabilities: list[float], chosen: int | None) -> None:
+    assert best(probabilities, _decision(accept=0.5, expected=1)) == chosen
+
+
 def test_decision_file_round_trips() -> None:
     decision = _decision()
     assert LinearDecision.from_json(decision.to_json()) == decision
 
 
-def test_the_shipped_decision_weighs_every_feature() -> None:
+@pytest.mark.parametrize("field", sorted(FEATURES))
+def test_the_shipped_decision_weighs_every_feature(field: str) -> None:
     """A feature added without retraining (`extract-agreements train`) fails here, not in a run."""
-    assert set(load_decision("parties").weights) == set(PARTY_FEATURES)
+    assert set(load_decision(field).weights) == set(FEATURES[field])
+    assert {f.name for f in DECIDED_FIELDS} == set(FEATURES)
 
 
 def test_parties_without_a_signing_verb(extractor: Extractor) -> None:
@@ -63,23 +76,40 @@ def test_no_agreement_no_parties(extractor: Extractor) -> None:
     assert record.parties == [] and record.agreement_type is None
 
 
-def _analysed(source: str, rows: list[tuple[dict[str, float], bool]]) -> AnalysedDocument:
-    candidates = [PartyCandidate(f"k{i}", f"Org {i}", None, [(0, 1)], {n: f.get(n, 0.0) for n in PARTY_FEATURES}, 0.0) for i, (f, _) in enumerate(rows)]
-    gold = {"parties": [{"name": c.name, "acronym": None} for c, (_, label) in zip(candidates, rows) if label]}
+def _analysed(source: str, parties: list[tuple[dict[str, float], bool]], dates: list[tuple[dict[str, float], bool]]) -> AnalysedDocument:
+    """A document whose party and date candidates have the given features and labels."""
+    party_candidates = [PartyCandidate(f"k{i}", f"Org {i}", None, [(0, 1)], {n: f.get(n, 0.0) for n in PARTY_FEATURES}, 0.0) for i, (f, _) in enumerate(parties)]
+    date_candidates = [
+        Candidate(DateMention(f"{i + 1} May 2024", 0, 1, f"2024-05-0{i + 1}", "day", date(2024, 5, i + 1), False), {n: f.get(n, 0.0) for n in FEATURES["signing_date"]})
+        for i, (f, _) in enumerate(dates)
+    ]
+    gold = {
+        "parties": [{"name": c.name, "acronym": None} for c, (_, label) in zip(party_candidates, parties) if label],
+        "signing_date": next((c.value.value for c, (_, label) in zip(date_candidates, dates) if label), None),
+    }
     labelled = LabelledDocument(f"{source}/d", Path("d.txt"), gold, source)
-    return AnalysedDocument(labelled, {"agreement_type": "other", "parties": []}, candidates, [label for _, label in rows])
+    candidates = {"parties": party_candidates, "signing_date": date_candidates, "signing_place": []}
+    labels = {"parties": [label for _, label in parties], "signing_date": [label for _, label in dates], "signing_place": []}
+    return AnalysedDocument(labelled, {"agreement_type": "other", "parties": [], "signing_date": None, "signing_place": None}, candidates, labels)
 
 
-def test_training_learns_which_feature_marks_a_party() -> None:
+def test_training_learns_which_feature_marks_a_value() -> None:
     pytest.importorskip("sklearn")
     documents = [
-        _analysed(f"s{n}", [({"slot_first_clause": 1.0}, True), ({"slot_first_clause": 1.0, "early": 0.5}, True), ({"ner_place": 1.0}, False), ({}, False)])
+        _analysed(
+            f"s{n}",
+            [({"slot_first_clause": 1.0}, True), ({"slot_first_clause": 1.0, "early": 0.5}, True), ({"ner_place": 1.0}, False), ({}, False)],
+            [({"in_dateline": 1.0}, False), ({"attached_to_signing": 1.0}, True), ({}, False)],
+        )
         for n in range(4)
     ]
-    decision = fit(documents)
-    assert decision.weights["slot_first_clause"] > 0 > decision.weights["ner_place"]
-    assert decision.trained_on["sources"] == ["s0", "s1", "s2", "s3"]
-    assert all(select([decision.probability(c.features) for c in d.candidates], decision) == [0, 1] for d in documents)
+    fields = {field.name: field for field in DECIDED_FIELDS}
+    parties, signing_date = (fit(fields[name], documents) for name in ("parties", "signing_date"))
+    assert parties.weights["slot_first_clause"] > 0 > parties.weights["ner_place"]
+    assert parties.trained_on["sources"] == ["s0", "s1", "s2", "s3"]
+    assert all(select([parties.probability(c.features) for c in d.candidates["parties"]], parties) == [0, 1] for d in documents)
+    assert signing_date.weights["attached_to_signing"] > 0 > signing_date.weights["in_dateline"]
+    assert all(best([signing_date.probability(c.features) for c in d.candidates["signing_date"]], signing_date) == 1 for d in documents)
 
 
 def test_labelled_documents_without_a_corpus(tmp_path: Path) -> None:

@@ -92,8 +92,8 @@ def synthetic_outputs(sample_records: list[dict[str, Any]], tmp_path_factory: py
                 record["id"] = f"{record['id']}-{i:05d}"
                 for party in record["parties"]:
                     party["name"] = f"{party['name']} #{i % 400}"
-                if record["signing_date"]:
-                    record["signing_date"]["value"] = f"{2000 + i % 25}{record['signing_date']['value'][4:]}"
+                if record["signing_date"]:  # every agreement in every year, whatever the number of samples
+                    record["signing_date"]["value"] = f"{2000 + (i // len(agreements)) % 25}{record['signing_date']['value'][4:]}"
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
     return out
 

@@ -40,6 +40,16 @@ class Found:
 
 
 @dataclass(frozen=True)
+class Candidate:
+    """A value a stage could propose (a provenance object), its named features and the
+    probability its field's learned decision gives it (docs/architecture.md, "Learned decisions")."""
+
+    value: Any
+    features: dict[str, float]
+    probability: float = 0.0
+
+
+@dataclass(frozen=True)
 class Proposal:
     """What a stage proposes: a value (or list of values) per record field, the warnings that
     explain them, the scored candidates behind them (for training and review) and evidence

@@ -151,9 +151,19 @@ def _ends_a_name(joiner: Token, rest: Span, rules: LanguageRules) -> bool:
     return before is not None and before.end == joiner.i and before.label_ in ORG_LABELS and _starts_new_name(before, rest, rules)
 
 
-@cache
 def _suffix_alternation(suffixes: frozenset[str]) -> str:
     return "|".join(re.escape(s) for s in sorted(suffixes, key=len, reverse=True))
+
+
+@cache
+def _suffix_after(suffixes: frozenset[str]) -> re.Pattern[str]:
+    """A legal suffix right after a name (compiled once: the alternation is long)."""
+    return re.compile(rf",? ((?:{_suffix_alternation(suffixes)}))(?!\w)", re.IGNORECASE)
+
+
+@cache
+def _suffix_at_end(suffixes: frozenset[str]) -> re.Pattern[str]:
+    return re.compile(rf",?\s+(?:{_suffix_alternation(suffixes)})$", re.IGNORECASE)
 
 
 def legal_form(name: str, text: str, rules: LanguageRules) -> str | None:
@@ -161,8 +171,12 @@ def legal_form(name: str, text: str, rules: LanguageRules) -> str | None:
     A legal suffix is written with a capital: ", as" is just a word."""
     if name not in text:
         return None
-    pattern = re.compile(rf"(?<!\w){re.escape(name)},? ((?:{_suffix_alternation(rules.legal_suffixes)}))(?!\w)", re.IGNORECASE)
-    forms = [m.group(0) for m in pattern.finditer(text) if m.group(1)[0].isupper()]
+    suffix = _suffix_after(rules.legal_suffixes)
+    forms = [
+        text[found.start() : after.end()]
+        for found in re.finditer(rf"(?<!\w){re.escape(name)}", text, re.IGNORECASE)
+        if (after := suffix.match(text, found.end())) is not None and after.group(1)[0].isupper()
+    ]
     return max(forms, key=len, default=None)
 
 
@@ -394,6 +408,7 @@ class OrgIndex:
         self._known = [*zip(self.entities, self.entity_keys), *((f, name_key(f.text, rules)) for f in self.full_by_acronym_key.values())]
         self._known_texts = [s.text for s in self.acronyms.values()] + [e.text for e in self.entities]
         self._acronym_keys = [(acronym, name_key(full.text, rules)) for acronym, full in self.acronyms.items()]
+        self._legal_forms: dict[str, str] = {}  # name → its fullest form: one search of the text per name
 
     def canonical(self, span: Span) -> tuple[str, str | None]:
         """The fullest name used for the organisation ``span`` names, and its acronym."""
@@ -427,8 +442,10 @@ class OrgIndex:
 
     def _with_legal_suffix(self, name: str) -> str:
         """"ITI" or "ITI Ltd." → "ITI Limited" when the text uses that form: the fullest name used."""
-        base = re.sub(rf",?\s+(?:{_suffix_alternation(self.rules.legal_suffixes)})$", "", name, flags=re.IGNORECASE) or name
-        return max([name, legal_form(base, text_of(self.doc), self.rules) or name], key=len)
+        if name not in self._legal_forms:
+            base = _suffix_at_end(self.rules.legal_suffixes).sub("", name) or name
+            self._legal_forms[name] = max([name, legal_form(base, text_of(self.doc), self.rules) or name], key=len)
+        return self._legal_forms[name]
 
     def completed(self, span: Span) -> Span:
         """The span grown to a longer known name written at the same place ("Universiti" of

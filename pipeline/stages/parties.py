@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span, Token
 
 from pipeline.decisions import load_decision, select
 from pipeline.document import Document
-from pipeline.features import PartyEvidence, party_features
+from pipeline.features.parties import PartyEvidence, party_features
 from pipeline.nlp import PERSON_SPANS
 from pipeline.rules import LanguageRules
 from pipeline.stages.contract import SIGNATORY_TOKENS, Context, Proposal

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from spacy.tokens import Doc, Span, Token
 
-from pipeline.layout import in_dateline
+from pipeline.decisions import best, load_decision
+from pipeline.features.signing_date import DateEvidence, date_features
+from pipeline.layout import LAYOUT_HEADLINE, LAYOUT_LEAD, in_dateline, in_layout
 from pipeline.rules import LanguageRules
 from pipeline.stages import syntax
-from pipeline.stages.contract import Context, Proposal
+from pipeline.stages.contract import Candidate, Context, Proposal
 from pipeline.stages.dates import DateMention, ambiguity_warning, anchor_mention, date_spans, normalise
 from pipeline.stages.signals import SigningClause, agreement_mentions
 from pipeline.stages.views import text_of
@@ -19,51 +22,93 @@ READS = ("publication_date",)
 
 
 def propose(context: Context) -> Proposal:
-    """The date attached to the main agreement's signing, resolved against the publication date
-    (else the caller's)."""
+    """Every date of the body that normalises is a candidate; the learned decision keeps the
+    most probable one if it is probable enough. The hand-written rule (the date attached to the
+    best signing clause's trigger) is evidence among the features."""
     published = context.value("publication_date") or (anchor_mention(context.anchor) if context.anchor else None)
-    found, warnings = _signing_date(context.doc, context.clauses, context.rules, published, context.date_order)
-    return Proposal({"signing_date": found}, warnings)
+    candidates, warnings = _candidates(context, published)
+    decision = load_decision("signing_date")
+    scored = [replace(c, probability=decision.probability(c.features)) for c in candidates]
+    chosen_index = best([c.probability for c in scored], decision)
+    if chosen_index is None:
+        return Proposal({"signing_date": None}, warnings, scored)
+    chosen: DateMention = scored[chosen_index].value
+    if chosen.ambiguous_order:
+        warnings.append(ambiguity_warning("signing", chosen, context.date_order))
+    close = sorted({c.value.value for c in scored if c.value.value != chosen.value and c.probability >= decision.accept})
+    if close:
+        warnings.append(f"signing date: chose {chosen.text!r} over {', '.join(close)}")
+    return Proposal({"signing_date": chosen}, warnings, scored)
 
 
-def _signing_date(
-    doc: Doc, clauses: list[SigningClause], rules: LanguageRules, publication: DateMention | None, order: str
-) -> tuple[DateMention | None, list[str]]:
+def _candidates(context: Context, publication: DateMention | None) -> tuple[list[Candidate], list[str]]:
+    """One candidate per date span of the body's headline, lead, signing sentences and
+    agreement sentences (a date anywhere else dates something else, and normalising costs),
+    normalised against the publication day (a future signing clause reads "on Monday"
+    forwards), with its :class:`DateEvidence`."""
+    doc, rules, order = context.doc, context.rules, context.date_order
     anchor = publication.first_day if publication and publication.precision == "day" else None
-    spans = date_spans(doc)
-    candidates: list[tuple[tuple[int, int, int], DateMention]] = []
+    clauses = [c for c in context.clauses if not c.earlier_agreement]
+    earlier = [c for c in context.clauses if c.earlier_agreement]
+    agreement_sentences = {m.sent.start for m in agreement_mentions(doc, context.document.body_start)}
+    found: list[tuple[Span, DateMention, int | None, SigningClause | None]] = []
     warnings: list[str] = []
-    for rank, clause in enumerate(c for c in clauses if not c.earlier_agreement):
-        for span in spans:
+    relevant = agreement_sentences | {c.sentence.start for c in context.clauses}
+    for span in date_spans(doc):
+        if span.start_char < context.document.body_start or not (span.sent.start in relevant or in_layout(span, LAYOUT_LEAD) or in_layout(span, LAYOUT_HEADLINE)):
+            continue
+        rank, clause = next(((r, c) for r, c in enumerate(clauses) if c.sentence.start <= span.start < c.sentence.end), (None, None))
+        mention = normalise(text_of(doc), span.start_char, span.end_char, rules, anchor, order, clause is not None and clause.future)
+        if mention is None:
+            if clause is not None and anchor is None and _mentions_relative_day(span.text, rules):
+                warnings.append(f"signing date {span.text.strip()!r} is relative and there is no publication date to resolve it")
+            continue
+        found.append((span, mention, rank, clause))
+    rule_choice = _rule_choice([span for span, *_ in found], clauses, rules, publication)
+    candidates = []
+    for order_in_body, (span, mention, rank, clause) in enumerate(found):
+        evidence = DateEvidence(
+            span=span,
+            mention=mention,
+            clause_rank=rank,
+            attached=clause is not None and clause.trigger in _ancestors_and_self(span.root),
+            trigger_distance=abs(span.root.i - clause.trigger.i) if clause is not None else None,
+            future=clause is not None and clause.future,
+            rule_choice=rule_choice is not None and span.start == rule_choice.start,
+            publication=publication,
+            period=_attached_by(span, rules.period_prepositions),
+            other_agreement=clause is not None and _hangs_on_other_agreement(span, clause),
+            announcement=clause is not None and _on_announcement(span, clause, rules),
+            earlier_agreement=any(c.sentence.start <= span.start < c.sentence.end for c in earlier),
+            agreement_sentence=span.sent.start in agreement_sentences,
+            rank=order_in_body,
+        )
+        candidates.append(Candidate(mention, date_features(evidence)))
+    return candidates, warnings
+
+
+def _rule_choice(dates: list[Span], clauses: list[SigningClause], rules: LanguageRules, publication: DateMention | None) -> Span | None:
+    """The hand-written rule's date among ``dates``: attached to the trigger first, then the
+    best clause, then the nearest; never the dateline's, a period's ("for five years"), another
+    agreement's or the announcement's ("announced today the signing")."""
+    ranked: list[tuple[tuple[int, int, int], Span]] = []
+    for rank, clause in enumerate(clauses):
+        for span in dates:
             if not (clause.sentence.start_char <= span.start_char < clause.sentence.end_char):
                 continue
-            if publication is not None and span.start_char == publication.start or in_dateline(doc, span):
-                continue  # the dateline's date says when the news was written
-            if _attached_by(span, rules.period_prepositions):
+            if publication is not None and span.start_char == publication.start or in_dateline(span.doc, span):
                 continue
-            found = normalise(text_of(doc), span.start_char, span.end_char, rules, anchor, order, clause.future)
-            if found is None:
-                if anchor is None and _mentions_relative_day(span.text, rules):
-                    warnings.append(f"signing date {span.text.strip()!r} is relative and there is no publication date to resolve it")
+            if _attached_by(span, rules.period_prepositions) or _hangs_on_other_agreement(span, clause) or _on_announcement(span, clause, rules):
                 continue
-            if _hangs_on_other_agreement(span, clause):
-                continue  # "renewing a first agreement signed in 2015"
-            head = span.root.head
-            if head != clause.trigger and clause.trigger not in head.conjuncts and head.lemma_.lower() in rules.announcement_lemmas:
-                continue  # "announced today the signing of", "have signed, the companies announced today": the day of the news
             attached = clause.trigger in _ancestors_and_self(span.root)
-            distance = abs(span.root.i - clause.trigger.i)
-            candidates.append(((0 if attached else 1, rank, distance), found))
-    if not candidates:
-        return None, warnings
-    candidates.sort(key=lambda item: item[0])
-    best = candidates[0][1]
-    if best.ambiguous_order:
-        warnings.append(ambiguity_warning("signing", best, order))
-    others = {c.value for _, c in candidates[1:] if c.value != best.value}
-    if others and candidates[1][0][:2] == candidates[0][0][:2]:
-        warnings.append(f"signing date: chose {best.text!r} over {', '.join(sorted(others))}")
-    return best, warnings
+            ranked.append(((0 if attached else 1, rank, abs(span.root.i - clause.trigger.i)), span))
+    return min(ranked, key=lambda item: item[0])[1] if ranked else None
+
+
+def _on_announcement(span: Span, clause: SigningClause, rules: LanguageRules) -> bool:
+    """"announced today the signing of", "have signed, the companies announced today": the day of the news."""
+    head = span.root.head
+    return head != clause.trigger and clause.trigger not in head.conjuncts and head.lemma_.lower() in rules.announcement_lemmas
 
 
 def _mentions_relative_day(text: str, rules: LanguageRules) -> bool:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from spacy.tokens import Span, Token
 
+from pipeline.decisions import best, load_decision
+from pipeline.features.signing_place import PlaceEvidence, place_features
 from pipeline.nlp import PERSON_SPANS
 from pipeline.rules import LanguageRules
 from pipeline.stages import syntax
 from pipeline.layout import dateline_end, is_headline
-from pipeline.stages.contract import Context, Found, Proposal
+from pipeline.stages.contract import Candidate, Context, Found, Proposal
 from pipeline.stages.organizations import entity_at, strip_article
 from pipeline.stages.signals import SigningClause, agreement_mentions
 from pipeline.stages.syntax import introduced_by
@@ -25,8 +29,57 @@ READS: tuple[str, ...] = ()
 
 
 def propose(context: Context) -> Proposal:
-    """The place the signing clauses give; the resolve step may fall back on the dateline's."""
-    return Proposal({"signing_place": _signing_place(context.clauses, context.rules)})
+    """Every place of the signing and agreement sentences, the venues' cities and the
+    dateline's city are candidates; the learned decision keeps the most probable one if it is
+    probable enough. The hand-written rule's place is evidence among the features. The resolve
+    step may still fall back on the dateline's place (a signing dated by the publication)."""
+    candidates = _candidates(context, _signing_place(context.clauses, context.rules))
+    decision = load_decision("signing_place")
+    scored = [replace(c, probability=decision.probability(c.features)) for c in candidates]
+    chosen = best([c.probability for c in scored], decision)
+    return Proposal({"signing_place": None if chosen is None else scored[chosen].value}, [], scored)
+
+
+def _candidates(context: Context, rule_choice: Found | None) -> list[Candidate]:
+    """One candidate per place value, its mentions gathered (features of the strongest)."""
+    doc, rules, body_start = context.doc, context.rules, context.document.body_start
+    current = [c for c in context.clauses if not c.earlier_agreement]
+    signing = frozenset(c.sentence.start for c in current)
+    agreements = frozenset(m.sent.start for m in agreement_mentions(doc, body_start))
+    attached: dict[tuple[int, int], int] = {}  # place span → rank of the first clause it hangs on
+    venues: list[Found] = []
+    for rank, clause in enumerate(current):
+        for place in _clause_places(clause, rules):
+            attached.setdefault((place.start_char, place.end_char), rank)
+            if _is_venue(place, rules) and (city := _city_of_venue(place, context.clauses)) is not None:
+                venues.append(city)
+    places = [Found.of(strip_article(e).text, strip_article(e)) for e in entities(doc) if e.label_ in _PLACE_LABELS and e.start_char >= body_start and e.sent.start in signing | agreements]
+    places += [Found.of(doc.char_span(s, e).text, doc.char_span(s, e)) for s, e in attached]
+    dateline = _dateline_city(context.clauses)
+    mentions: dict[str, list[Found]] = {}
+    for found in [*places, *venues, *([dateline] if dateline else [])]:
+        mentions.setdefault(found.value, []).append(found)
+    candidates = []
+    for value, found in mentions.items():
+        spans = tuple(span for f in found if (span := doc.char_span(f.start, f.end, alignment_mode="expand")) is not None)
+        evidence = PlaceEvidence(
+            spans=spans,
+            rule_choice=rule_choice is not None and rule_choice.value == value,
+            clause_rank=min((attached[(f.start, f.end)] for f in found if (f.start, f.end) in attached), default=None),
+            from_dateline=dateline is not None and dateline.value == value,
+            city_of_venue=any(f in venues for f in found),
+            venue=any(_is_venue(s, rules) for s in spans),
+            premises=any(_premises(s, rules) for s in spans),
+            after_place_word=any(introduced_by(s.root, rules.place_prepositions) for s in spans),
+            about_something_else=all(any(_about_something_else(t, rules) for t in s.root.ancestors) for s in spans),
+            labels=frozenset(s.root.ent_type_ for s in spans),
+            signing_sentences=signing,
+            agreement_sentences=agreements,
+        )
+        # quoted where the rule read it, else where it hangs on a signing, else first
+        quoted = min(found, key=lambda f: (f != rule_choice, (f.start, f.end) not in attached, f.start))
+        candidates.append(Candidate(quoted, place_features(evidence)))
+    return sorted(candidates, key=lambda c: c.value.start)
 
 
 def _signing_place(clauses: list[SigningClause], rules: LanguageRules) -> Found | None:

@@ -1,4 +1,4 @@
-"""Features of candidates, named in one place (docs/architecture.md, "Candidates and features").
+"""Features of party candidates (docs/architecture.md, "Candidates and features").
 
 A feature is a small function of a candidate's :class:`PartyEvidence` giving a number in
 [0, 1]; its name is the key of its weight in ``pipeline/patterns/decisions/parties.json``.
