@@ -13,6 +13,7 @@ import unicodedata
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.document import Document
+from pipeline.nlp import AGREEMENT_SPANS
 from pipeline.rules import LanguageRules
 from pipeline.stages.views import text_of
 
@@ -26,9 +27,15 @@ LAYOUT_LISTS = "layout:lists"
 LAYOUT_BOILERPLATE = "layout:boilerplate"
 _HEADLINE_CHARS = 160
 _DATELINE_LABELS = ("GPE", "LOC", "DATE")
-DATELINE_BEFORE = re.compile(r"^[\W_]*(?P<place>[A-Z][\w.'’ -]*)(,\s*[A-Z][\w.'’ -]*)?,\s*(\w+,?\s+){0,2}$")
+DATELINE_BEFORE = re.compile(
+    r"^[\W_]*(?P<place>[A-Z][\w.'’ -]*)(,\s*[A-Z][\w.'’ -]*)?"
+    r"(?:,\s*|\s*--\s*\([^()\n]{1,40}\)\s*--\s*)"  # "OSLO, ", or a wire's "LONDON--(BUSINESS WIRE)--"
+    r"(?P<filler>(?:\w+,?\s+){0,2})$"  # "le ", "Monday, "
+)
 DATELINE_AFTER = re.compile(r"^,?\s*(?P<place>[A-Z][\w.'’ ]{0,30})?\s*[-–—:]")
 _HEADING_CHARS = 70
+_DATE_LINE_CHARS = 80
+_LOWER_WORD = re.compile(r"\b[a-zà-ÿ]{3,}\b")
 _SCARE_QUOTE_TOKENS = 6
 LIST_MARKER = re.compile(r"\s*(?:[-*•–—·▪◦]|\(?[0-9]{1,2}[.)]|\(?[a-zA-Z][.)]|\([ivxIVX]{1,4}\))\s+")
 QUOTE_MARKS = frozenset({"“", "”", '"', "«", "»"})
@@ -147,19 +154,56 @@ def capitals(token: Token) -> bool:
 
 
 def looks_like_dateline(doc: Doc, span: Span, rules: LanguageRules) -> bool:
-    """A date on a short line of its own, after a publication cue, or opening "CITY, DATE —"."""
+    """A date right after a publication cue ("Published:", "Posted on", "Publié le"), in a
+    dateline ("NEW YORK, March 3, 2024 /PRNewswire/ --", "LONDON--(BUSINESS WIRE)--March 3,
+    2024--", "PARIS, le 3 mars 2024 –", "On Jul. 26, 2018, Beijing- Today"), or on a short
+    line of its own; not a date that opens a sentence of the text ("On March 3, 2024, Acme
+    signed", "Le 14 décembre 2021, X, ministre du Travail, de" hard-wrapped)."""
     text = text_of(doc)
     line_start = text.rfind("\n", 0, span.start_char) + 1
     line_end = text.find("\n", span.end_char)
-    line = text[line_start : line_end if line_end != -1 else len(text)]
-    before = text[line_start : span.start_char].lower()
-    if len(line.strip(" *_#")) <= 80 and not re.search(r"\b(signed|sign|signs|agreement)\b", line.lower()):
+    line_end = len(text) if line_end == -1 else line_end
+    before = text[line_start : span.start_char]
+    if _after_cue(before.lower(), rules):
         return True
-    if any(cue in before for cue in rules.publication_cues):
-        return True
-    if re.match(DATELINE_AFTER, text[span.end_char : span.end_char + 40]) and span.start_char - line_start <= 4:
+    if DATELINE_AFTER.match(text[span.end_char : span.end_char + 40]) and span.start_char - line_start <= 4:
         return True  # "On Jul. 26, 2018, Beijing- Today, ..."
-    return span.start_char - line_start <= 50 and DATELINE_BEFORE.match(text[line_start : span.start_char]) is not None
+    dateline = DATELINE_BEFORE.match(before) if span.start_char - line_start <= 50 else None
+    if dateline is not None and not _prose(dateline.group("filler"), rules):
+        return True
+    return (
+        len(" ".join(text[line_start:line_end].split()).strip(" *_#")) <= _DATE_LINE_CHARS  # masked markup is no text
+        and not _prose(before, rules)
+        and not _signs(doc, line_start, line_end, rules)
+        and not _runs_on(text, line_end)
+    )
+
+
+def _after_cue(before: str, rules: LanguageRules) -> bool:
+    """A publication cue just before the date, at most one word between ("posted on", "publié le")."""
+    return any(re.search(rf"(?<!\w){re.escape(cue)}(?!\w)\W*(?:\w+\W+)?$", before) for cue in rules.publication_cues)
+
+
+def _prose(words: str, rules: LanguageRules) -> bool:
+    """Words of a sentence rather than of a dateline: a lower-case word other than a weekday
+    ("established in 2015", "En déplacement chez Manpower le ..."); "le", "on" and names are not."""
+    return any(w not in rules.weekday_names for w in _LOWER_WORD.findall(words))
+
+
+def _signs(doc: Doc, start: int, end: int, rules: LanguageRules) -> bool:
+    """The line tells of a signing or names an agreement: a sentence, not a dateline."""
+    line = doc.char_span(start, end, alignment_mode="expand")
+    if line is None:
+        return False
+    return any(t.lemma_.lower() in rules.signing_lemmas or t.lower_ in rules.signing_nouns for t in line) or any(
+        a.start < line.end and line.start < a.end for a in doc.spans.get(AGREEMENT_SPANS, [])
+    )
+
+
+def _runs_on(text: str, line_end: int) -> bool:
+    """A hard-wrapped sentence: the next line with text goes on in lower case."""
+    following = re.search(r"\S", text[line_end : line_end + 200])
+    return following is not None and following.group().islower()
 
 
 def in_dateline(doc: Doc, span: Span) -> bool:
@@ -168,7 +212,7 @@ def in_dateline(doc: Doc, span: Span) -> bool:
     text = text_of(doc)
     before = text[text.rfind("\n", 0, span.start_char) + 1 : span.start_char]
     after = text[span.end_char : span.end_char + 40]
-    return not re.search(r"\b[a-zà-ÿ]{3,}\b", before) and re.search(r"--|[—–]|\s-\s", after) is not None
+    return not _LOWER_WORD.search(before) and re.search(r"--|[—–]|\s-\s", after) is not None
 
 
 def ends_announcement(sentence: Span, rules: LanguageRules) -> bool:

@@ -23,13 +23,14 @@ PERSON_SPANS = "prefixed_names"
 
 _DAY = {"TEXT": {"REGEX": r"^\d{1,2}(st|nd|rd|th|er|e)?$"}}
 _YEAR = {"TEXT": {"REGEX": r"^(1[89]|20)\d{2}$"}}
+_NUMBER = {"TEXT": {"REGEX": r"^\d{1,2}$"}}
 _COMMA = {"TEXT": ",", "OP": "?"}
 
 
 def date_patterns(rules: LanguageRules) -> list[dict]:
     """Dates the statistical NER often misses or mislabels ("03/04/2022" as PERSON,
     "28 Jun 2017" as nothing; the French model has no DATE label at all): numeric and ISO
-    dates, day/month/year in either order, weekdays with a date, and relative days."""
+    dates (day and month first with "/", "." or "-"), day/month/year in either order, weekdays with a date, and relative days."""
     month = {"LOWER": {"IN": list(rules.month_names)}}
     weekday = {"LOWER": {"IN": list(rules.weekday_names)}}
     relative = [[{"LOWER": word} for word in phrase.split()] for phrase in rules.relative_day_words]
@@ -41,6 +42,7 @@ def date_patterns(rules: LanguageRules) -> list[dict]:
         [{"TEXT": {"REGEX": r"^\d{1,2}[/.]\d{1,2}[/.](\d{2}|\d{4})$"}}],
         [{"TEXT": {"REGEX": r"^\d{4}/\d{1,2}/\d{1,2}$"}}],
         [_YEAR, {"TEXT": "-"}, {"TEXT": {"REGEX": r"^\d{2}$"}}, {"TEXT": "-"}, {"TEXT": {"REGEX": r"^\d{2}"}}],
+        [_NUMBER, {"TEXT": "-"}, _NUMBER, {"TEXT": "-"}, _YEAR],  # "19-12-2023"
         [_DAY, month, _COMMA, _YEAR],
         [_DAY, month],
         [month, _DAY, _COMMA, _YEAR],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import pickle
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 from pipeline.document import Document, Evidence
 from pipeline.markup import mask_markup
 from pipeline.readers import SUPPORTED_SUFFIXES, ReadError, document_from_text, read_document
+from pipeline.stages.dates import metadata_date
 
 CORPUS_DOCS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "docs"  # ../shared beside the repository
 
@@ -304,6 +306,49 @@ def test_html_publication_date_only_from_metadata(tmp_path: Path, head: str, bod
     assert "signed a memorandum of" in doc.text[doc.body_start :]
     assert "CAS" in doc.text[doc.body_start :]  # the table is kept
     assert_indexes(doc)
+
+
+@pytest.mark.parametrize(
+    ("declared", "order", "value", "precision", "ambiguous"),
+    [
+        ("2024-03-03", "DMY", "2024-03-03", "day", False),
+        ("2024-03-03T10:00:00+01:00", "DMY", "2024-03-03", "day", False),  # ISO with an offset
+        ("2024-03-03T23:30:00-05:00", "DMY", "2024-03-03", "day", False),  # the day written, not UTC's
+        ("2024-12-08T22:56:26.904Z", "MDY", "2024-12-08", "day", False),
+        ("Sun, 03 Mar 2024 10:00:00 GMT", "DMY", "2024-03-03", "day", False),  # RFC 2822
+        ("03/04/2024 14:30", "DMY", "2024-04-03", "day", True),  # day first, with a time
+        ("03/04/2024 14:30", "MDY", "2024-03-04", "day", True),  # a month-first locale
+        ("15.03.2024 09:00", "DMY", "2024-03-15", "day", False),
+        ("21-04-2022 10:00", "MDY", "2022-04-21", "day", False),  # only one reading
+        ("1709458200", "DMY", "2024-03-03", "day", False),  # Unix seconds: the UTC day
+        ("1709508600", "DMY", "2024-03-03", "day", False),  # 23:30 UTC stays 3 March
+        ("1709458200000", "DMY", "2024-03-03", "day", False),  # milliseconds
+        ("2024-03", "DMY", "2024-03", "month", False),  # the precision the value gives
+        ("123456789", "DMY", None, None, False),  # 1973: a counter, not a publication date
+        ("9999999999", "DMY", None, None, False),  # 2286: in the future
+        ("true", "DMY", None, None, False),
+    ],
+)
+def test_front_matter_date_formats(declared: str, order: str, value: str | None, precision: str | None, ambiguous: bool) -> None:
+    doc = replace(document_from_text(f"---\ntitle: Acme signs\ndate: {declared}\n---\nBody.\n", fmt="md"), language="en")
+    found = metadata_date(doc, order)
+    assert (found and found.value) == value
+    if found is not None:
+        assert found.precision == precision and found.ambiguous_order == ambiguous
+        assert doc.text[found.start : found.end] == found.text == declared  # the quote is the value as written
+
+
+@pytest.mark.parametrize(
+    ("head", "value"),
+    [
+        ('<meta property="article:published_time" content="2024-03-03T10:00:00+01:00">', "2024-03-03"),
+        ('<meta name="pubdate" content="Sun, 03 Mar 2024 10:00:00 GMT">', "2024-03-03"),
+        ('<meta name="date" content="1709458200">', "2024-03-03"),
+    ],
+)
+def test_html_metadata_date_formats(tmp_path: Path, head: str, value: str) -> None:
+    found = metadata_date(read_document(write(tmp_path, "a.html", page(head))))
+    assert found is not None and found.value == value and found.precision == "day"
 
 
 def test_html_header_layout(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Any
 
@@ -24,7 +24,9 @@ from pipeline.nlp import DATE_SPANS
 from pipeline.rules import LanguageRules
 from pipeline.stages.views import entities, longest_spans
 
-_AMBIGUOUS_NUMERIC = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{2}|\d{4})$")
+_AMBIGUOUS_NUMERIC = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})$")
+_TIMESTAMP = re.compile(r"\d{9,10}|\d{12,13}")  # Unix seconds or milliseconds, 1973 to 2286
+_EARLIEST_TIMESTAMP = datetime(1990, 1, 1, tzinfo=timezone.utc)
 _ISO_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 _DECADE = re.compile(r"\d0s\b|\d0's\b")
 _EDGE_PUNCT = " \t\n:;,.–—-*_|()[]"
@@ -105,10 +107,19 @@ def normalise(
         return None  # dateparser's "year" for unit-less words is a guess
     if anchor is not None and precision == "day" and words in ([d] for d in rules.weekday_names) and abs(when - anchor) == timedelta(days=7):
         when = anchor  # "on Friday" in Friday's news is that day, not a week earlier or later
+    return _mention(quote, start, end, when, precision, relative, _ambiguous(numeric))
+
+
+def _mention(quote: str, start: int, end: int, when: date, precision: str, relative: bool, ambiguous: bool) -> DateMention:
+    """The mention of ``when`` at ``precision``: its ISO value cut to that precision, its first day."""
     value = {"day": when.isoformat(), "month": when.isoformat()[:7], "year": f"{when.year:04d}"}[precision]
-    ambiguous = bool(numeric) and int(numeric.group(1)) <= 12 and int(numeric.group(2)) <= 12 and numeric.group(1) != numeric.group(2)
     first_day = when if precision == "day" else when.replace(day=1) if precision == "month" else date(when.year, 1, 1)
     return DateMention(quote, start, end, value, precision, first_day, relative, ambiguous)
+
+
+def _ambiguous(numeric: re.Match[str] | None) -> bool:
+    """"03/04/2024" reads as 3 April or 4 March; "15/03/2024" and "03/03/2024" read one way."""
+    return bool(numeric) and int(numeric.group(1)) <= 12 and int(numeric.group(2)) <= 12 and numeric.group(1) != numeric.group(2)
 
 
 def _without_modifiers(quote: str, rules: LanguageRules) -> str:
@@ -160,17 +171,46 @@ def ambiguity_warning(field: str, mention: DateMention, order: str) -> str:
     return f"{field} date {mention.text!r} is ambiguous (day/month); read as {order} → {mention.value}"
 
 
-def metadata_date(document: Document) -> DateMention | None:
-    """The front-matter/metadata date of a document in any language dateparser knows."""
+def metadata_date(document: Document, order: str = "DMY") -> DateMention | None:
+    """The date the front matter or HTML metadata declares, in any language dateparser knows.
+
+    A declared date is a value, not prose, so it is parsed whole by dateparser (ISO 8601 with
+    its offset, RFC 2822, "21-04-2022 10:00"): a year-first date reads as year-first, a
+    day-or-month-first one by the text's ``order``. The day is the one written, in the offset
+    written. A Unix timestamp is the UTC day it falls on (docs/architecture.md, "Publication
+    date"). The precision stays what the value gives, a time being a day's.
+    """
     evidence = document.publication_date
     if evidence is None:
         return None
-    languages = [document.language] if document.language in _DATEPARSER_LANGUAGES else None
-    data = DateDataParser(languages=languages, settings={"DATE_ORDER": "YMD"}).get_date_data(evidence.text)
-    if data.date_obj is None or data.period != "day" or not re.search(r"\d{4}", evidence.text):
+    quote = evidence.text
+    if _TIMESTAMP.fullmatch(quote):
+        return _timestamp_date(quote, evidence.start, evidence.end)
+    if not re.search(r"\d{4}", quote):
         return None
-    when = data.date_obj.date()
-    return DateMention(evidence.text, evidence.start, evidence.end, when.isoformat(), "day", when, False)
+    languages = (document.language,) if document.language in _DATEPARSER_LANGUAGES else ()
+    data = _metadata_parser(languages, order).get_date_data(quote)
+    if data.date_obj is None or data.period not in ("day", "month", "year", "time"):
+        return None
+    precision = "day" if data.period == "time" else data.period
+    numeric = _AMBIGUOUS_NUMERIC.match(quote.split()[0])
+    return _mention(quote, evidence.start, evidence.end, data.date_obj.date(), precision, False, _ambiguous(numeric))
+
+
+@lru_cache(maxsize=16)
+def _metadata_parser(languages: tuple[str, ...], order: str) -> DateDataParser:
+    """Built once per languages and order: a parser loads its locales (no languages: any)."""
+    return DateDataParser(languages=list(languages) or None, settings={"DATE_ORDER": order, "PREFER_DAY_OF_MONTH": "first"})
+
+
+def _timestamp_date(quote: str, start: int, end: int) -> DateMention | None:
+    """Seconds (or milliseconds) since 1970 → their UTC day; a value before 1990 or more than
+    a year ahead is no publication date (a counter, an id) and is ignored."""
+    seconds = int(quote) / (1000 if len(quote) > 11 else 1)
+    latest = datetime.now(timezone.utc) + timedelta(days=366)
+    if not _EARLIEST_TIMESTAMP.timestamp() <= seconds <= latest.timestamp():
+        return None
+    return _mention(quote, start, end, datetime.fromtimestamp(seconds, timezone.utc).date(), "day", False, False)
 
 
 def anchor_mention(anchor: date) -> DateMention:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pipeline.layout import looks_like_dateline
 from pipeline.stages.contract import Context, Proposal
-from pipeline.stages.dates import HEAD_REGION_CHARS, DateMention, ambiguity_warning, date_spans, normalise
+from pipeline.stages.dates import HEAD_REGION_CHARS, DateMention, ambiguity_warning, date_spans, metadata_date, normalise
 
 FIELDS = ("publication_date",)
 READS: tuple[str, ...] = ()
@@ -18,11 +18,9 @@ def propose(context: Context) -> Proposal:
 
 def _publication_date(context: Context) -> tuple[DateMention | None, list[str]]:
     doc, document, rules, order = context.doc, context.document, context.rules, context.date_order
-    if document.publication_date is not None:
-        evidence = document.publication_date
-        found = normalise(document.text, evidence.start, evidence.end, rules, None, "YMD")
-        if found is not None:
-            return found, []
+    found = metadata_date(document, order)
+    if found is not None:
+        return found, [ambiguity_warning("publication", found, order)] if found.ambiguous_order else []
     head_end = document.body_start + HEAD_REGION_CHARS
     for span in date_spans(doc):
         if span.start_char < document.body_start or span.start_char > head_end:
