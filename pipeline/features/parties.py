@@ -8,16 +8,15 @@ found can still be a party when the rest of its evidence says so."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from spacy.tokens import Span
 
 from pipeline.document import Document
-from pipeline.layout import LAYOUT_BOILERPLATE, LAYOUT_DATELINE, LAYOUT_HEADLINE, LAYOUT_LEAD, LAYOUT_QUOTES, in_layout
+from pipeline.layout import LAYOUT_BOILERPLATE, LAYOUT_DATELINE, LAYOUT_HEADLINE, LAYOUT_LEAD, LAYOUT_QUOTES
+from pipeline.features.common import all_in, any_in, saturating
 
-_MENTIONS_SATURATE = 3.0  # log(1 + mentions) / 3: about 20 mentions give 1
 
 
 @dataclass(frozen=True)
@@ -88,27 +87,27 @@ def rule_list(e: PartyEvidence) -> float:
 
 def in_lead_paragraph(e: PartyEvidence) -> float:
     """A mention in the lead: the first paragraph after the headline."""
-    return float(any(in_layout(m, LAYOUT_LEAD) for m in e.mentions))
+    return any_in(e.mentions, LAYOUT_LEAD)
 
 
 def in_headline(e: PartyEvidence) -> float:
     """A mention in the headline the layout found (the file's title, or a first line that reads as one)."""
-    return float(any(in_layout(m, LAYOUT_HEADLINE) for m in e.mentions))
+    return any_in(e.mentions, LAYOUT_HEADLINE)
 
 
 def in_dateline(e: PartyEvidence) -> float:
     """A mention inside the dateline ("NEW DELHI, 3 May —"): a place, or a wire's name."""
-    return float(any(in_layout(m, LAYOUT_DATELINE) for m in e.mentions))
+    return any_in(e.mentions, LAYOUT_DATELINE)
 
 
 def only_in_quotes(e: PartyEvidence) -> float:
     """Every mention is inside a quotation: someone speaks of it."""
-    return float(all(in_layout(m, LAYOUT_QUOTES) for m in e.mentions))
+    return all_in(e.mentions, LAYOUT_QUOTES)
 
 
 def only_in_boilerplate(e: PartyEvidence) -> float:
     """Every mention is in the closing boilerplate ("About X", "Media contact")."""
-    return float(all(in_layout(m, LAYOUT_BOILERPLATE) for m in e.mentions))
+    return all_in(e.mentions, LAYOUT_BOILERPLATE)
 
 
 def in_lead(e: PartyEvidence) -> float:
@@ -153,7 +152,7 @@ def coordinated(e: PartyEvidence) -> float:
 
 def mentions(e: PartyEvidence) -> float:
     """How often the text names it, on a log scale."""
-    return min(1.0, math.log1p(len(e.mentions)) / _MENTIONS_SATURATE)
+    return saturating(len(e.mentions))
 
 
 def single_mention(e: PartyEvidence) -> float:

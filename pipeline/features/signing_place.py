@@ -7,15 +7,14 @@ here, weighed together."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from spacy.tokens import Span
 
-from pipeline.layout import LAYOUT_BOILERPLATE, LAYOUT_HEADLINE, LAYOUT_LEAD, LAYOUT_QUOTES, in_layout
+from pipeline.layout import LAYOUT_BOILERPLATE, LAYOUT_HEADLINE, LAYOUT_LEAD, LAYOUT_QUOTES
+from pipeline.features.common import all_in, any_in, saturating
 
-_MENTIONS_SATURATE = 3.0
 
 
 @dataclass(frozen=True)
@@ -110,27 +109,27 @@ def ner_none(e: PlaceEvidence) -> float:
 
 def in_headline(e: PlaceEvidence) -> float:
     """A mention in the headline."""
-    return float(any(in_layout(s, LAYOUT_HEADLINE) for s in e.spans))
+    return any_in(e.spans, LAYOUT_HEADLINE)
 
 
 def in_lead(e: PlaceEvidence) -> float:
     """A mention in the first paragraph of the body."""
-    return float(any(in_layout(s, LAYOUT_LEAD) for s in e.spans))
+    return any_in(e.spans, LAYOUT_LEAD)
 
 
 def only_in_quotes(e: PlaceEvidence) -> float:
     """Every mention is inside a quotation."""
-    return float(all(in_layout(s, LAYOUT_QUOTES) for s in e.spans))
+    return all_in(e.spans, LAYOUT_QUOTES)
 
 
 def in_boilerplate(e: PlaceEvidence) -> float:
     """A mention in the closing boilerplate ("About X")."""
-    return float(any(in_layout(s, LAYOUT_BOILERPLATE) for s in e.spans))
+    return any_in(e.spans, LAYOUT_BOILERPLATE)
 
 
 def mentions(e: PlaceEvidence) -> float:
     """How often it is named (log scale, saturating)."""
-    return min(1.0, math.log1p(len(e.spans)) / _MENTIONS_SATURATE)
+    return saturating(len(e.spans))
 
 
 PLACE_FEATURES: dict[str, Callable[[PlaceEvidence], float]] = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Span, Token
 
 from pipeline.decisions import best, load_decision
 from pipeline.features.signing_date import DateEvidence, date_features
@@ -22,8 +22,8 @@ READS = ("publication_date",)
 
 
 def propose(context: Context) -> Proposal:
-    """Every date of the body that normalises is a candidate; the learned decision keeps the
-    most probable one if it is probable enough. The hand-written rule (the date attached to the
+    """Every date of the headline, lead, signing and agreement sentences that normalises is a
+    candidate; the learned decision keeps the most probable one if it is probable enough. The hand-written rule (the date attached to the
     best signing clause's trigger) is evidence among the features."""
     published = context.value("publication_date") or (anchor_mention(context.anchor) if context.anchor else None)
     candidates, warnings = _candidates(context, published)

@@ -46,15 +46,16 @@ def _candidates(context: Context, rule_choice: Found | None) -> list[Candidate]:
     current = [c for c in context.clauses if not c.earlier_agreement]
     signing = frozenset(c.sentence.start for c in current)
     agreements = frozenset(m.sent.start for m in agreement_mentions(doc, body_start))
-    attached: dict[tuple[int, int], int] = {}  # place span → rank of the first clause it hangs on
+    attached: dict[tuple[int, int], int] = {}  # place's characters → rank of the first clause it hangs on
+    places = [Found.of(strip_article(e).text, strip_article(e)) for e in entities(doc) if e.label_ in _PLACE_LABELS and e.start_char >= body_start and e.sent.start in signing | agreements]
     venues: list[Found] = []
     for rank, clause in enumerate(current):
         for place in _clause_places(clause, rules):
-            attached.setdefault((place.start_char, place.end_char), rank)
+            if (place.start_char, place.end_char) not in attached:
+                attached[(place.start_char, place.end_char)] = rank
+                places.append(Found.of(place.text, place))
             if _is_venue(place, rules) and (city := _city_of_venue(place, context.clauses)) is not None:
                 venues.append(city)
-    places = [Found.of(strip_article(e).text, strip_article(e)) for e in entities(doc) if e.label_ in _PLACE_LABELS and e.start_char >= body_start and e.sent.start in signing | agreements]
-    places += [Found.of(doc.char_span(s, e).text, doc.char_span(s, e)) for s, e in attached]
     dateline = _dateline_city(context.clauses)
     mentions: dict[str, list[Found]] = {}
     for found in [*places, *venues, *([dateline] if dateline else [])]:
