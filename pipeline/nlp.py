@@ -15,9 +15,9 @@ from spacy.symbols import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from pipeline import agreement_phrases
 from pipeline.rules import LanguageRules
 
-AGREEMENT_SPANS = "agreements"
 DATE_SPANS = "rule_dates"
 PERSON_SPANS = "prefixed_names"
 
@@ -157,7 +157,7 @@ def _adapt_tokenizer(nlp: Language) -> None:
 
 
 def build_pipeline(rules: LanguageRules, model: str | Path | None = None) -> Language:
-    """The language's model (or ``model``) plus the agreement and numeric-date rulers."""
+    """The language's model (or ``model``) plus the agreement phrases and the numeric-date and name rulers."""
     nlp = load_model(model or rules.spacy_model)
     _adapt_tokenizer(nlp)
     for abbreviation in rules.honorific_abbreviations:  # "signed by Hon. Kwaku Boateng" is one sentence
@@ -165,18 +165,7 @@ def build_pipeline(rules: LanguageRules, model: str | Path | None = None) -> Lan
             nlp.tokenizer.add_special_case(form, [{ORTH: form}])
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("line_sentences", before="parser")
-    agreements = nlp.add_pipe(
-        "span_ruler",
-        name="agreement_ruler",
-        config={"spans_key": AGREEMENT_SPANS, "phrase_matcher_attr": "LOWER", "overwrite": True},
-    )
-    agreements.add_patterns(
-        [
-            {"label": kind, "pattern": phrase}
-            for kind, phrases in rules.agreement_types.items()
-            for phrase in phrases
-        ]
-    )
+    nlp.add_pipe(agreement_phrases.FACTORY, config={"language": rules.language})
     dates = nlp.add_pipe(
         "span_ruler", name="date_ruler", config={"spans_key": DATE_SPANS, "overwrite": True}
     )

@@ -9,6 +9,7 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,7 @@ class LanguageRules:
     spacy_model: str
     date_order: str
     agreement_types: dict[str, list[str]]
+    agreement_phrases: dict[str, Any]
     generic_types: frozenset[str]
     signing_lemmas: frozenset[str]
     signing_nouns: frozenset[str]

@@ -99,7 +99,7 @@ def test_training_learns_which_feature_marks_a_value() -> None:
         _analysed(
             f"s{n}",
             [({"slot_first_clause": 1.0}, True), ({"slot_first_clause": 1.0, "early": 0.5}, True), ({"ner_place": 1.0}, False), ({}, False)],
-            [({"in_dateline": 1.0}, False), ({"attached_to_signing": 1.0}, True), ({}, False)],
+            [({"year_precision": 1.0}, False), ({"attached_to_signing": 1.0}, True), ({}, False)],
         )
         for n in range(4)
     ]
@@ -108,7 +108,7 @@ def test_training_learns_which_feature_marks_a_value() -> None:
     assert parties.weights["slot_first_clause"] > 0 > parties.weights["ner_place"]
     assert parties.trained_on["sources"] == ["s0", "s1", "s2", "s3"]
     assert all(select([parties.probability(c.features) for c in d.candidates["parties"]], parties) == [0, 1] for d in documents)
-    assert signing_date.weights["attached_to_signing"] > 0 > signing_date.weights["in_dateline"]
+    assert signing_date.weights["attached_to_signing"] > 0 > signing_date.weights["year_precision"]
     assert all(best([signing_date.probability(c.features) for c in d.candidates["signing_date"]], signing_date) == 1 for d in documents)
 
 

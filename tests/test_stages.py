@@ -22,10 +22,50 @@ from pipeline import Extractor
         ("Acme University signed an agreement with Bolt Institute. The memorandum of understanding was signed by both rectors.", "memorandum_of_understanding"),
         ("Acme Corp today announced a partnership agreement with Bolt Ltd. The agreement was signed in Delft.", "partnership_agreement"),
         ("Acme University and Bolt Institute signed a cooperation agreement.", "cooperation_agreement"),
+        # the kind from the head's modifiers, in either order, by lemma (plurals, title case)
+        ("Acme University and Bolt Institute signed an agreement of cooperation.", "cooperation_agreement"),
+        ("Acme University and Bolt Institute signed agreements on cooperation in robotics.", "cooperation_agreement"),
+        ("Acme University and Bolt Institute signed a cooperative agreement.", "cooperation_agreement"),
+        ("Acme University and Bolt Institute signed two collaborative agreements.", "cooperation_agreement"),
+        ("Acme University and Bolt Institute Sign Cooperation Agreements", "cooperation_agreement"),
+        ("Acme University and Bolt Institute signed a memorandum of cooperation.", "memorandum_of_understanding"),
+        ("Acme University and Bolt Institute signed a framework agreement on research cooperation.", "framework_agreement"),
+        ("Acme Corp and Bolt Ltd signed a partnership contract.", "partnership_agreement"),
+        ("Acme Corp and Bolt Ltd signed licensing agreements.", "contract"),
+        ("Acme Corp and Bolt Ltd signed a teaming agreement.", "other"),
+        ("Acme University signed a memorandum of agreement with Bolt Institute.", "other"),
+        ("Acme University and Bolt Institute signed a joint declaration of intent.", "joint_declaration"),
+        ("L'université Acme et l'institut Bolt ont signé deux accords de coopération.", "cooperation_agreement"),
+        ("L'université Acme et l'institut Bolt ont signé un accord de partenariat.", "partnership_agreement"),
+        ("L'université Acme et l'institut Bolt ont signé une convention-cadre.", "framework_agreement"),
+        ("L'université Acme et l'institut Bolt ont signé un contrat-cadre.", "framework_agreement"),
+        ("L'université Acme et l'institut Bolt ont signé un protocole d'accord.", "memorandum_of_understanding"),
+        ("L'université Acme et l'institut Bolt ont signé un protocole de coopération.", "cooperation_agreement"),
+        ("L'université Acme et l'institut Bolt ont signé une déclaration d'intention commune.", "joint_declaration"),
+        ("L'université Acme et l'institut Bolt ont signé des lettres d'intention.", "letter_of_intent"),
+        # a definite mention refers back to the fuller one before it
+        ("Acme University and Bolt Institute signed a memorandum of understanding. The agreement's terms run for five years.", "memorandum_of_understanding"),
+        ("La France et l'Allemagne annoncent une déclaration d'intention commune.\n\nLes ministres ont signé cette déclaration d'intention à Berlin.", "joint_declaration"),
     ],
 )
 def test_agreement_type(extractor: Extractor, text: str, kind: str) -> None:
     assert extract_valid(extractor, text).agreement_type.value == kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Acme University is in agreement with Bolt Institute on the new timetable.",
+        "Acme University, in close partnership with Bolt Institute, reopened its library on 3 May 2021.",
+        "Acme University announced a cooperation with Bolt Institute on robotics.",
+        "L'université Acme, en partenariat avec l'institut Bolt, a rouvert sa bibliothèque.",
+        "L'université Acme est d'accord avec l'institut Bolt sur le calendrier.",
+    ],
+)
+def test_no_agreement_named_by_a_general_word(extractor: Extractor, text: str) -> None:
+    """A manner phrase ("in agreement with", "en partenariat avec") or a bare "cooperation"
+    names no agreement."""
+    assert extract_valid(extractor, text).agreement_type is None
 
 
 def test_no_agreement_gives_nulls_and_a_warning(extractor: Extractor) -> None:

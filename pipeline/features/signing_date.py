@@ -1,8 +1,9 @@
 """Features of signing-date candidates (docs/architecture.md, "Candidates and features").
 
-Every date of the body that normalises is a candidate. What the hand-written rule tests —
-attached to the signing verb, in the best signing clause, not the dateline's, not a period's,
-not another agreement's, not the announcement's — is evidence here, weighed together."""
+Every date of the body that normalises and could be a signing's is a candidate (the dateline's,
+a period's and the announcement's are not: the date rules of docs/architecture.md). What the
+hand-written rule tests beyond that — attached to the signing verb, in the best signing clause,
+not another agreement's — is evidence here, weighed together."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span
 
-from pipeline.layout import LAYOUT_BOILERPLATE, LAYOUT_DATELINE, LAYOUT_HEADLINE, LAYOUT_LEAD, LAYOUT_QUOTES, in_layout
+from pipeline.layout import LAYOUT_BOILERPLATE, LAYOUT_HEADLINE, LAYOUT_LEAD, LAYOUT_QUOTES, in_layout
 from pipeline.stages.dates import DateMention
 
 _NEAR_TOKENS = 8.0  # a date this many words from the trigger scores 0.5 on ``near_trigger``
@@ -32,9 +33,7 @@ class DateEvidence:
     future: bool
     rule_choice: bool
     publication: DateMention | None
-    period: bool
     other_agreement: bool
-    announcement: bool
     earlier_agreement: bool
     agreement_sentence: bool
     rank: int
@@ -85,21 +84,6 @@ def of_another_agreement(e: DateEvidence) -> float:
     return float(e.other_agreement)
 
 
-def of_a_period(e: DateEvidence) -> float:
-    """Introduced by a period preposition ("for", "since", "until"): a duration's bound."""
-    return float(e.period)
-
-
-def of_the_announcement(e: DateEvidence) -> float:
-    """Hangs on an announcing verb ("announced today the signing"): the day of the news."""
-    return float(e.announcement)
-
-
-def is_publication(e: DateEvidence) -> float:
-    """The very characters the publication date was read from."""
-    return float(e.publication is not None and e.publication.start == e.mention.start)
-
-
 def same_day_as_publication(e: DateEvidence) -> float:
     """The same value as the publication date ("today" in the day's news)."""
     return float(e.publication is not None and e.publication.value == e.mention.value)
@@ -130,11 +114,6 @@ def in_headline(e: DateEvidence) -> float:
     return float(in_layout(e.span, LAYOUT_HEADLINE))
 
 
-def in_dateline(e: DateEvidence) -> float:
-    """In the dateline ("PARIS, 3 May 2024 —"): when the news was written."""
-    return float(in_layout(e.span, LAYOUT_DATELINE))
-
-
 def in_lead(e: DateEvidence) -> float:
     """In the first paragraph of the body."""
     return float(in_layout(e.span, LAYOUT_LEAD))
@@ -159,8 +138,8 @@ DATE_FEATURES: dict[str, Callable[[DateEvidence], float]] = {
     f.__name__: f
     for f in (
         rule_choice, in_first_clause, in_later_clause, attached_to_signing, near_trigger, future_clause, in_agreement_sentence,
-        earlier_agreement, of_another_agreement, of_a_period, of_the_announcement, is_publication, same_day_as_publication,
-        after_publication, relative, day_precision, year_precision, in_headline, in_dateline, in_lead, in_quote, in_boilerplate,
+        earlier_agreement, of_another_agreement, same_day_as_publication,
+        after_publication, relative, day_precision, year_precision, in_headline, in_lead, in_quote, in_boilerplate,
         first_date,
     )
 }

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span
 
+from pipeline.agreement_phrases import AGREEMENT_LEMMA
 from pipeline.document import Document
 from pipeline.rules import LanguageRules
 from pipeline.stages.contract import Context, Found, Proposal
-from pipeline.stages.signals import SigningClause, agreement_mentions
+from pipeline.stages.signals import SigningClause, agreement_mentions, is_generic
 
 FIELDS = ("agreement_type",)
 READS: tuple[str, ...] = ()
@@ -29,8 +30,8 @@ def _agreement_type(doc: Doc, document: Document, clauses: list[SigningClause], 
     if named:
         first = named[0]
         choice = first.agreement
-        if choice.text.lower() in rules.generic_types:
-            choice = _antecedent(choice, mentions, rules) or _named_next(doc, first, named[1:], rules) or choice
+        later = _named_next(doc, first, named[1:], rules) if is_generic(choice, rules) else None
+        choice = _antecedent(choice, mentions) or later or choice
         return Found.of(choice.label_, choice), []
     if headline:
         return Found.of(headline[0].label_, headline[0]), ["agreement type read from the headline only"]
@@ -40,14 +41,20 @@ def _agreement_type(doc: Doc, document: Document, clauses: list[SigningClause], 
     return None, ["no agreement or signing found: this announcement may not be about an agreement"]
 
 
-def _antecedent(generic: Span, mentions: list[Span], rules: LanguageRules) -> Span | None:
-    """"The agreement was signed" after "announced a partnership agreement": the specific
-    mention the definite phrase refers back to."""
-    determiner = generic.doc[generic.start - 1].lower_ if generic.start > 0 else ""
-    if determiner not in ("the", "this", "that"):
+def _antecedent(mention: Span, mentions: list[Span]) -> Span | None:
+    """"The agreement was signed" after "announced a partnership agreement", "cette déclaration
+    d'intention" after "une déclaration d'intention commune": the more specific earlier mention
+    a definite or demonstrative phrase refers back to."""
+    determiner = mention.doc[mention.start - 1] if mention.start > 0 else None
+    if determiner is None or not ("Def" in determiner.morph.get("Definite") or "Dem" in determiner.morph.get("PronType")):
         return None
-    earlier = [m for m in mentions if m.end <= generic.start and m.text.lower() not in rules.generic_types]
+    words = _lemmas(mention)
+    earlier = [m for m in mentions if m.end <= mention.start and len(m) > len(mention) and words <= _lemmas(m)]
     return earlier[-1] if earlier else None
+
+
+def _lemmas(span: Span) -> set[str]:
+    return {t._.get(AGREEMENT_LEMMA) for t in span}
 
 
 def _named_next(doc: Doc, first: SigningClause, later: list[SigningClause], rules: LanguageRules) -> Span | None:
@@ -55,7 +62,7 @@ def _named_next(doc: Doc, first: SigningClause, later: list[SigningClause], rule
     for clause in later:
         if _sentence_gap(doc, first.sentence, clause.sentence) > _FOLLOW_UP_SENTENCES:
             break
-        if clause.agreement.text.lower() not in rules.generic_types:
+        if not is_generic(clause.agreement, rules):
             return clause.agreement
     return None
 

@@ -13,7 +13,8 @@ import unicodedata
 
 from spacy.tokens import Doc, Span, Token
 
-from pipeline.nlp import AGREEMENT_SPANS, PERSON_SPANS
+from pipeline.agreement_phrases import AGREEMENT_SPANS
+from pipeline.nlp import PERSON_SPANS
 from pipeline.rules import LanguageRules
 from pipeline.stages.views import text_of, entities
 

@@ -19,7 +19,8 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from pipeline.document import Document
-from pipeline.nlp import AGREEMENT_SPANS, PERSON_SPANS
+from pipeline.agreement_phrases import AGREEMENT_SPANS
+from pipeline.nlp import PERSON_SPANS
 from pipeline.rules import LanguageRules
 from pipeline.stages import syntax
 from pipeline.stages.contract import SIGNATORY_TOKENS, Context, Proposal

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.document import Document
-from pipeline.nlp import AGREEMENT_SPANS
+from pipeline.agreement_phrases import AGREEMENT_LEMMA, AGREEMENT_SPANS
 from pipeline.rules import LanguageRules
 from pipeline.stages import syntax
 from pipeline.layout import is_headline
@@ -34,6 +34,12 @@ class SigningClause:
 def agreement_mentions(doc: Doc, start_char: int = 0) -> list[Span]:
     """Agreement phrases ("memorandum of understanding", "MoU", ...), longest match wins."""
     return [s for s in longest_spans(doc, AGREEMENT_SPANS) if s.start_char >= start_char]
+
+
+def is_generic(agreement: Span, rules: LanguageRules) -> bool:
+    """A head that names no kind ("the agreement", "Agreements", "cet accord"): a later or
+    earlier mention may say which agreement it is."""
+    return len(agreement) == 1 and agreement[0]._.get(AGREEMENT_LEMMA) in rules.generic_types
 
 
 def is_signing_trigger(token: Token, rules: LanguageRules) -> bool:

@@ -43,8 +43,8 @@ def propose(context: Context) -> Proposal:
 
 def _candidates(context: Context, publication: DateMention | None) -> tuple[list[Candidate], list[str]]:
     """One candidate per date span of the body's headline, lead, signing sentences and
-    agreement sentences (a date anywhere else dates something else, and normalising costs),
-    normalised against the publication day (a future signing clause reads "on Monday"
+    agreement sentences (a date anywhere else dates something else, and normalising costs) that
+    the date rules allow, normalised against the publication day (a future signing clause reads "on Monday"
     forwards), with its :class:`DateEvidence`."""
     doc, rules, order = context.doc, context.rules, context.date_order
     anchor = publication.first_day if publication and publication.precision == "day" else None
@@ -58,6 +58,8 @@ def _candidates(context: Context, publication: DateMention | None) -> tuple[list
         if span.start_char < context.document.body_start or not (span.sent.start in relevant or in_layout(span, LAYOUT_LEAD) or in_layout(span, LAYOUT_HEADLINE)):
             continue
         rank, clause = next(((r, c) for r, c in enumerate(clauses) if c.sentence.start <= span.start < c.sentence.end), (None, None))
+        if _not_a_signing_date(span, clause, rules, publication):
+            continue
         mention = normalise(text_of(doc), span.start_char, span.end_char, rules, anchor, order, clause is not None and clause.future)
         if mention is None:
             if clause is not None and anchor is None and _mentions_relative_day(span.text, rules):
@@ -76,9 +78,7 @@ def _candidates(context: Context, publication: DateMention | None) -> tuple[list
             future=clause is not None and clause.future,
             rule_choice=rule_choice is not None and span.start == rule_choice.start,
             publication=publication,
-            period=_attached_by(span, rules.period_prepositions),
             other_agreement=clause is not None and _hangs_on_other_agreement(span, clause),
-            announcement=clause is not None and _on_announcement(span, clause, rules),
             earlier_agreement=any(c.sentence.start <= span.start < c.sentence.end for c in earlier),
             agreement_sentence=span.sent.start in agreement_sentences,
             rank=order_in_body,
@@ -87,18 +87,27 @@ def _candidates(context: Context, publication: DateMention | None) -> tuple[list
     return candidates, warnings
 
 
+def _not_a_signing_date(span: Span, clause: SigningClause | None, rules: LanguageRules, publication: DateMention | None) -> bool:
+    """The date rules' exclusions: the publication date's own characters and the dateline's, a
+    period's bound ("for five years", "until 2030") and the day of the news ("announced today the
+    signing of") are never the signing date, whatever else the date has for it."""
+    return (
+        publication is not None and span.start_char == publication.start
+        or in_dateline(span.doc, span)
+        or _attached_by(span, rules.period_prepositions)
+        or clause is not None and _on_announcement(span, clause, rules)
+    )
+
+
 def _rule_choice(dates: list[Span], clauses: list[SigningClause], rules: LanguageRules, publication: DateMention | None) -> Span | None:
     """The hand-written rule's date among ``dates``: attached to the trigger first, then the
-    best clause, then the nearest; never the dateline's, a period's ("for five years"), another
-    agreement's or the announcement's ("announced today the signing")."""
+    best clause, then the nearest; never another agreement's, nor one the date rules exclude."""
     ranked: list[tuple[tuple[int, int, int], Span]] = []
     for rank, clause in enumerate(clauses):
         for span in dates:
             if not (clause.sentence.start_char <= span.start_char < clause.sentence.end_char):
                 continue
-            if publication is not None and span.start_char == publication.start or in_dateline(span.doc, span):
-                continue
-            if _attached_by(span, rules.period_prepositions) or _hangs_on_other_agreement(span, clause) or _on_announcement(span, clause, rules):
+            if _hangs_on_other_agreement(span, clause) or _not_a_signing_date(span, clause, rules, publication):
                 continue
             attached = clause.trigger in _ancestors_and_self(span.root)
             ranked.append(((0 if attached else 1, rank, abs(span.root.i - clause.trigger.i)), span))
