@@ -1,4 +1,9 @@
-"""Pydantic v2 models of the JSON contract (schema_version "1") described in the README ("The record").
+"""Pydantic v2 models of the JSON contract (schema_version "2") described in the README ("The record").
+
+Version 2 adds ``confidence`` to every value (the calibrated probability that it is right as
+the annotation guide defines right; ``null`` where nothing is calibrated yet) and, to the
+signing date and place, the ``alternatives`` the learned decision ranked next; a version-1
+record, which has neither key, still validates.
 
 Records are validated strictly: unknown keys are refused, vocabularies are closed, dates
 must match their precision, and, when the document text is passed as validation context
@@ -14,7 +19,8 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
+SCHEMA_VERSIONS = ("1", "2")
 
 AgreementKind = Literal[
     "memorandum_of_understanding",
@@ -87,12 +93,27 @@ class _Quoted(_Strict):
 
 
 Quote = Annotated[str, Field(min_length=1)]
+Confidence = Annotated[float | None, Field(ge=0.0, le=1.0)]
+"""The calibrated probability that a value is right (docs/architecture.md, "Confidence")."""
 
 
 class AgreementType(_Quoted):
     value: AgreementKind
     text: Quote
     span: Span
+    confidence: Confidence = None
+
+
+class Alternative(_Quoted):
+    """A value the learned decision ranked below the chosen one: what a reviewer would pick
+    instead, with the characters it was read from."""
+
+    value: str = Field(min_length=1)
+    text: Quote
+    span: Span
+
+
+Alternatives = Annotated[list[Alternative], Field(max_length=3)]
 
 
 class DateValue(_Quoted):
@@ -100,6 +121,8 @@ class DateValue(_Quoted):
     precision: Precision
     text: Quote
     span: Span
+    confidence: Confidence = None
+    alternatives: Alternatives = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _value_matches_precision(self) -> Self:
@@ -114,6 +137,8 @@ class Place(_Quoted):
     value: str = Field(min_length=1)
     text: Quote
     span: Span
+    confidence: Confidence = None
+    alternatives: Alternatives = Field(default_factory=list)
 
 
 Spans = Annotated[list[Span], Field(min_length=1)]
@@ -135,6 +160,7 @@ class Organization(_Mentioned):
     name: str = Field(min_length=1)
     acronym: str | None = None
     spans: Spans
+    confidence: Confidence = None
 
 
 class Person(_Mentioned):
@@ -143,11 +169,14 @@ class Person(_Mentioned):
     affiliation: str | None = None
     role: Role
     spans: Spans
+    confidence: Confidence = None
+    role_confidence: Confidence = None
 
 
 class Theme(_Mentioned):
     value: str = Field(min_length=1)
     spans: Spans
+    confidence: Confidence = None
 
 
 class ExtractorInfo(_Strict):
@@ -158,7 +187,7 @@ class ExtractorInfo(_Strict):
 class AgreementRecord(_Strict):
     """What one announcement says about its main agreement."""
 
-    schema_version: Literal["1"] = SCHEMA_VERSION
+    schema_version: Literal["1", "2"] = SCHEMA_VERSION
     id: str = Field(min_length=1)
     source: Source
     agreement_type: AgreementType | None = None
@@ -194,5 +223,5 @@ def record_json_schema() -> dict[str, Any]:
 
     schema = TypeAdapter(Record).json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "Agreement extraction record (schema_version 1)"
+    schema["title"] = f"Agreement extraction record (schema_version {SCHEMA_VERSION})"
     return schema

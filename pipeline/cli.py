@@ -89,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
     evaluate.add_argument("--errors", action="store_true", help="list every differing field per document")
     evaluate.add_argument("--lang", action="append", metavar="CODE", help="only gold documents in this language (repeatable)")
+    evaluate.add_argument("--diagram", type=Path, metavar="PNG", help="write the confidences' reliability diagram to this PNG file")
 
     report = commands.add_parser(
         "report",
@@ -135,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
         from pipeline.evaluate import main_evaluate
 
         languages = set(args.lang) if args.lang else None
-        return main_evaluate(args.pred, args.gold, as_json=args.json, show_errors=args.errors, languages=languages)
+        return main_evaluate(args.pred, args.gold, as_json=args.json, show_errors=args.errors, languages=languages, diagram=args.diagram)
     if args.command == "report":
         return _report(args)
     if args.command == "train":
@@ -153,7 +154,7 @@ def _train(args: argparse.Namespace) -> int:
     print(f"{len(documents)} labelled documents from {len({d.source for d in documents})} sources", file=sys.stderr)
     report = training.train(training.analyse(Extractor(), documents))
     print(report.format())
-    for decision in report.decisions.values() if not args.dry_run else ():
+    for decision in [*report.decisions.values(), *report.calibrations.values()] if not args.dry_run else ():
         print(f"wrote {training.write_decision(decision)}", file=sys.stderr)
     return 0
 

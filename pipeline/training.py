@@ -12,25 +12,31 @@ nobody tuned on. scikit-learn is needed here only (the ``train`` extra), never t
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.decisions import LinearDecision, best, select
-from pipeline.evaluate import EvaluationReport, compare_parties, flatten, score
+from pipeline.confidence import CALIBRATED_FIELDS, RULE_FEATURES, decided, listed, value_evidence
+from pipeline.decisions import Calibration, LinearDecision, best, select
+from pipeline.evaluate import CONFIDENCE, EvaluationReport, compare_document, compare_parties, flatten, score
 from pipeline.extractor import Extractor
 from pipeline.features import FEATURES
-from pipeline.resolve import parties_possible
+from pipeline.features.confidence import CONFIDENCE_FEATURES, ValueEvidence, confidence_features
+from pipeline.resolve import parties_possible, resolve
+from pipeline.stages.contract import Candidate, Context
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = REPOSITORY.parent / "shared" / "corpus"
 DECISION_DIR = REPOSITORY / "pipeline" / "patterns" / "decisions"
+CALIBRATION_DIR = REPOSITORY / "pipeline" / "patterns" / "confidence"
 DOCUMENT_SUFFIXES = (".txt", ".md", ".html")
 REGULARISATION = 1.0  # scikit-learn's C; the default, not tuned on anything
 ACCEPT_GRID = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)
 COMPLETE_GRID = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 1.0)  # 1.0: never complete
 NEVER = 1.0
+RULE_WEIGHT = 10.0  # a decision of the rule alone: P = sigmoid(±5), 0.993 for the rule's answer, 0.007 otherwise
 
 
 @dataclass(frozen=True)
@@ -46,12 +52,15 @@ class LabelledDocument:
 @dataclass(frozen=True)
 class AnalysedDocument:
     """What extraction made of a labelled document: its flat record and, per decided field,
-    its scored candidates, each with whether the gold record holds it (its training label)."""
+    its scored candidates, each with whether the gold record holds it (its training label);
+    ``evidence`` is each calibrated field's confidence evidence: per candidate for a decided
+    field (before any decision), per value of the record for the others."""
 
     labelled: LabelledDocument
     record: dict[str, Any]
     candidates: Mapping[str, list[Any]]
     labels: Mapping[str, list[bool]]
+    evidence: Mapping[str, list[ValueEvidence]]
 
 
 @dataclass(frozen=True)
@@ -74,14 +83,16 @@ class DecidedField:
     def predict(self, decision: LinearDecision, document: AnalysedDocument, probabilities: list[float] | None = None) -> Any:
         """The field's flat value the decision gives the document's candidates."""
         candidates = document.candidates[self.name]
+        values = [self.value(candidates[i]) for i in self.chosen(decision, document, probabilities)]
+        return values if self.expected > 1 else next(iter(values), None)
+
+    def chosen(self, decision: LinearDecision, document: AnalysedDocument, probabilities: list[float] | None = None) -> list[int]:
+        """The indexes of the candidates the decision keeps, in the record's order."""
         if probabilities is None:
-            probabilities = [decision.probability(c.features) for c in candidates]
+            probabilities = [decision.probability(c.features) for c in document.candidates[self.name]]
         if self.expected == 1:
-            chosen = best(probabilities, decision)
-            return None if chosen is None else self.value(candidates[chosen])
-        if not parties_possible(document.record["agreement_type"]):
-            return []
-        return [self.value(candidates[i]) for i in select(probabilities, decision)]
+            return [i for i in (best(probabilities, decision),) if i is not None]
+        return select(probabilities, decision) if parties_possible(document.record["agreement_type"]) else []
 
     def rules_only(self, document: AnalysedDocument) -> Any:
         """What the hand-written rules alone answer."""
@@ -101,12 +112,12 @@ DECIDED_FIELDS = (
     DecidedField(
         "parties",
         lambda c: {"name": c.name, "acronym": c.acronym},
-        "rule_party",
+        RULE_FEATURES["parties"],
         2,
         tuple((a, c) for a in ACCEPT_GRID for c in COMPLETE_GRID if c < a or c == NEVER),
     ),
-    DecidedField("signing_date", lambda c: c.value.value, "rule_choice", 1, tuple((a, NEVER) for a in ACCEPT_GRID)),
-    DecidedField("signing_place", lambda c: c.value.value, "rule_choice", 1, tuple((a, NEVER) for a in ACCEPT_GRID)),
+    DecidedField("signing_date", lambda c: c.value.value, RULE_FEATURES["signing_date"], 1, tuple((a, NEVER) for a in ACCEPT_GRID)),
+    DecidedField("signing_place", lambda c: c.value.value, RULE_FEATURES["signing_place"], 1, tuple((a, NEVER) for a in ACCEPT_GRID)),
 )
 
 
@@ -147,14 +158,28 @@ def labelled_documents(repository: Path = REPOSITORY, corpus: Path | None = DEFA
 
 
 def analyse(extractor: Extractor, documents: Iterable[LabelledDocument]) -> list[AnalysedDocument]:
-    """Extract every document once, keeping each decided field's candidates."""
+    """Extract every document once, keeping each decided field's candidates and every
+    calibrated field's confidence evidence."""
     analysed = []
     for labelled in documents:
-        record, proposals = extractor.analyse_file(labelled.path)
+        record, context = extractor.analyse_file(labelled.path)
+        proposals = context.proposals if context is not None else {}
         candidates = {f.name: proposals[f.name].candidates if f.name in proposals else [] for f in DECIDED_FIELDS}
         labels = {f.name: [f.label(c, labelled.gold) for c in candidates[f.name]] for f in DECIDED_FIELDS}
-        analysed.append(AnalysedDocument(labelled, flatten(record.model_dump(mode="json")), candidates, labels))
+        evidence = _evidence(context, candidates) if context is not None else {}
+        analysed.append(AnalysedDocument(labelled, flatten(record.model_dump(mode="json")), candidates, labels, evidence))
     return analysed
+
+
+def _evidence(context: Context, candidates: Mapping[str, list[Any]]) -> dict[str, list[ValueEvidence]]:
+    """Confidence evidence of every decided candidate, and of every value the rules decided."""
+    values, _ = resolve(context)
+    evidence = {name: [value_evidence(context, name, c.value if isinstance(c, Candidate) else c) for c in found] for name, found in candidates.items()}
+    for name in CALIBRATED_FIELDS:
+        if name not in evidence:
+            items = values[name] if isinstance(values[name], list) else [v for v in (values[name],) if v is not None]
+            evidence[name] = [listed(value_evidence(context, name, item), rank, len(items)) for rank, item in enumerate(items)]
+    return evidence
 
 
 def _weights(field: DecidedField, documents: list[AnalysedDocument]) -> tuple[dict[str, float], float]:
@@ -196,18 +221,111 @@ def _decision(field: DecidedField, weights: dict[str, float], bias: float, thres
 
 
 def _predicted(documents: list[AnalysedDocument], decisions: Mapping[str, LinearDecision]) -> dict[str, dict[str, Any]]:
-    """Each document's record with every decided field as the decisions choose it."""
-    return {d.labelled.key: {**d.record, **{f.name: f.predict(decisions[f.name], d) for f in DECIDED_FIELDS}} for d in documents}
+    """Each document's record with every decided field as the decisions choose it (without
+    confidences: they belong to the values the shipped decisions chose)."""
+    return {d.labelled.key: {**d.record, **{f.name: f.predict(decisions[f.name], d) for f in DECIDED_FIELDS}, CONFIDENCE: {}} for d in documents}
 
 
-def cross_validate(documents: list[AnalysedDocument]) -> dict[str, dict[str, Any]]:
-    """Each document's record with the values decisions trained without its source chose."""
+@dataclass(frozen=True)
+class ValueRow:
+    """One value a decision chose for a source it had not seen: its confidence features,
+    whether it is right, and where it comes from (the calibrations' training data)."""
+
+    field: str
+    features: dict[str, float]
+    right: bool
+    source: str
+    key: str
+
+
+def _value_rows(document: AnalysedDocument, prediction: dict[str, Any], decisions: Mapping[str, LinearDecision]) -> list[ValueRow]:
+    """The rows of a document's values as ``decisions`` chose them, labelled by the scoring rules."""
+    rights = compare_document(prediction, document.labelled.gold)
+    rows = []
+    for name in CALIBRATED_FIELDS:
+        evidence = document.evidence.get(name, [])
+        if name in decisions:
+            field = next(f for f in DECIDED_FIELDS if f.name == name)
+            probabilities = [decisions[name].probability(c.features) for c in document.candidates[name]]
+            kept = field.chosen(decisions[name], document, probabilities)
+            runner_up = max((p for i, p in enumerate(probabilities) if i not in kept), default=0.0)
+            candidates = document.candidates[name]
+            evidence = [decided(evidence[i], name, candidates[i].features, probabilities[i], runner_up, rank, len(kept)) for rank, i in enumerate(kept)]
+        rows += [
+            ValueRow(name, confidence_features(e), right, document.labelled.source, document.labelled.key)
+            for e, right in zip(evidence, rights[name].right)
+        ]
+    return rows
+
+
+Folds = dict[str, dict[str, LinearDecision]]
+"""Per source, each decided field's decision trained without that source."""
+
+
+def fold_decisions(documents: list[AnalysedDocument]) -> Folds:
+    """The leave-one-source-out decisions."""
+    sources = sorted({d.labelled.source for d in documents})
+    return {source: {f.name: fit(f, [d for d in documents if d.labelled.source != source]) for f in DECIDED_FIELDS} for source in sources}
+
+
+def cross_validate(documents: list[AnalysedDocument], folds: Folds) -> tuple[dict[str, dict[str, Any]], list[ValueRow]]:
+    """Each document's record with the values its source's fold decisions chose, and those
+    values' confidence rows."""
     predictions: dict[str, dict[str, Any]] = {}
-    for source in sorted({d.labelled.source for d in documents}):
-        training = [d for d in documents if d.labelled.source != source]
-        decisions = {f.name: fit(f, training) for f in DECIDED_FIELDS}
-        predictions.update(_predicted([d for d in documents if d.labelled.source == source], decisions))
-    return predictions
+    rows: list[ValueRow] = []
+    for source, decisions in folds.items():
+        held_out = [d for d in documents if d.labelled.source == source]
+        predictions.update(_predicted(held_out, decisions))
+        rows += [row for d in held_out for row in _value_rows(d, predictions[d.labelled.key], decisions)]
+    return predictions, rows
+
+
+def rule_alone(field: DecidedField, why: str) -> LinearDecision:
+    """A decision that keeps exactly what the hand-written rule answers."""
+    weights = {name: RULE_WEIGHT if name == field.rule_feature else 0.0 for name in FEATURES[field.name]}
+    return LinearDecision(field.name, weights, -RULE_WEIGHT / 2, 0.5, NEVER, field.expected, {"bootstrap": why})
+
+
+def shipped_decisions(documents: list[AnalysedDocument], folds: Folds) -> dict[str, LinearDecision]:
+    """Per decided field, the decision trained on every document if its pooled
+    leave-one-source-out figure is at least the rule's alone; else the rule alone (a learned
+    decision that does no better on unseen sources is not worth its surprises)."""
+    keyed = {d.labelled.key: d for d in documents}
+    by_source = {source: [d for d in documents if d.labelled.source == source] for source in folds}
+    shipped = {}
+    for field in DECIDED_FIELDS:
+        held_out = [(d, field.predict(folds[source][field.name], d)) for source, docs in by_source.items() for d in docs]
+        learned = field.quality([p for _, p in held_out], [d for d, _ in held_out])
+        rules = field.quality([field.rules_only(keyed[d.labelled.key]) for d, _ in held_out], [d for d, _ in held_out])
+        why = f"the hand-written rule alone: trained weights measured {learned:.3f} leave-one-source-out, the rule {rules:.3f}"
+        shipped[field.name] = fit(field, documents) if learned >= rules else rule_alone(field, why)
+    return shipped
+
+
+def fit_calibration(field: str, rows: list[ValueRow]) -> Calibration:
+    """A logistic regression of whether a value is right on its confidence features."""
+    from sklearn.linear_model import LogisticRegression
+
+    names = list(CONFIDENCE_FEATURES)
+    mine = [r for r in rows if r.field == field]
+    labels = [int(r.right) for r in mine]
+    trained_on = {"values": len(mine), "sources": sorted({r.source for r in mine})}
+    if len(set(labels)) < 2:  # all right or all wrong: the share is the probability
+        share = sum(labels) / len(labels) if labels else 0.5
+        return Calibration(field, dict.fromkeys(names, 0.0), round(math.log(max(share, 1e-3) / max(1 - share, 1e-3)), 6), trained_on)
+    model = LogisticRegression(C=REGULARISATION, max_iter=2000).fit([[r.features[n] for n in names] for r in mine], labels)
+    return Calibration(field, {n: round(float(w), 6) for n, w in zip(names, model.coef_[0])}, round(float(model.intercept_[0]), 6), trained_on)
+
+
+def calibrated_confidences(rows: list[ValueRow]) -> dict[str, dict[str, list[float]]]:
+    """Per document and field, its values' confidences from calibrations fitted without its
+    source (nested in leave-one-source-out: never fitted on the values they then score)."""
+    scored: dict[str, dict[str, list[float]]] = {}
+    for source in sorted({r.source for r in rows}):
+        calibrations = {name: fit_calibration(name, [r for r in rows if r.source != source]) for name in CALIBRATED_FIELDS}
+        for row in (r for r in rows if r.source == source):
+            scored.setdefault(row.key, {}).setdefault(row.field, []).append(calibrations[row.field].probability(row.features))
+    return scored
 
 
 @dataclass(frozen=True)
@@ -217,6 +335,7 @@ class TrainingReport:
     hand-written rules alone."""
 
     decisions: dict[str, LinearDecision]
+    calibrations: dict[str, Calibration]
     cross_validated: dict[str, EvaluationReport]
     in_sample: dict[str, EvaluationReport]
     rules_only: dict[str, EvaluationReport]
@@ -231,6 +350,8 @@ class TrainingReport:
                 cells = [_figure(r.fields[field]) for r in (self.rules_only[language], self.in_sample[language], self.cross_validated[language])]
                 lines.append(f"{field:<18}{cells[0]:>12}{cells[1]:>12}{cells[2]:>22}")
             lines.append("")
+        for language, report in self.cross_validated.items():
+            lines += [f"{language}: calibration of the confidences, leave-one-source-out", report.format_calibration(), ""]
         for decision in self.decisions.values():
             weights = ", ".join(f"{k} {v:+.2f}" for k, v in sorted(decision.weights.items(), key=lambda kv: -abs(kv[1])))
             lines.append(f"{decision.field}: accept {decision.accept}, complete {decision.complete}; weights: {weights}")
@@ -243,19 +364,29 @@ def _figure(field_score: Any) -> str:
 
 def train(documents: list[AnalysedDocument], languages: tuple[str, ...] = ("en", "fr")) -> TrainingReport:
     """Fit on everything, cross-validate, and score both against the gold records."""
-    decisions = {f.name: fit(f, documents) for f in DECIDED_FIELDS}
     gold = {d.labelled.key: d.labelled.gold for d in documents}
-    rules_only = {d.labelled.key: {**d.record, **{f.name: f.rules_only(d) for f in DECIDED_FIELDS}} for d in documents}
+    rules_only = {d.labelled.key: {**d.record, **{f.name: f.rules_only(d) for f in DECIDED_FIELDS}, CONFIDENCE: {}} for d in documents}
+    folds = fold_decisions(documents)
+    decisions = shipped_decisions(documents, folds)
+    # A field shipped as the rule alone is the rule alone in every fold too: the confidences
+    # are calibrated on the decision that will choose the values.
+    folds = {source: {name: d if "bootstrap" not in decisions[name].trained_on else decisions[name] for name, d in fold.items()} for source, fold in folds.items()}
+    cross_validated, rows = cross_validate(documents, folds)
+    for key, scored in calibrated_confidences(rows).items():
+        cross_validated[key][CONFIDENCE] = scored
+    calibrations = {name: fit_calibration(name, rows) for name in CALIBRATED_FIELDS}
 
     def by_language(predictions: dict[str, dict[str, Any]]) -> dict[str, EvaluationReport]:
         return {lang: score(predictions, gold, languages={lang}) for lang in languages}
 
-    return TrainingReport(decisions, by_language(cross_validate(documents)), by_language(_predicted(documents, decisions)), by_language(rules_only))
+    return TrainingReport(decisions, calibrations, by_language(cross_validated), by_language(_predicted(documents, decisions)), by_language(rules_only))
 
 
-def write_decision(decision: LinearDecision, directory: Path = DECISION_DIR) -> Path:
-    """The decision as the data file extraction reads (atomically: a temporary file, then rename)."""
-    path = directory / f"{decision.field}.json"
+def write_decision(decision: LinearDecision | Calibration, directory: Path | None = None) -> Path:
+    """A decision or a calibration as the data file extraction reads (atomically: a temporary
+    file, then rename), by default in the folder extraction reads it from."""
+    folder = directory or (DECISION_DIR if isinstance(decision, LinearDecision) else CALIBRATION_DIR)
+    path = folder / f"{decision.field}.json"
     temporary = path.with_suffix(".json.tmp")
     temporary.write_text(json.dumps(decision.to_json(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     temporary.replace(path)

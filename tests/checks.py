@@ -22,5 +22,7 @@ def rule_parties(extractor: Extractor, text: str, folder: Path) -> list[str]:
     evidence of the learned decision), in order of first mention."""
     path = folder / "t.txt"
     path.write_text(text, encoding="utf-8")
-    _, proposals = extractor.analyse_file(path)
+    _, context = extractor.analyse_file(path)
+    assert context is not None
+    proposals = context.proposals
     return [c.name for c in proposals["parties"].candidates if c.features["rule_party"]]

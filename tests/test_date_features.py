@@ -20,7 +20,9 @@ TEXT = (
 def date_features(extractor: Extractor, tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, float]]:
     path = Path(tmp_path_factory.mktemp("dates")) / "a.txt"
     path.write_text(TEXT, encoding="utf-8")
-    _, proposals = extractor.analyse_file(path)
+    _, context = extractor.analyse_file(path)
+    assert context is not None
+    proposals = context.proposals
     return {c.value.text: c.features for c in proposals["signing_date"].candidates}
 
 

@@ -15,7 +15,8 @@ from pipeline.features import FEATURES, PARTY_FEATURES
 from pipeline.stages.contract import Candidate
 from pipeline.stages.dates import DateMention
 from pipeline.stages.parties import PartyCandidate
-from pipeline.training import DECIDED_FIELDS, AnalysedDocument, LabelledDocument, fit, labelled_documents
+from pipeline.features.confidence import CONFIDENCE_FEATURES
+from pipeline.training import DECIDED_FIELDS, AnalysedDocument, LabelledDocument, ValueRow, fit, fit_calibration, labelled_documents, rule_alone
 
 
 def _decision(accept: float = 0.5, complete: float = 0.2, expected: int = 2) -> LinearDecision:
@@ -90,7 +91,7 @@ def _analysed(source: str, parties: list[tuple[dict[str, float], bool]], dates: 
     labelled = LabelledDocument(f"{source}/d", Path("d.txt"), gold, source)
     candidates = {"parties": party_candidates, "signing_date": date_candidates, "signing_place": []}
     labels = {"parties": [label for _, label in parties], "signing_date": [label for _, label in dates], "signing_place": []}
-    return AnalysedDocument(labelled, {"agreement_type": "other", "parties": [], "signing_date": None, "signing_place": None}, candidates, labels)
+    return AnalysedDocument(labelled, {"agreement_type": "other", "parties": [], "signing_date": None, "signing_place": None}, candidates, labels, {})
 
 
 def test_training_learns_which_feature_marks_a_value() -> None:
@@ -119,3 +120,25 @@ def test_labelled_documents_without_a_corpus(tmp_path: Path) -> None:
     assert "samples" in sources and any(s.startswith("written/") for s in sources)
     assert all(d.path.is_file() and d.gold for d in documents)
     assert len({d.key for d in documents}) == len(documents)
+
+
+def test_a_decision_of_the_rule_alone_keeps_what_the_rule_answers() -> None:
+    """What training ships when trained weights do no better leave-one-source-out than the rule."""
+    field = next(f for f in DECIDED_FIELDS if f.name == "parties")
+    decision = rule_alone(field, "why")
+    probabilities = [decision.probability({**dict.fromkeys(PARTY_FEATURES, 0.0), "rule_party": r}) for r in (1.0, 0.0, 1.0)]
+    assert select(probabilities, decision) == [0, 2] and decision.trained_on == {"bootstrap": "why"}
+
+
+def test_a_calibration_learns_how_often_values_are_right() -> None:
+    """Values with a feature are right four times in five, without it one in five: the
+    calibration's probabilities say so."""
+    pytest.importorskip("sklearn")
+    base = dict.fromkeys(CONFIDENCE_FEATURES, 0.0)
+    rows = [
+        ValueRow("parties", {**base, "in_headline": float(h)}, right, f"s{i % 5}", f"d{i}")
+        for i, (h, right) in enumerate([(1, True)] * 40 + [(1, False)] * 10 + [(0, True)] * 10 + [(0, False)] * 40)
+    ]
+    calibration = fit_calibration("parties", rows)
+    assert calibration.probability({**base, "in_headline": 1.0}) == pytest.approx(0.8, abs=0.05)
+    assert calibration.probability(base) == pytest.approx(0.2, abs=0.05)

