@@ -91,10 +91,11 @@ def text_with_lone_surrogate() -> str:
     return ANNOUNCEMENT.replace("research\n", "research \ud800\n", 1)
 
 
-def organisation_list(folder: Path, count: int = 1_000) -> Path:
-    """A list of organisation names, one a line ("University of X"), about 38 KB: 121 s in the party stages."""
-    names = "".join(f"University of {_word(i)} Medical School\n" for i in range(count))
-    return _write(folder, "organisations.txt", names)
+def organisation_list(folder: Path, count: int = 1_600) -> Path:
+    """A list of organisation names, two a line joined by "and" ("University of X and University of Y"),
+    about 38 KB: the organisation stages compared every name with every other."""
+    lines = "".join(f"University of {_word(i)} and University of {_word(i + 1)}\n" for i in range(0, count, 2))
+    return _write(folder, "organisations.txt", lines)
 
 
 def date_list(folder: Path, count: int = 8_800) -> Path:

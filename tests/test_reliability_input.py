@@ -17,6 +17,7 @@ import hostile
 from models import AgreementRecord
 from pipeline import Extractor, ExtractorConfig
 from pipeline.batch import run_batch
+from pipeline.nlp import line_sentences
 from pipeline.readers import read_document
 from pipeline.report import build_report
 
@@ -100,3 +101,22 @@ def test_lone_surrogate_does_not_abort_a_batch(extractor: Extractor) -> None:
     """Documents after the broken one still get their records."""
     records = [extractor.extract_text(t) for t in (hostile.text_with_lone_surrogate(), hostile.ANNOUNCEMENT)]
     assert all(isinstance(r, AgreementRecord) for r in records)
+
+
+@pytest.fixture(scope="module")
+def english() -> Extractor:
+    """English rules on every document and no time limit: the slow paths run to their end."""
+    return Extractor(language="en", timeout_s=None)
+
+
+def test_long_list_of_organisations_is_extracted_in_near_linear_time(english: Extractor, tmp_path: Path) -> None:
+    """A 38 KB list of organisations: every name was compared with every other (121 s in the probe's list)."""
+    path = hostile.organisation_list(tmp_path)
+    assert _seconds(lambda: english.extract_file(path)) < 20
+
+
+def test_sentence_starts_of_a_long_list_are_set_in_linear_time(english: Extractor, tmp_path: Path) -> None:
+    """A 127 KB list of dates: setting each line's sentence start made spaCy rescan the Doc (23 s)."""
+    doc = english.nlp.make_doc(hostile.date_list(tmp_path).read_text(encoding="utf-8"))
+    assert _seconds(lambda: line_sentences(doc)) < 5
+    assert sum(1 for t in doc if t.is_sent_start) >= 8_000  # a sentence per line
