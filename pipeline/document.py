@@ -35,6 +35,8 @@ class Document:
     title: Evidence | None = None
     publication_date: Evidence | None = None
     language: str | None = None
+    warnings: tuple[str, ...] = ()
+    """What reading did that the record should say (a guessed charset, a replaced character)."""
 
     @property
     def id(self) -> str:

@@ -231,6 +231,7 @@ class Extractor:
             "source": _source(document),
             "publication_date": _record_value(published, document.text),
             "warnings": [
+                *document.warnings,
                 *warnings,
                 f"no extraction rules for language {document.language!r} (available: {', '.join(available_languages())}): "
                 "agreement type, signing date and place, parties, organisations, people and themes were not extracted",
@@ -271,7 +272,7 @@ class Extractor:
             "id": document.id,
             "source": _source(document),
             **recorded,
-            "warnings": [*warnings, *found],
+            "warnings": [*document.warnings, *warnings, *found],
             "extractor": {"version": __version__, "spacy_model": self.model_description(document.language)},
         }
         return AgreementRecord.model_validate(data, context={"text": document.text}), context

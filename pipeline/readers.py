@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import html.parser
 import json
 import re
 import stat
@@ -48,13 +49,19 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _MAX_CONTROL_RATIO = 0.1
 _NOT_XML_CHARS = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
+_SURROGATES = re.compile("[\ud800-\udfff]")
+"""Code points no UTF-8 can hold, which a ``str`` gets from JSON with a broken ``\\ud800`` escape."""
+_MAX_HTML_DEPTH = 2048
+"""libxml2's nesting limit in huge-tree mode; a deeper page is read by ``_PageText``."""
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*(?:["']\s*)?([A-Za-z0-9._:-]+)""", re.IGNORECASE)
 
 _FRONT_MATTER = re.compile(r"---[ \t]*\n(?:.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
-_FIELD_LINE = re.compile(r"([A-Za-z_][\w.-]*)[ \t]*:(?:[ \t]+(.*?))?[ \t]*$")
+_FIELD_LINE = re.compile(r"([A-Za-z_][\w.-]*)[ \t]*:(?:[ \t]+(.*))?$")
+"""A ``key: value`` line; the value keeps its trailing blanks (``_fields`` drops them): a lazy value
+followed by ``[ \t]*$`` tried every blank of a long run against the rest of it, quadratic."""
 _BLOCK_SCALAR = re.compile(r"[|>][+-]?[0-9]?")
 _CONTENT_LINE = re.compile(r"^[^\n]*[^\W_][^\n]*", re.MULTILINE)  # a line with a letter or digit
-_ATX_HEADING = re.compile(r"[ \t]*(?:#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?|(.*?))[ \t]*$")
+_ATX_OPENING = re.compile(r"#{1,6}[ \t]+")
 _TITLE_KEYS = ("title",)
 _DATE_KEYS = ("date", "published", "publishdate", "publish_date", "publication_date", "pubdate")
 
@@ -124,18 +131,21 @@ def read_source(path: Path, name: str, max_bytes: int) -> tuple[bytes, SourceFor
 
 def document_from_bytes(data: bytes, fmt: SourceFormat, source_name: str) -> Document:
     """A file's bytes (``read_source``) → Document: decoding, header metadata, HTML main text."""
-    text = _decode(data, source_name, html=fmt == "html")
-    return _build(text, source_name, hashlib.sha256(data).hexdigest(), fmt)
+    text, warnings = _decode(data, source_name, html=fmt == "html")
+    return _build(text, source_name, hashlib.sha256(data).hexdigest(), fmt, warnings)
 
 
 def document_from_text(text: str, source_name: str = "<text>", fmt: SourceFormat = "txt") -> Document:
     """A Document from text already in memory (``Extractor.extract_text``), read like a file of format ``fmt``.
 
     The sha256 is of the UTF-8 text as given; ``Document.text`` has its newlines normalised,
-    so offsets refer to the normalised text.
+    so offsets refer to the normalised text. A lone surrogate, which no UTF-8 can hold and
+    spaCy refuses, becomes U+FFFD with a warning: one character for one, so offsets stay true.
     """
     sha256 = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-    return _build(_normalise(text), source_name, sha256, fmt)
+    text, replaced = _SURROGATES.subn("\ufffd", text)
+    warnings = (f"{replaced} lone surrogate code point(s) replaced by U+FFFD",) if replaced else ()
+    return _build(_normalise(text), source_name, sha256, fmt, warnings)
 
 
 def _read_bytes(path: Path, name: str, max_bytes: int) -> bytes:
@@ -156,22 +166,24 @@ def _read_bytes(path: Path, name: str, max_bytes: int) -> bytes:
     return data
 
 
-def _decode(data: bytes, name: str, html: bool) -> str:
-    """Bytes → normalised text: a BOM wins, then strict UTF-8, then (HTML) the declared charset, then a guess.
+def _decode(data: bytes, name: str, html: bool) -> tuple[str, tuple[str, ...]]:
+    """Bytes → normalised text and the warning of a guessed encoding: a BOM wins, then strict
+    UTF-8, then (HTML) the declared charset, then a guess.
 
     UTF-8 goes before a declared charset because a non-ASCII byte sequence that is valid
     UTF-8 is almost never anything else, while pages mislabelled "iso-8859-1" are common.
     """
     text = next((_decode_bom(data, codec, name) for bom, codec in _BOMS if data.startswith(bom)), None)
+    warnings: tuple[str, ...] = ()
     if text is None:
         if b"\x00" in data:
             raise ReadError("binary", f"{name}: NUL bytes and no UTF-16/32 byte-order mark; not a text file")
-        text = _decode_without_bom(data, html)
+        text, warnings = _decode_without_bom(data, html)
     if text is None:
         raise ReadError("decode", f"{name}: not UTF-8 and no text encoding fits its bytes")
     if len(_CONTROL_CHARS.findall(text)) > _MAX_CONTROL_RATIO * len(text):
         raise ReadError("binary", f"{name}: decodes mostly to control characters; not a text file")
-    return _normalise(text)
+    return _normalise(text), warnings
 
 
 def _decode_bom(data: bytes, codec: str, name: str) -> str:
@@ -181,35 +193,49 @@ def _decode_bom(data: bytes, codec: str, name: str) -> str:
         raise ReadError("decode", f"{name}: has a {codec} byte-order mark but is not valid {codec}") from err
 
 
-def _decode_without_bom(data: bytes, html: bool) -> str | None:
+def _decode_without_bom(data: bytes, html: bool) -> tuple[str | None, tuple[str, ...]]:
+    """UTF-8, else the declared charset, else a guess that the record's warning names."""
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8"), ()
     except UnicodeDecodeError:
         pass
     declared = _META_CHARSET.search(data[:4096]) if html else None
+    problem = "not UTF-8 and no charset declared"
     if declared is not None:
+        label = declared.group(1).decode("ascii")
         try:
-            codec = codecs.lookup(declared.group(1).decode("ascii"))
+            codec = codecs.lookup(label)
             # Per the HTML standard a meta "utf-16" on a page without BOM means UTF-8: never decode by it.
             if not codec.name.startswith(("utf-16", "utf-32")):
-                return data.decode(codec.name)
-        except (LookupError, ValueError):  # unknown name, non-text codec, or bytes it rejects
-            pass
-    return _guess(data)
+                return data.decode(codec.name), ()
+            problem = f"declared charset {label!r} needs a byte-order mark"
+        except LookupError:  # an unknown name, or a codec that is not a text encoding
+            problem = f"declared charset {label!r} is unknown"
+        except ValueError:  # bytes the declared codec rejects
+            problem = f"declared charset {label!r} does not fit the bytes"
+    guess = _guess(data)
+    if guess is None:
+        return None, ()
+    text, encoding = guess
+    return text, (f"{problem}: decoded as {encoding}, a guess",)
 
 
-def _guess(data: bytes) -> str | None:
-    """charset-normalizer's best guess, but Windows-1252 among equally good ones.
+def _guess(data: bytes) -> tuple[str, str] | None:
+    """charset-normalizer's best guess and its encoding, but Windows-1252 among the least messy.
 
-    On short Western European texts charset-normalizer ranks cp1250 first ("à" → "ŕ")
-    with cp1252 tied; cp1252 is by far the commoner legacy encoding of such texts.
+    On short Western European texts charset-normalizer ranks cp1250 first ("à" → "ŕ"), or
+    a Baltic or Icelandic code page ("ñ" → "þ"), on a language coherence that means little
+    on a few words, while cp1252 decodes them with as little mess. cp1252 is by far the
+    commoner legacy encoding of such texts, and the one of every language we have rules for.
     """
     matches = from_bytes(data)
     best = matches.best()
     if best is None:
         return None
-    tied = (m for m in matches if (m.chaos, m.coherence) == (best.chaos, best.coherence))
-    return str(next((m for m in tied if "cp1252" in m.could_be_from_charset), best))
+    least_messy = (m for m in matches if m.chaos <= best.chaos)
+    chosen = next((m for m in least_messy if "cp1252" in m.could_be_from_charset), best)
+    encoding = "cp1252" if "cp1252" in chosen.could_be_from_charset else chosen.encoding
+    return str(chosen), encoding
 
 
 def _normalise(text: str) -> str:
@@ -217,12 +243,14 @@ def _normalise(text: str) -> str:
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _build(text: str, name: str, sha256: str, fmt: SourceFormat) -> Document:
-    """The format-specific part of reading, shared by files and in-memory text."""
+def _build(text: str, name: str, sha256: str, fmt: SourceFormat, warnings: tuple[str, ...]) -> Document:
+    """The format-specific part of reading, shared by files and in-memory text; ``warnings``
+    are what reading did that the record should say."""
     if not text.strip():
         raise ReadError("empty", f"{name}: no text")
     if fmt == "html":
-        text, header = _html_document(text, name)
+        text, header, html_warnings = _html_document(text, name)
+        warnings += html_warnings
     elif fmt == "md":
         header = _front_matter(text) or _Header()
     else:
@@ -238,6 +266,7 @@ def _build(text: str, name: str, sha256: str, fmt: SourceFormat) -> Document:
         body_start=header.body_start,
         title=title,
         publication_date=header.date,
+        warnings=warnings,
     )
 
 
@@ -303,9 +332,10 @@ def _fields(text: str, start: int, end: int) -> dict[str, Evidence]:
         if field is not None:
             close()
             key = field.group(1).lower()
-            value = field.group(2) or ""
+            value = (field.group(2) or "").rstrip(" \t")
             if value and not _BLOCK_SCALAR.fullmatch(value):
-                value_start, value_end = offset + field.start(2), offset + field.end(2)
+                value_start = offset + field.start(2)
+                value_end = value_start + len(value)
             else:  # the value, if any, is on the continuation lines
                 value_start = value_end = offset + len(line)
         elif key is not None and line[:1] in (" ", "\t") and line.strip():
@@ -342,21 +372,46 @@ def _first_line_title(text: str, start: int) -> Evidence | None:
     line = _CONTENT_LINE.search(text, start)  # skips blank lines and rules such as "---" / "***"
     if line is None:
         return None
-    heading = _ATX_HEADING.fullmatch(line.group())
-    assert heading is not None  # the pattern matches any line
-    group = 1 if heading.group(1) is not None else 2
-    begin, stop = line.start() + heading.start(group), line.start() + heading.end(group)
+    begin, stop = _heading_bounds(line.group())
+    begin, stop = line.start() + begin, line.start() + stop
     return Evidence(text[begin:stop], begin, stop) if stop - begin < MAX_TITLE_CHARS else None
 
 
-def _html_document(html: str, name: str) -> tuple[str, _Header]:
-    """HTML → (front-matter header + main text, header evidence), like a Markdown file would read."""
-    tree = _parse_html(html, name)
+def _heading_bounds(line: str) -> tuple[int, int]:
+    """``[begin, end)`` of a line's words without surrounding blanks and ATX heading markup
+    (``## Title ##``: an opening of 1 to 6 ``#`` and a blank, a closing ``#`` run after a blank).
+
+    String methods rather than one regex: a lazy heading text followed by ``[ \t]*$`` is
+    quadratic in a run of blanks (a 250 KB line took minutes)."""
+    begin = len(line) - len(line.lstrip(" \t"))
+    end = begin + len(line[begin:].rstrip(" \t"))
+    opening = _ATX_OPENING.match(line, begin)
+    if opening is None:
+        return begin, end
+    words = line[opening.end() : end]
+    before_closing = words.rstrip("#")
+    if before_closing != words and before_closing[-1:] in (" ", "\t"):
+        words = before_closing.rstrip(" \t")
+    return opening.end(), opening.end() + len(words)
+
+
+def _html_document(html: str, name: str) -> tuple[str, _Header, tuple[str, ...]]:
+    """HTML → (front-matter header + main text, header evidence, warnings), like a Markdown file would read.
+
+    A page nested too deeply for libxml2 is cut where the limit is hit: its title and date
+    come from the part read, its text from ``_PageText``, with a warning."""
+    tree, truncated = _parse_html(html, name)
     meta = _meta(tree)
     values = {"title": _html_title(tree, meta), "date": _html_date(tree, meta)}  # before extraction prunes
+    warnings: tuple[str, ...] = ()
+    if truncated:
+        main_text = _PageText.of(html)
+        warnings = (f"HTML nested deeper than {_MAX_HTML_DEPTH} levels: read as plain text, without main-text extraction",)
+    else:
+        main_text = _main_text(tree, name)
     # trafilatura writes each block (heading, paragraph, list item) on one line: a blank line
     # between them keeps a long headline from running into the first paragraph's sentence.
-    body = "\n\n".join(line for line in _normalise(_main_text(tree, name)).splitlines() if line.strip())
+    body = "\n\n".join(line for line in _normalise(main_text).splitlines() if line.strip())
     header = "---\n"
     evidence: dict[str, Evidence] = {}
     for key, value in values.items():
@@ -365,14 +420,16 @@ def _html_document(html: str, name: str) -> tuple[str, _Header]:
             evidence[key] = Evidence(value, len(header), len(header) + len(value))
             header += value + "\n"
     if not evidence:
-        return body, _Header()
+        return body, _Header(), warnings
     header += "---\n"
-    return header + body, _Header(len(header), evidence.get("title"), evidence.get("date"))
+    return header + body, _Header(len(header), evidence.get("title"), evidence.get("date")), warnings
 
 
-def _parse_html(html: str, name: str) -> lxml.html.HtmlElement:
-    """An lxml tree built without network access or huge-tree mode (libxml2 caps depth and size).
+def _parse_html(html: str, name: str) -> tuple[lxml.html.HtmlElement, bool]:
+    """An lxml tree built without network access, and whether libxml2 stopped at one of its limits.
 
+    Huge-tree mode lifts the nesting limit from 256 to ``_MAX_HTML_DEPTH`` levels (pages of
+    unclosed ``<font>`` tags nest deeply) and the size limits, which ``max_bytes`` replaces.
     The HTML parser does not expand DTD entities, so entity-expansion bombs stay inert.
     Characters XML forbids (a vertical tab from a word processor) are dropped first: lxml
     would keep them in the tree and trafilatura then fails building its output. Re-encoding
@@ -382,18 +439,53 @@ def _parse_html(html: str, name: str) -> lxml.html.HtmlElement:
     parser = lxml.html.HTMLParser(
         encoding="utf-8",
         no_network=True,
-        huge_tree=False,
+        huge_tree=True,
         remove_comments=True,
         remove_pis=True,
         collect_ids=False,
         default_doctype=False,
     )
     try:
-        return lxml.html.document_fromstring(_NOT_XML_CHARS.sub("", html).encode("utf-8"), parser=parser)
+        tree = lxml.html.document_fromstring(_NOT_XML_CHARS.sub("", html).encode("utf-8"), parser=parser)
     except etree.ParserError as err:  # lxml.html's "Document is empty": comments or a doctype only
         raise ReadError("empty", f"{name}: no HTML elements") from err
     except (etree.LxmlError, ValueError) as err:
         raise ReadError("unparsable_html", f"{name}: HTML could not be parsed ({err})") from err
+    return tree, any(error.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT for error in parser.error_log)
+
+
+class _PageText(html.parser.HTMLParser):
+    """Every text of a page but scripts and styles, a line per block: the reading of a page too
+    deep for libxml2's tree. The standard library's parser keeps no tree, so depth costs nothing."""
+
+    _HIDDEN = frozenset({"script", "style", "template", "noscript", "title"})
+    _BLOCKS = frozenset({"p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "blockquote", "pre"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.hidden = 0
+
+    @classmethod
+    def of(cls, page: str) -> str:
+        reader = cls()
+        reader.feed(page)
+        reader.close()
+        return "\n".join(" ".join(line.split()) for line in "".join(reader.parts).splitlines())
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.hidden += tag in self._HIDDEN
+        if tag in self._BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.hidden -= tag in self._HIDDEN and self.hidden > 0
+        if tag in self._BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.parts.append(data.replace("\n", " "))
 
 
 def _main_text(tree: lxml.html.HtmlElement, name: str) -> str:

@@ -8,6 +8,7 @@ and "ITI Limited" (legal suffixes do not tell organisations apart).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import cache
 import unicodedata
 
@@ -21,7 +22,7 @@ from pipeline.stages.views import text_of, entities
 _ACRONYM = re.compile(r"^(?=(?:.*[A-Z]){2})[A-Z][A-Za-z0-9&*+.\-/ ]{1,24}$")  # "A*STAR", "R&D"
 ORG_LABELS = ("ORG",)
 _NAMES, _ENTITIES = "organisation_names", "named_entities"
-_ENTITY_AT, _NAMED_AT = "entity_at", "named_entity_at"
+_ENTITY_AT, _NAMED_AT, _ORG_ENTITY_BOUNDS = "entity_at", "named_entity_at", "org_entity_bounds"
 _AND = ("and", "&")
 _MAX_SUFFIX_TOKENS = 3  # "A", "/", "S"; "S.p", ".", "A."
 
@@ -212,9 +213,16 @@ def _starts_new_name(left: Span, right: Span, rules: LanguageRules) -> bool:
 
 
 def _whole_entity(span: Span) -> bool:
-    """NER itself named these words alone ("Acme Corp" of "Acme Corp and Beta Ltd")."""
+    """NER itself named these words alone ("Acme Corp" of "Acme Corp and Beta Ltd"). The
+    organisation entities' bounds are kept per document: comparing every entity for each
+    piece was quadratic on a long list of names."""
+    doc = span.doc
+    if _ORG_ENTITY_BOUNDS not in doc.user_data:
+        doc.user_data[_ORG_ENTITY_BOUNDS] = {
+            (name.start, name.end) for e in entities(doc) if e.label_ in ORG_LABELS for name in (strip_article(e),)
+        }
     name = strip_article(span)
-    return any(strip_article(e) == name for e in entities(span.doc) if e.label_ in ORG_LABELS)
+    return (name.start, name.end) in doc.user_data[_ORG_ENTITY_BOUNDS]
 
 
 def _names_organisation(span: Span, rules: LanguageRules, weak: bool) -> bool:
@@ -407,6 +415,14 @@ class OrgIndex:
         # Every known name with its key, and the acronyms by their full name's key: computed
         # once here rather than on each call of :meth:`canonical` (once per organisation).
         self._known = [*zip(self.entities, self.entity_keys), *((f, name_key(f.text, rules)) for f in self.full_by_acronym_key.values())]
+        # For :meth:`_fullest`, the known names' keys in order (prefix lookups) and each key's
+        # longest spelling (the first one): one scan of every name per organisation was
+        # quadratic on a long list of names (a 38 KB list: 20 s).
+        self._sorted_keys = sorted((k, i) for i, (_, k) in enumerate(self._known))
+        self._longest_by_key: dict[str, str] = {}
+        for known, known_key in self._known:
+            if len(known.text) > len(self._longest_by_key.get(known_key, "")):
+                self._longest_by_key[known_key] = known.text
         self._known_texts = [s.text for s in self.acronyms.values()] + [e.text for e in self.entities]
         self._acronym_keys = [(acronym, name_key(full.text, rules)) for acronym, full in self.acronyms.items()]
         self._legal_forms: dict[str, str] = {}  # name → its fullest form: one search of the text per name
@@ -424,22 +440,26 @@ class OrgIndex:
         """The longest organisation name with the same key, or one completing it ("Ministry
         of ICT" of a headline, "Ministry of ICT and Innovation (MINICT)" of the text)."""
         key = name_key(span.text, self.rules)
-        same = [e.text for e, k in self._known if k == key]
-        extensions = [
-            e.text for e, k in self._known
-            if e.start != span.start and any(
-                k.startswith(f"{key} {joiner}".rstrip() + " ")
-                for joiner in ([""] if len(span) == 1 else [*self.rules.name_prepositions, *_AND])
-            )
-        ]
+        prefixes = {f"{key} {joiner}".rstrip() + " " for joiner in ([""] if len(span) == 1 else [*self.rules.name_prepositions, *_AND])}
+        completing = sorted({i for prefix in prefixes for i in self._known_with_prefix(prefix)})
+        extensions = [self._known[i][0].text for i in completing if self._known[i][0].start != span.start]
         # The shortest completion ("Victoria University" → "... of Wellington", not "... of
         # Wellington Public Affairs"), else the longest spelling of the same name. A one-word
         # name completed in different ways ("McLaren Automotive", "McLaren Racing") names a
         # group, and stays as it is.
         if len(span) == 1 and len({name_key(e, self.rules).split()[1] for e in extensions}) > 1:
             extensions = []
-        best = min(extensions, key=len) if extensions else max([span.text, *same], key=len)
+        best = min(extensions, key=len) if extensions else max([span.text, self._longest_by_key.get(key, "")], key=len)
         return self._with_legal_suffix(best)
+
+    def _known_with_prefix(self, prefix: str) -> list[int]:
+        """Indexes into ``_known`` of the names whose key starts with ``prefix``, in the order of ``_known``."""
+        found = []
+        for key, i in self._sorted_keys[bisect_left(self._sorted_keys, (prefix, -1)) :]:
+            if not key.startswith(prefix):
+                break
+            found.append(i)
+        return sorted(found)
 
     def _with_legal_suffix(self, name: str) -> str:
         """"ITI" or "ITI Ltd." → "ITI Limited" when the text uses that form: the fullest name used."""

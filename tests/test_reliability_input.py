@@ -1,0 +1,122 @@
+"""Reliability, input side (issue 13): the hostile files of ``tests/hostile.py`` are read in linear
+time, in their language, whole, in the right encoding, and never raise from the library.
+
+The time bounds are generous on purpose: they tell a linear reader (well under a second)
+from a quadratic one (minutes), not a fast machine from a slow one.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import hostile
+from models import AgreementRecord
+from pipeline import Extractor, ExtractorConfig
+from pipeline.batch import run_batch
+from pipeline.nlp import line_sentences
+from pipeline.readers import read_document
+from pipeline.report import build_report
+
+
+def _seconds(work: Callable[[], object]) -> float:
+    started = time.monotonic()
+    work()
+    return time.monotonic() - started
+
+
+@pytest.mark.parametrize(
+    "generate",
+    [hostile.heading_with_space_run, hostile.field_line_with_space_run, hostile.front_matter_with_space_run, hostile.key_with_space_run],
+)
+def test_space_runs_read_in_linear_time(generate: Callable[[Path], Path], tmp_path: Path) -> None:
+    """A 250 KB run of spaces in a heading or a ``key: value`` line took minutes (quadratic regexes)."""
+    path = generate(tmp_path)
+    assert _seconds(lambda: read_document(path)) < 5
+
+
+def test_report_reads_a_space_run_in_linear_time(extractor: Extractor, tmp_path: Path) -> None:
+    """``report`` reads the inputs again to show them: the same file must not stall it."""
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    inputs.mkdir()
+    hostile.heading_with_space_run(inputs)
+    run_batch([inputs], out, ExtractorConfig(), progress=False)
+    assert _seconds(lambda: build_report(out, inputs, out / "report.html")) < 10
+
+
+@pytest.mark.parametrize("generate", [hostile.data_uri_before_text, hostile.blank_lines_before_text])
+def test_language_is_detected_on_prose(extractor: Extractor, generate: Callable[[Path], Path], tmp_path: Path) -> None:
+    """A 4 KB inline image or 10,000 blank lines opening an English file made it Serbian, with an empty record."""
+    record = extractor.extract_file(generate(tmp_path))
+    assert isinstance(record, AgreementRecord)
+    assert record.source.language == "en"
+    assert record.parties
+
+
+def test_deep_html_is_read_whole_with_a_warning(extractor: Extractor, tmp_path: Path) -> None:
+    """A page nested 10,000 levels deep read as "no text": libxml2 stopped at its depth limit."""
+    record = extractor.extract_file(hostile.deep_html(tmp_path))
+    assert isinstance(record, AgreementRecord)
+    assert any("nested deeper than" in w for w in record.warnings)
+    assert "Halvorsen Polytechnic University" in [p.name for p in record.parties]
+
+
+def test_html_deeper_than_256_levels_is_parsed_as_a_tree(tmp_path: Path) -> None:
+    """Pages of unclosed tags nest past libxml2's default 256 levels: huge-tree mode reads them as usual."""
+    document = read_document(hostile.deep_html(tmp_path, depth=1_000))
+    assert "Vellmar Energie AG" in document.text
+    assert document.warnings == ()
+
+
+def test_unknown_charset_is_read_as_windows_1252_with_a_warning(tmp_path: Path) -> None:
+    """A Latin-1 page declaring an unknown charset was decoded with an Icelandic/Baltic code page ("Peþa")."""
+    document = read_document(hostile.latin1_unknown_charset(tmp_path))
+    assert "Fundación Peña sign an agreement in León, España" in document.text
+    assert document.warnings == ("declared charset 'x-western-latin' is unknown: decoded as cp1252, a guess",)
+
+
+def test_declared_charset_that_does_not_fit_is_warned(tmp_path: Path) -> None:
+    """A page whose bytes contradict its declared charset is decoded by a guess, and the record says so."""
+    path = tmp_path / "a.html"
+    path.write_bytes('<meta charset="ascii"><p>Acme and the Fundación Peña sign an agreement.</p>'.encode("latin-1"))
+    document = read_document(path)
+    assert "Fundación Peña" in document.text
+    assert document.warnings == ("declared charset 'ascii' does not fit the bytes: decoded as cp1252, a guess",)
+
+
+def test_lone_surrogate_is_replaced_keeping_offsets(extractor: Extractor) -> None:
+    """``extract_text`` raised UnicodeEncodeError on a lone surrogate; now it is one U+FFFD, and spans still point right."""
+    text = hostile.text_with_lone_surrogate()
+    record = extractor.extract_text(text)
+    assert isinstance(record, AgreementRecord)
+    assert record.warnings[0] == "1 lone surrogate code point(s) replaced by U+FFFD"
+    place, surrogate = record.signing_place, text.index("\ud800")
+    assert place is not None and place.span[0] > surrogate and text[place.span[0] : place.span[1]] == "Innsbruck"
+
+
+def test_lone_surrogate_does_not_abort_a_batch(extractor: Extractor) -> None:
+    """Documents after the broken one still get their records."""
+    records = [extractor.extract_text(t) for t in (hostile.text_with_lone_surrogate(), hostile.ANNOUNCEMENT)]
+    assert all(isinstance(r, AgreementRecord) for r in records)
+
+
+@pytest.fixture(scope="module")
+def english() -> Extractor:
+    """English rules on every document and no time limit: the slow paths run to their end."""
+    return Extractor(language="en", timeout_s=None)
+
+
+def test_long_list_of_organisations_is_extracted_in_near_linear_time(english: Extractor, tmp_path: Path) -> None:
+    """A 38 KB list of organisations: every name was compared with every other (121 s in the probe's list)."""
+    path = hostile.organisation_list(tmp_path)
+    assert _seconds(lambda: english.extract_file(path)) < 20
+
+
+def test_sentence_starts_of_a_long_list_are_set_in_linear_time(english: Extractor, tmp_path: Path) -> None:
+    """A 127 KB list of dates: setting each line's sentence start made spaCy rescan the Doc (23 s)."""
+    doc = english.nlp.make_doc(hostile.date_list(tmp_path).read_text(encoding="utf-8"))
+    assert _seconds(lambda: line_sentences(doc)) < 5
+    assert sum(1 for t in doc if t.is_sent_start) >= 8_000  # a sentence per line
