@@ -6,6 +6,10 @@
 fsync, rename), and the manifest only ever lists records already on disk, so a run killed
 at any moment leaves no partial file and the next run resumes where it stopped. Outputs
 depend only on the inputs and the configuration, never on ``jobs`` or on timing.
+
+An output folder belongs to one run at a time (``pipeline.outlock``), and never holds an input.
+The manifest is only trusted as far as it validates: a damaged entry means that document is
+redone, and a run deletes no file but a record it wrote for a source that is gone.
 """
 
 from __future__ import annotations
@@ -25,15 +29,17 @@ from dataclasses import asdict, dataclass, field, replace
 from functools import partial
 from importlib import resources
 from pathlib import Path, PurePosixPath
-from typing import IO, Any
+from typing import IO, Annotated, Any, Literal
 
 import spacy.util
+from pydantic import AfterValidator, BaseModel, ConfigDict, TypeAdapter, ValidationError
 from tqdm import tqdm
 
 from models import Record
 from pipeline import __version__
 from pipeline.extractor import AUTO, ExtractorConfig
-from pipeline.parallel import Item, extract_items
+from pipeline.outlock import LOCK_NAME, FolderInUse, hold
+from pipeline.parallel import WORKER_DIED, Item, extract_items
 from pipeline.readers import SUPPORTED_SUFFIXES
 from pipeline.rules import available_languages, load_rules
 
@@ -42,13 +48,19 @@ RECORDS = "records.jsonl"
 SUMMARY = "run-summary.json"
 RESERVED_NAMES = frozenset({MANIFEST, SUMMARY, RECORDS})
 """Never a record's file name, at any depth: ``evaluate`` skips these names wherever they are."""
+RUN_FILES = RESERVED_NAMES | {LOCK_NAME, "report.html"}
+"""The files of the run itself (and the review page's default) at the top of the output folder:
+never the name of a record's top folder either."""
+FOLDER_SUFFIX = ".d"
+"""Appended to an input folder named like one of ``RUN_FILES``: ``records.jsonl/a.txt`` → ``records.jsonl.d/a.json``."""
 TEMP_SUFFIX = ".extract-tmp"
 """Marks this module's temporary files, so a later run can remove those a killed run left behind."""
 NAME_MAX = 255
 """Bytes in one file name on common file systems."""
-RETRIED_ERRORS = frozenset({"timeout"})
-"""Error records that the next run does not trust: they depend on the machine's load, not only on
-the input, so they are written but kept out of the manifest, and the next run tries again."""
+RUN_TIME_FAILURES = ("timeout", WORKER_DIED)
+"""Error records that depend on the machine (its load, its memory) as much as on the input. The
+manifest remembers them, so a rerun does not pay a document's full timeout again; they are redone
+with ``retry_failures`` (``--retry-timeouts``), and a timeout also when the time limit was raised."""
 MANIFEST_SAVE_FRACTION = 10
 """The manifest is rewritten after every ``max(batch_size, entries / 10)`` new records: often
 enough that a killed run loses little, rarely enough that rewriting it stays linear overall."""
@@ -57,7 +69,8 @@ log = logging.getLogger(__name__)
 
 
 class BatchError(Exception):
-    """The run cannot start (a missing input, nothing to read, no such model): a usage error, not a document error."""
+    """The run cannot start (a missing input, nothing to read, no such model, a busy output folder):
+    a usage error, not a document error."""
 
 
 Extract = Callable[[ExtractorConfig, Sequence[Item]], Iterator[Record]]
@@ -120,6 +133,35 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
+def _record_path(relative: str) -> str:
+    """A record's place in the output folder, as ``output_names`` makes them: relative, no ``..``, a ``.json`` file."""
+    parts = PurePosixPath(relative).parts
+    if not relative.endswith(".json") or relative.startswith("/") or {"", ".", ".."} & {*relative.split("/")}:
+        raise ValueError(f"not a record's path: {relative!r}")
+    if parts[0] in RUN_FILES or parts[-1] in RESERVED_NAMES:
+        raise ValueError(f"a file of the run itself: {relative!r}")
+    return relative
+
+
+class ManifestEntry(BaseModel):
+    """One source's entry in ``manifest.json``: what its record was made from, and where it is."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    sha256: str | None
+    output: Annotated[str, AfterValidator(_record_path)]
+    extractor_version: str
+    config: str
+    failed: Literal["timeout", "worker_died"] | None = None
+    """The record is the error record of a run-time failure (``RUN_TIME_FAILURES``)."""
+    timeout_s: float | None = None
+    """The time limit a ``timeout`` ran out of."""
+
+
+_ENTRY = TypeAdapter(ManifestEntry)
+_RECORD = TypeAdapter(Record)
+
+
 @dataclass(frozen=True)
 class _Task:
     source: SourceFile
@@ -136,12 +178,14 @@ def run_batch(
     force: bool = False,
     progress: bool | None = None,
     extract: Extract | None = None,
+    retry_failures: bool = False,
 ) -> RunSummary:
     """Extract every document under ``inputs`` into ``output_dir``; see the module docstring.
 
     ``progress=None`` shows a progress bar only when stderr is a terminal. ``extract`` replaces
-    the local extraction (``jobs`` processes) with another, such as a Dask cluster's. Raises
-    ``BatchError`` before writing anything when the run cannot start.
+    the local extraction (``jobs`` processes) with another, such as a Dask cluster's.
+    ``retry_failures`` redoes the documents that timed out or lost their worker last time.
+    Raises ``BatchError`` before writing anything when the run cannot start.
     """
     if jobs < 1:
         raise ValueError(f"jobs must be at least 1, not {jobs}")
@@ -149,6 +193,7 @@ def run_batch(
     sources = collect_sources(inputs, output_dir)
     if not sources:
         raise BatchError(f"no {'/'.join(sorted(set(SUPPORTED_SUFFIXES)))} files in {', '.join(map(str, inputs))}")
+    _refuse_inputs_inside(output_dir, inputs)
     outputs = output_names([s.name for s in sources])
     spacy_model = model_description(config)
     fingerprint = config_fingerprint(config, spacy_model)
@@ -157,11 +202,34 @@ def run_batch(
     for output in outputs.values():
         _inside(output_dir, output, must=True)
     output_dir.mkdir(parents=True, exist_ok=True)
-    _remove_temp_files(output_dir)
+    try:
+        with hold(output_dir):
+            summary = _run(sources, outputs, output_dir, config, spacy_model, fingerprint, jobs, force, progress, extract, retry_failures)
+    except FolderInUse as busy:
+        raise BatchError(str(busy)) from None
+    summary.seconds = time.monotonic() - started
+    return summary
 
+
+def _run(
+    sources: list[SourceFile],
+    outputs: dict[str, str],
+    output_dir: Path,
+    config: ExtractorConfig,
+    spacy_model: str,
+    fingerprint: str,
+    jobs: int,
+    force: bool,
+    progress: bool | None,
+    extract: Extract | None,
+    retry_failures: bool,
+) -> RunSummary:
+    """``run_batch`` once the output folder is this run's."""
+    _remove_temp_files(output_dir)
     old = _load_manifest(output_dir / MANIFEST)
     manifest = dict(old)
-    tasks = [_plan(s, outputs[s.name], old.get(s.name), output_dir, config, fingerprint, force) for s in sources]
+    plan = partial(_plan, output_dir=output_dir, config=config, fingerprint=fingerprint, force=force, retry_failures=retry_failures)
+    tasks = [plan(s, outputs[s.name], old.get(s.name)) for s in sources]
     todo = [(t.source.path, t.source.name) for t in tasks if not t.skip]
     records, warnings, errors, unsaved = 0, 0, Counter[str](), 0
     show = sys.stderr.isatty() if progress is None else progress
@@ -177,10 +245,7 @@ def run_batch(
                 else:
                     data = next(extracted).model_dump(mode="json")
                     write_json(output_dir / task.output, data)
-                    if data.get("error", {}).get("type") in RETRIED_ERRORS:
-                        manifest.pop(task.source.name, None)
-                    else:
-                        manifest[task.source.name] = _entry(task, fingerprint)
+                    manifest[task.source.name] = _entry(task, fingerprint, data, config.timeout_s)
                     unsaved += 1
                     if unsaved >= max(config.batch_size, len(manifest) // MANIFEST_SAVE_FRACTION):
                         _save_manifest(output_dir, manifest)
@@ -197,8 +262,7 @@ def run_batch(
             _save_manifest(output_dir, manifest)
 
     deleted = sorted(old.keys() - outputs.keys())
-    old_outputs = {entry.get("output") for entry in old.values()}
-    _remove_outputs(output_dir, {o for o in old_outputs if isinstance(o, str)} - set(outputs.values()))
+    _remove_outputs(output_dir, {name: e.output for name, e in old.items() if e.output not in outputs.values()})
     _save_manifest(output_dir, {name: manifest[name] for name in outputs if name in manifest})
     summary = RunSummary(
         documents=len(tasks),
@@ -213,7 +277,6 @@ def run_batch(
         output_dir=output_dir,
     )
     write_json(output_dir / SUMMARY, summary.to_json())
-    summary.seconds = time.monotonic() - started
     return summary
 
 
@@ -241,6 +304,16 @@ def collect_sources(inputs: Iterable[Path], output_dir: Path) -> list[SourceFile
         found += [(index, label, f) for f in files if os.path.realpath(f.path) not in seen]
         seen.update(os.path.realpath(f.path) for f in files)
     return sorted(_distinct(found), key=lambda s: s.name)
+
+
+def _refuse_inputs_inside(output_dir: Path, inputs: Iterable[Path]) -> None:
+    """An output folder that is, or holds, an input would overwrite a user's ``a.json`` beside
+    ``a.txt`` and read the run's own files (``report.html``) as announcements next time."""
+    real_output = os.path.realpath(output_dir)
+    for root in inputs:
+        real = os.path.realpath(root)
+        if os.path.commonpath([real_output, real]) == real_output:
+            raise BatchError(f"{output_dir}: the output folder must not be, or contain, the input {root}")
 
 
 def _walk(root: Path, skip: Path) -> Iterator[SourceFile]:
@@ -301,9 +374,10 @@ def output_names(names: list[str]) -> dict[str, str]:
     """Each source name's record file relative to the output folder: ``a/b.md`` → ``a/b.json``,
     or ``a/b.md.json`` when the short name is shared (``a/b.md`` and ``a/b.txt``), reserved,
     or a folder of the output tree. Over-long file names are shortened with a hash."""
-    short = {name: _fit(str(PurePosixPath(name).with_suffix(".json"))) for name in names}
-    full = {name: _fit(name + ".json") for name in names}
-    folders = {str(parent) for name in names for parent in PurePosixPath(name).parents}
+    names_out = {name: _clear_of_run_files(name) for name in names}
+    short = {name: _fit(str(PurePosixPath(names_out[name]).with_suffix(".json"))) for name in names}
+    full = {name: _fit(names_out[name] + ".json") for name in names}
+    folders = {str(parent) for name in names_out.values() for parent in PurePosixPath(name).parents}
     counts = Counter(short.values())
     use_full = {
         name
@@ -317,6 +391,12 @@ def output_names(names: list[str]) -> dict[str, str]:
     if clashes:
         raise BatchError(f"cannot give distinct output files to: {', '.join(sorted(clashes))}")
     return chosen
+
+
+def _clear_of_run_files(name: str) -> str:
+    """``name`` with a top folder named like one of the run's files renamed (``FOLDER_SUFFIX``)."""
+    top, slash, rest = name.partition("/")
+    return f"{top}{FOLDER_SUFFIX}/{rest}" if slash and top in RUN_FILES else name
 
 
 def _fit(relative: str) -> str:
@@ -342,11 +422,13 @@ def _inside(root: Path, relative: str, must: bool = False) -> Path | None:
     return None
 
 
-def _remove_outputs(output_dir: Path, relatives: Iterable[str]) -> None:
-    """Remove records that no longer belong to any source, and the folders this empties."""
-    for relative in sorted(relatives):
+def _remove_outputs(output_dir: Path, outputs: dict[str, str]) -> None:
+    """Remove the records of sources that are gone (or whose record moved), by source name, and the
+    folders this empties. A file is removed only if it is that source's record: a manifest, however
+    crafted, cannot make a run delete a file it did not write."""
+    for name, relative in sorted(outputs.items(), key=lambda item: item[1]):
         path = _inside(output_dir, relative)
-        if path is None or not path.is_file():
+        if path is None or _stored_record(path, name) is None:
             continue
         path.unlink()
         for parent in path.parents:
@@ -426,7 +508,7 @@ def config_fingerprint(config: ExtractorConfig, spacy_model: str) -> str:
     rules = hashlib.sha256()
     for language in available_languages():
         rules.update(resources.files("pipeline.patterns").joinpath(f"{language}.json").read_bytes())
-    payload = {  # not timeout_s: it decides whether a record is made, not what it says (see RETRIED_ERRORS)
+    payload = {  # not timeout_s: it decides whether a record is made, not what it says (see RUN_TIME_FAILURES)
         "config": asdict(replace(config, timeout_s=None)),
         "rules": rules.hexdigest(),
         "code": _code_digest(),
@@ -449,25 +531,46 @@ def _code_digest() -> str:
 def _plan(
     source: SourceFile,
     output: str,
-    entry: dict[str, Any] | None,
+    entry: ManifestEntry | None,
     output_dir: Path,
     config: ExtractorConfig,
     fingerprint: str,
     force: bool,
+    retry_failures: bool,
 ) -> _Task:
-    """Skip a source whose bytes, extractor version, configuration and record file are as last time."""
+    """Skip a source whose bytes, extractor version, configuration and record are as last time,
+    unless its record is a run-time failure worth another try (``RUN_TIME_FAILURES``)."""
     sha256 = _file_sha256(source.path, config.max_bytes)
+    made_from = dict(sha256=sha256, output=output, extractor_version=__version__, config=fingerprint)
     skip = (
         not force
         and sha256 is not None
-        and entry == _entry(_Task(source, output, sha256, False), fingerprint)
-        and _is_json_object(output_dir / output)
+        and entry is not None
+        and entry.model_dump(include=set(made_from)) == made_from
+        and not (entry.failed and (retry_failures or _limit_raised(entry, config.timeout_s)))
+        and _stored_record(output_dir / output, source.name) is not None
     )
     return _Task(source, output, sha256, skip)
 
 
-def _entry(task: _Task, fingerprint: str) -> dict[str, Any]:
-    return {"sha256": task.sha256, "output": task.output, "extractor_version": __version__, "config": fingerprint}
+def _limit_raised(entry: ManifestEntry, timeout_s: float | None) -> bool:
+    """A document that ran out of a shorter time limit than this run's deserves the longer one."""
+    if entry.failed != "timeout":
+        return False
+    return timeout_s is None or entry.timeout_s is None or timeout_s > entry.timeout_s
+
+
+def _entry(task: _Task, fingerprint: str, record: dict[str, Any], timeout_s: float | None) -> ManifestEntry:
+    failed = record.get("error", {}).get("type")
+    failed = failed if failed in RUN_TIME_FAILURES else None
+    return ManifestEntry(
+        sha256=task.sha256,
+        output=task.output,
+        extractor_version=__version__,
+        config=fingerprint,
+        failed=failed,
+        timeout_s=timeout_s if failed == "timeout" else None,
+    )
 
 
 def _file_sha256(path: Path, max_bytes: int) -> str | None:
@@ -482,21 +585,34 @@ def _file_sha256(path: Path, max_bytes: int) -> str | None:
         return None
 
 
-def _is_json_object(path: Path) -> bool:
+def _stored_record(path: Path, name: str) -> Record | None:
+    """The record at ``path`` if it is a valid record of source ``name`` (else None: it is redone,
+    never read back or deleted)."""
     try:
-        return isinstance(json.loads(path.read_text("utf-8")), dict)
-    except (OSError, ValueError):
-        return False
+        record = _RECORD.validate_json(path.read_bytes())
+    except (OSError, ValueError):  # ValidationError is a ValueError
+        return None
+    return record if record.source.path == name else None
 
 
-def _load_manifest(path: Path) -> dict[str, dict[str, Any]]:
-    """The last run's manifest; a missing or damaged one means every document is redone."""
+def _load_manifest(path: Path) -> dict[str, ManifestEntry]:
+    """The last run's manifest, as far as it validates: a missing or damaged manifest means every
+    document is redone, a damaged entry that its document is."""
     try:
         data = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError):
         return {}
-    return {k: v for k, v in data.items() if isinstance(v, dict)} if isinstance(data, dict) else {}
+    if not isinstance(data, dict):
+        return {}
+    entries = {}
+    for name, value in data.items():
+        try:
+            entries[name] = _ENTRY.validate_python(value)
+        except ValidationError:
+            continue
+    return entries
 
 
-def _save_manifest(output_dir: Path, manifest: dict[str, dict[str, Any]]) -> None:
-    write_json(output_dir / MANIFEST, manifest, sort_keys=True)
+def _save_manifest(output_dir: Path, manifest: dict[str, ManifestEntry]) -> None:
+    data = {name: entry.model_dump(mode="json", exclude_none=True) for name, entry in manifest.items()}
+    write_json(output_dir / MANIFEST, data, sort_keys=True)

@@ -5,12 +5,17 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING
 
 from models import record_json_schema
-from pipeline.extractor import DEFAULT_MAX_BYTES, DEFAULT_MAX_CHARS, DEFAULT_TIMEOUT_S, ExtractorConfig
+from pipeline.extractor import DEFAULT_MAX_BYTES, DEFAULT_SCHEDULER_TIMEOUT_S, DEFAULT_MAX_CHARS, DEFAULT_TIMEOUT_S, ExtractorConfig
 from pipeline.rules import available_languages
 
 if TYPE_CHECKING:
@@ -18,19 +23,38 @@ if TYPE_CHECKING:
 
 
 
+MAX_COUNT = 2**53
+"""The largest ``--jobs``, ``--max-bytes`` or ``--max-chars`` (larger ones overflow the OS's read sizes)."""
+MAX_SECONDS = 1e6
+"""The longest time limit (about 11 days; the interval timer overflows far beyond it); 0 means none."""
+
+
 def _positive(value: str) -> int:
-    number = int(value)
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {number}")
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, not {value!r}") from None
+    if not 1 <= number <= MAX_COUNT:
+        raise argparse.ArgumentTypeError(f"must be at least 1 and at most {MAX_COUNT}, not {number}")
     return number
 
 
 def _seconds(value: str) -> float | None:
     """A time limit; 0 means none."""
-    seconds = float(value)
-    if not seconds >= 0 or seconds == float("inf"):  # also refuses nan
-        raise argparse.ArgumentTypeError(f"must be a number of seconds, 0 for no limit, not {value}")
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = float("nan")
+    if not 0 <= seconds <= MAX_SECONDS:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"must be a number of seconds up to {MAX_SECONDS:g}, 0 for no limit, not {value}")
     return seconds or None
+
+
+def _os_error(error: OSError) -> str:
+    """``out/records.jsonl: No space left on device``: the path and the cause, on one line."""
+    where = ": ".join(os.fsdecode(name) for name in (error.filename, error.filename2) if name is not None)
+    cause = error.strerror or str(error)
+    return f"{where}: {cause}" if where else cause
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,7 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="extract records from files and folders",
         description="Write one JSON record per document (outputs/<relative path>.json), records.jsonl, "
         "run-summary.json and manifest.json. Unchanged documents are skipped on reruns. "
-        "Exit status: 0 all documents extracted, 1 some gave error records, 2 usage error.",
+        "Exit status: 0 all documents extracted, 1 some gave error records, 2 usage or environment error "
+        "(the output folder busy or not writable, ...), 130 interrupted, 143 terminated (SIGTERM).",
     )
     extract.add_argument("inputs", nargs="+", type=Path, metavar="INPUT", help="files, or folders searched recursively")
     extract.add_argument("-o", "--output", type=Path, default=Path("outputs"), help="output folder (default: outputs)")
@@ -80,7 +105,21 @@ def build_parser() -> argparse.ArgumentParser:
         type=_seconds,
         default=DEFAULT_TIMEOUT_S,
         metavar="SECONDS",
-        help="a document taking longer gets an error record and is retried by the next run; 0: no limit (default: %(default)g)",
+        help="a document taking longer gets an error record; 0: no limit (default: %(default)g)",
+    )
+    extract.add_argument(
+        "--retry-timeouts",
+        action="store_true",
+        help="redo the documents that timed out or lost their worker process in an earlier run (otherwise "
+        "their error records are kept, and a timed-out one is redone only under a longer --timeout)",
+    )
+    extract.add_argument(
+        "--scheduler-timeout",
+        type=_seconds,
+        default=DEFAULT_SCHEDULER_TIMEOUT_S,
+        metavar="SECONDS",
+        help="with --scheduler: end the run when the cluster has had no workers for this long or the scheduler "
+        "is lost; the records received are kept and a rerun resumes; 0: wait for ever (default: %(default)g)",
     )
 
     evaluate = commands.add_parser("evaluate", help="score records against hand-written gold files")
@@ -130,6 +169,14 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
     except SystemExit as stop:  # --help or a usage error: return its status instead of exiting
         return stop.code if isinstance(stop.code, int) else 2
+    try:
+        return _run(args)
+    except OSError as error:  # the environment: an output folder that cannot be written, a full disk
+        print(f"extract-agreements: error: {_os_error(error)}", file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.command == "extract":
         return _extract(args)
     if args.command == "evaluate":
@@ -159,6 +206,28 @@ def _train(args: argparse.Namespace) -> int:
     return 0
 
 
+class Terminated(BaseException):
+    """SIGTERM (``kill``, ``docker stop``), raised in the main thread so that a run unwinds as on Ctrl-C:
+    workers stopped, temporary files removed, the records written kept."""
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    raise Terminated
+
+
+@contextmanager
+def _sigterm_unwinds() -> Iterator[None]:
+    """While the block runs, SIGTERM raises ``Terminated`` (only the main thread can set a handler)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def _extract(args: argparse.Namespace) -> int:
     from pipeline.batch import BatchError, run_batch
 
@@ -166,16 +235,20 @@ def _extract(args: argparse.Namespace) -> int:
         language=args.lang, spacy_model=args.model, max_bytes=args.max_bytes, max_chars=args.max_chars, timeout_s=args.timeout
     )
     try:
-        if args.scheduler:
-            summary = _run_on_dask(args, config)
-        else:
-            summary = run_batch(args.inputs, args.output, config, jobs=args.jobs, force=args.force)
+        with _sigterm_unwinds():
+            if args.scheduler:
+                summary = _run_on_dask(args, config)
+            else:
+                summary = run_batch(
+                    args.inputs, args.output, config, jobs=args.jobs, force=args.force, retry_failures=args.retry_timeouts
+                )
     except BatchError as error:
         print(f"extract-agreements: error: {error}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("extract-agreements: interrupted; the records written are kept, rerun to resume", file=sys.stderr)
-        return 130
+    except (KeyboardInterrupt, Terminated) as stop:
+        how, status = ("interrupted", 130) if isinstance(stop, KeyboardInterrupt) else ("terminated", 143)
+        print(f"extract-agreements: {how}; the records written are kept, rerun to resume", file=sys.stderr)
+        return status
     print(summary.line())
     print(f"done in {summary.seconds:.1f} s", file=sys.stderr)
     return 1 if summary.errors else 0
@@ -188,7 +261,15 @@ def _run_on_dask(args: argparse.Namespace, config: ExtractorConfig) -> RunSummar
         from pipeline.distributed import run_on_dask
     except ImportError as error:
         raise BatchError(f"--scheduler needs Dask: pip install 'agreement-extractor[dask]' ({error})") from error
-    return run_on_dask(args.inputs, args.output, config, args.scheduler, force=args.force)
+    return run_on_dask(
+        args.inputs,
+        args.output,
+        config,
+        args.scheduler,
+        force=args.force,
+        retry_failures=args.retry_timeouts,
+        scheduler_timeout=args.scheduler_timeout,
+    )
 
 
 def _report(args: argparse.Namespace) -> int:

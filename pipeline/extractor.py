@@ -36,6 +36,8 @@ DEFAULT_MAX_CHARS = 1_000_000
 DEFAULT_TIMEOUT_S = 60.0
 """A news release takes well under a second; a minute means a pathological input, not a slow one."""
 
+DEFAULT_SCHEDULER_TIMEOUT_S = 120.0
+"""How long a run on a Dask cluster waits without any worker, or for a lost scheduler, before it stops."""
 
 AUTO = "auto"
 
@@ -142,10 +144,16 @@ class Extractor:
 
     def extract_named(self, items: Iterable[tuple[Path, str | None]]) -> Iterator[Record]:
         """Like ``extract_files`` for ``(path, source name)`` pairs."""
-        max_bytes = self.config.max_bytes
-        return self.extract_documents(
-            or_error(name or path.as_posix(), lambda: read_document(path, name, max_bytes)) for path, name in items
-        )
+        return self.extract_documents(self._read(path, name or path.as_posix()) for path, name in items)
+
+    def _read(self, path: Path, name: str) -> Document | ErrorRecord:
+        """The file's Document or error record; reading counts against the document's time limit
+        (a pathological file must not stall a run before its parsing is even timed)."""
+        try:
+            with deadline(self.config.timeout_s):
+                return or_error(name, lambda: read_document(path, name, self.config.max_bytes))
+        except DocumentTimeout:
+            return error_record(name, "timeout", timeout_message(name, self.config.timeout_s))
 
     def extract_documents(self, documents: Iterable[Document | Record]) -> Iterator[Record]:
         """Records of documents already read, in order (an error record passes through), streaming:
@@ -219,7 +227,7 @@ class Extractor:
             with deadline(None if limit is None else limit - spent):
                 return self._analyse(document, doc, warnings, anchor)[0]
         except DocumentTimeout:
-            return error_record(document.path, "timeout", f"{document.path}: not processed within {limit:g} s", document)
+            return error_record(document.path, "timeout", timeout_message(document.path, limit), document)
         except Exception as error:  # a bug must not stop a batch: the record says what broke
             return error_record(document.path, "internal_error", f"{type(error).__name__}: {error}", document)
 
@@ -305,6 +313,11 @@ def or_error(name: str, read: Callable[[], T]) -> T | ErrorRecord:
         return read()
     except ReadError as error:
         return error_record(name, error.type, error.message)
+
+
+def timeout_message(name: str, limit: float) -> str:
+    """The message of a ``timeout`` error record, the same whichever limit (alarm or killed worker) stopped it."""
+    return f"{name}: not processed within {limit:g} s"
 
 
 def error_record(path: str, kind: str, message: str, document: Document | None = None) -> ErrorRecord:

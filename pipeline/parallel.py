@@ -1,37 +1,60 @@
-"""Several cores: a process pool with one Extractor per worker, fed chunks of files.
+"""Several cores: a pool of worker processes with one Extractor each, fed chunks of files.
 
 Everything a worker runs is a module-level function, so the pool works with the "spawn"
 start method (used on every platform: forking a process that already runs threads, such
 as tqdm's monitor, is unsafe). Each chunk is ``config.batch_size`` files, so a worker
 streams it through one ``nlp.pipe`` call; only a few chunks are in flight at a time, so
 memory does not grow with the number of files.
+
+The pool is pebble's ``ProcessPool``, because a worker can be lost without losing the run:
+
+- inside a worker, ``pipeline.deadline`` gives each document its ``timeout_s``, as in one
+  process, so the records are the same as with ``--jobs 1``;
+- a chunk still running well past what those limits allow (``hard_limit``: stuck in C code,
+  which the alarm cannot interrupt) has its worker killed and replaced, and a worker that dies
+  (out of memory, a crash in native code) is replaced too; the chunk's documents are then
+  tried one per task, and the one that fails again gets a ``timeout`` or ``worker_died``
+  error record while the run goes on;
+- workers die with the main process, whatever killed it (``PR_SET_PDEATHSIG`` on Linux), so
+  no orphan keeps its models in memory.
 """
 
 from __future__ import annotations
 
+import ctypes
 import math
 import multiprocessing
+import os
+import signal
+import sys
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import Protocol, TypeVar
 
+from pebble import ProcessExpired, ProcessFuture, ProcessPool
+
 from models import Record
-from pipeline.extractor import Extractor, ExtractorConfig
+from pipeline.extractor import Extractor, ExtractorConfig, error_record, timeout_message
 
 Item = tuple[Path, str | None]
 """A file to extract and its source name (``None``: the path itself)."""
 
 CHUNKS_IN_FLIGHT_PER_WORKER = 2
 """One chunk being parsed and one queued per worker keeps every worker busy without buffering more."""
+HARD_LIMIT_GRACE_S = 30.0
+"""Added to a chunk's hard limit: loading a language's model on its first document, reading the files."""
+WORKER_DIED = "worker_died"
+"""The error type of a document whose worker process died while extracting it, twice."""
+_PR_SET_PDEATHSIG = 1
 
 T = TypeVar("T")
 
 
 class ChunkFuture(Protocol):
-    """What ``in_chunks`` needs of a future: a ``concurrent.futures`` one or a Dask one."""
+    """What ``in_chunks`` needs of a future: a pool's or a Dask one."""
 
     def result(self) -> list[Record]: ...
 
@@ -44,8 +67,18 @@ def extractor_for(config: ExtractorConfig) -> Extractor:
     return Extractor.from_config(config)
 
 
-def _start_worker(config: ExtractorConfig) -> None:
-    """Pool initializer: load the models before the first chunk arrives."""
+def _die_with_parent(parent: int) -> None:
+    """Have the kernel kill this process when its parent dies; exit at once if it already has."""
+    if sys.platform == "linux":
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _start_worker(config: ExtractorConfig, parent: int) -> None:
+    """Pool initializer: tie the worker's life to the main process, then load the models before
+    the first chunk arrives."""
+    _die_with_parent(parent)
     extractor_for(config)
 
 
@@ -53,31 +86,74 @@ def _extract_chunk(config: ExtractorConfig, items: list[Item]) -> list[Record]:
     return list(extractor_for(config).extract_named(items))
 
 
-def extract_items(config: ExtractorConfig, items: Sequence[Item], n_process: int = 1) -> Iterator[Record]:
-    """Records of ``items`` in input order, in this process or in a pool.
+def hard_limit(config: ExtractorConfig, documents: int) -> float | None:
+    """Seconds after which a chunk of ``documents`` has escaped its soft limits: one ``nlp.pipe``
+    attempt per language (two), then each document alone, each within ``timeout_s``."""
+    if config.timeout_s is None:
+        return None
+    return (documents + 2) * config.timeout_s + HARD_LIMIT_GRACE_S
 
-    A pool is started only when there is more than one chunk of work for it: a pool of one
-    worker would only add the cost of starting it. Nothing is loaded before the first record
-    is asked for, and nothing at all when ``items`` is empty.
-    """
+
+def extract_items(config: ExtractorConfig, items: Sequence[Item], n_process: int = 1) -> Iterator[Record]:
+    """Records of ``items`` in input order: in this process when ``n_process`` is 1, else in a
+    pool of at most ``n_process`` workers (no more than there are chunks of work). Nothing is
+    loaded before the first record is asked for, and nothing at all when ``items`` is empty."""
     if not items:
         return
-    workers = min(n_process, math.ceil(len(items) / config.batch_size))
-    if workers > 1:
-        yield from extract_in_pool(config, items, workers)
+    if n_process > 1:
+        yield from extract_in_pool(config, items, min(n_process, math.ceil(len(items) / config.batch_size)))
     else:
         yield from extractor_for(config).extract_named(items)
 
 
 def extract_in_pool(config: ExtractorConfig, items: Sequence[Item], n_process: int) -> Iterator[Record]:
-    """Records of ``items`` in input order, extracted by ``n_process`` worker processes."""
-    pool = ProcessPoolExecutor(
-        n_process, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker, initargs=(config,)
+    """Records of ``items`` in input order, extracted by ``n_process`` worker processes (module docstring)."""
+    pool = ProcessPool(
+        n_process, initializer=_start_worker, initargs=(config, os.getpid()), context=multiprocessing.get_context("spawn")
     )
     try:
-        yield from in_chunks(partial(pool.submit, _extract_chunk, config), items, config.batch_size, n_process)
-    finally:  # also on Ctrl-C or when the caller stops early: drop the queued chunks
-        pool.shutdown(wait=True, cancel_futures=True)
+        yield from in_chunks(partial(_PoolChunk, pool, config), items, config.batch_size, n_process)
+    finally:  # also on Ctrl-C, SIGTERM or when the caller stops early: no worker outlives the run
+        pool.stop()
+        pool.join()
+
+
+class _PoolChunk:
+    """A chunk scheduled on the pool; a lost worker costs only the documents that lose it again."""
+
+    def __init__(self, pool: ProcessPool, config: ExtractorConfig, items: list[Item]) -> None:
+        self.pool, self.config, self.items = pool, config, items
+        self.future = self._schedule(items)
+
+    def _schedule(self, items: list[Item]) -> ProcessFuture:
+        return self.pool.schedule(_extract_chunk, (self.config, items), timeout=hard_limit(self.config, len(items)))
+
+    def result(self) -> list[Record]:
+        try:
+            return self.future.result()
+        except (FutureTimeout, ProcessExpired) as lost:
+            if len(self.items) == 1:
+                return [self._lost(self.items[0], lost)]
+        alone = [self._schedule([item]) for item in self.items]
+        return [_first_or(future, partial(self._lost, item)) for future, item in zip(alone, self.items)]
+
+    def _lost(self, item: Item, lost: Exception) -> Record:
+        """The error record of a document whose worker was killed (out of time) or died."""
+        name = item[1] or item[0].as_posix()
+        if isinstance(lost, ProcessExpired):
+            message = f"{name}: the worker process died while extracting it (exit code {lost.exitcode})"
+            return error_record(name, WORKER_DIED, message)
+        return error_record(name, "timeout", timeout_message(name, self.config.timeout_s))
+
+    def cancel(self) -> bool:
+        return self.future.cancel()
+
+
+def _first_or(future: ProcessFuture, lost: Callable[[Exception], Record]) -> Record:
+    try:
+        return future.result()[0]
+    except (FutureTimeout, ProcessExpired) as error:
+        return lost(error)
 
 
 def in_chunks(

@@ -116,7 +116,9 @@ def test_timeout_in_a_worker_thread(limited: Extractor) -> None:
     assert [error_type(r) for r in records] == ["timeout"]
 
 
-def test_timeouts_are_retried_by_the_next_run(tmp_path: Path) -> None:
+def test_timeouts_are_remembered_and_retried_when_asked(tmp_path: Path) -> None:
+    """A timed-out document does not cost its full timeout again on every rerun: it is redone
+    with ``retry_failures`` (``--retry-timeouts``) or a longer limit."""
     source = write_tree(tmp_path / "in", {"a.txt": announcement(1), "slow.txt": SLOW_TEXT})
     out = tmp_path / "out"
     config = ExtractorConfig(timeout_s=0.3)
@@ -124,10 +126,14 @@ def test_timeouts_are_retried_by_the_next_run(tmp_path: Path) -> None:
     summary = run_batch([source], out, config)
 
     assert summary.errors_by_type == {"timeout": 1}
-    assert set(json.loads((out / MANIFEST).read_text("utf-8"))) == {"a.txt"}
+    assert json.loads((out / MANIFEST).read_text("utf-8"))["slow.txt"]["failed"] == "timeout"
     assert [r.get("error", {}).get("type") for r in jsonl(out)] == [None, "timeout"]
     again = run_batch([source], out, config)
-    assert (again.skipped_unchanged, again.errors_by_type) == (1, {"timeout": 1})
+    assert (again.skipped_unchanged, again.errors_by_type) == (2, {"timeout": 1})
+    retried = run_batch([source], out, config, retry_failures=True)
+    assert (retried.skipped_unchanged, retried.errors_by_type) == (1, {"timeout": 1})
+    longer = run_batch([source], out, replace(config, timeout_s=0.4))
+    assert (longer.skipped_unchanged, longer.errors_by_type) == (1, {"timeout": 1})
 
 
 @pytest.mark.parametrize(
