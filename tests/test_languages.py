@@ -91,6 +91,11 @@ def test_french_parties(extractor: Extractor, text: str, parties: list[str]) -> 
             ["Agence Nationale des Produits Pharmaceutiques", "faculté de médecine de Tlemcen"],
         ),
         ("L'accord a été signé au nom de l'Université Acme avec l'Institut Bolt.", ["Université Acme", "Institut Bolt"]),
+        # one organisation with or without its lower-case institution noun, under its fullest name
+        (
+            "Une charte a été signée par l'Île-de-France et l'Université Acme. La présidente de la région Île-de-France a salué cet accord.",
+            ["région Île-de-France", "Université Acme"],
+        ),
     ],
 )
 def test_french_party_rules(extractor: Extractor, text: str, parties: list[str], tmp_path: Path) -> None:

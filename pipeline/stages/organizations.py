@@ -27,14 +27,28 @@ _MAX_SUFFIX_TOKENS = 3  # "A", "/", "S"; "S.p", ".", "A."
 _MAX_INITIALS = 8
 
 
+def _folded(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+
+
+@cache
+def _folded_words(words: frozenset[str]) -> frozenset[str]:
+    return frozenset(" ".join(re.findall(r"[a-z0-9]+", _folded(w))) for w in words)
+
+
 def name_key(name: str, rules: LanguageRules) -> str:
     """What two names of the same organisation share: no case, accents, punctuation,
-    leading article or legal suffix."""
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    leading article, lower-case institution noun ("région Île-de-France" is "Île-de-France")
+    or legal suffix."""
+    text = _folded(name)
     text = re.sub(r"[’']s\b", "", text)
     words = re.findall(r"[a-z0-9]+", text)
     while words and words[0] in ("the", "l", "la", "le", "les"):
         words.pop(0)
+    if len(words) > 1 and name[:1].islower() and words[0] in _folded_words(rules.lower_case_name_heads):
+        words.pop(0)
+        if len(words) > 1 and words[0] in _folded_words(rules.name_prepositions):
+            words.pop(0)
     while len(words) > 1 and words[-1] in {s.strip(".") for s in rules.legal_suffixes}:
         words.pop()
     return " ".join(words)
