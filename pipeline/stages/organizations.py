@@ -28,11 +28,13 @@ _MAX_INITIALS = 8
 
 
 def _folded(text: str) -> str:
+    """Without accents or case: what name keys compare."""
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
 
 
 @cache
 def _folded_words(words: frozenset[str]) -> frozenset[str]:
+    """A word list as name keys spell it ("d’" is "d"), folded once per list."""
     return frozenset(" ".join(re.findall(r"[a-z0-9]+", _folded(w))) for w in words)
 
 
@@ -307,7 +309,7 @@ def _whole_names(doc: Doc, rules: LanguageRules) -> list[Span]:
     a dateline before a dash ("Kingston — Acme Corp") are not part of a name, and an
     agreement ("MoU") is none."""
     names: list[Span] = []
-    for entity in (with_lower_case_head(e, rules) for e in entities(doc)):
+    for entity in (_with_lower_case_head(e, rules) for e in entities(doc)):
         if entity.label_ not in ORG_LABELS or agreement_named(entity):
             continue
         bracket = next((t.i for t in entity if t.text == "(" and t.i > entity.start), entity.end)
@@ -319,7 +321,7 @@ def _whole_names(doc: Doc, rules: LanguageRules) -> list[Span]:
     return names
 
 
-def with_lower_case_head(entity: Span, rules: LanguageRules) -> Span:
+def _with_lower_case_head(entity: Span, rules: LanguageRules) -> Span:
     """"groupe Adecco", "région Île-de-France", "mairie de Paris": a name the language writes
     after a lower-case institution noun (``lower_case_name_heads``) takes it along, whatever
     NER called the words after it (a company, a place)."""
