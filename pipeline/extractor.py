@@ -18,7 +18,7 @@ from models import AgreementRecord, ErrorRecord, Record, Source
 from pipeline import __version__
 from pipeline.deadline import DocumentTimeout, deadline
 from pipeline.document import Document
-from pipeline.markup import mask_markup
+from pipeline.markup import mask_markup, with_straight_apostrophes
 from pipeline.nlp import build_pipeline
 from pipeline.language import MIN_CONFIDENCE, detect_language
 from pipeline.layout import analyse_layout
@@ -178,7 +178,7 @@ class Extractor:
         parsed: dict[int, tuple[Doc | None, float]] = {}
         for language in sorted({lang for lang, _ in languages.values()} & set(available_languages())):
             batch = [item for item in items if isinstance(item, Document) and languages[id(item)][0] == language]
-            texts = [masked[id(d)] for d in batch]
+            texts = [self._nlp_text(masked[id(d)], language) for d in batch]
             parsed.update(zip((id(d) for d in batch), self._parse(self.pipeline(language), batch, texts)))
         for item in items:
             if isinstance(item, Document):
@@ -186,6 +186,11 @@ class Extractor:
                 yield self._record_for(replace(item, language=language), parsed.get(id(item)), warnings, anchor)
             else:
                 yield item
+
+    @staticmethod
+    def _nlp_text(masked: str, language: str) -> str:
+        """What the language's pipeline reads: the masked text, its typographic apostrophes straight."""
+        return with_straight_apostrophes(masked, load_rules(language).typographic_apostrophes)
 
     def _too_long(self, name: str, length: int, document: Document | None = None) -> ErrorRecord | None:
         if length <= self.config.max_chars:
@@ -260,7 +265,7 @@ class Extractor:
         document = replace(document, language=language)
         if language not in available_languages():
             return self._record_without_rules(document, warnings), None
-        return self._analyse(document, self.pipeline(language)(masked), warnings, None)
+        return self._analyse(document, self.pipeline(language)(self._nlp_text(masked, language)), warnings, None)
 
     def _analyse(self, document: Document, doc: Doc, warnings: list[str], anchor: date | None) -> tuple[AgreementRecord, Context]:
         """The recipe (docs/architecture.md): the document analysed once, every registered

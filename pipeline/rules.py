@@ -19,6 +19,7 @@ class LanguageRules:
     language: str
     spacy_model: str
     date_order: str
+    typographic_apostrophes: frozenset[str]
     agreement_types: dict[str, list[str]]
     agreement_phrases: dict[str, Any]
     generic_types: frozenset[str]
@@ -72,6 +73,8 @@ class LanguageRules:
     object_prepositions: frozenset[str]
     name_joiners: frozenset[str]
     name_prepositions: frozenset[str]
+    locution_nouns: frozenset[str]
+    lower_case_name_heads: frozenset[str]
     signing_lemmas_needing_object: frozenset[str]
     signing_particles: frozenset[str]
     perfect_auxiliaries: frozenset[str]

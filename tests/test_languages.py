@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 
 import pytest
 
 from models import AgreementRecord
-from checks import extract_valid
+from checks import extract_valid, rule_parties
 from pipeline import Extractor
 from pipeline.language import detect_language
 
@@ -70,10 +71,53 @@ def test_french_dates(extractor: Extractor, text: str, expected: tuple[str | Non
             ["Compagnie toulousaine des matériaux composites S.A.", "Vélanne Robotique"],
         ),
         ("Gordon Murray Automotive (GMA) a annoncé la signature d'un partenariat avec Racing Point Formula One Team.", ["Gordon Murray Automotive", "Racing Point Formula One Team"]),
+        # typographic apostrophes read as straight ones: "l’" is an article, not a noun
+        ("L’Université de Lyon a signé un accord avec l’Institut Pasteur qu’elle connaît bien.", ["Université de Lyon", "Institut Pasteur"]),
+        ("Le partenariat entre l’Institut Bolt et l’Université Acme a été signé à Lyon.", ["Institut Bolt", "Université Acme"]),
+        # a name written after a lower-case institution noun takes it along
+        ("La région Île-de-France et la mairie de Paris ont signé une convention de partenariat.", ["région Île-de-France", "mairie de Paris"]),
     ],
 )
 def test_french_parties(extractor: Extractor, text: str, parties: list[str]) -> None:
     assert [p.name for p in extract_valid(extractor, text).parties] == parties
+
+
+@pytest.mark.parametrize(
+    ("text", "parties"),
+    [
+        # the noun of a compound preposition ("à l'instar de", "au nom de") is no part of the name after it
+        (
+            "Des conventions ont été signées entre l'Agence Nationale des Produits Pharmaceutiques et diverses facultés, à l'instar de la faculté de médecine de Tlemcen.",
+            ["Agence Nationale des Produits Pharmaceutiques", "faculté de médecine de Tlemcen"],
+        ),
+        ("L'accord a été signé au nom de l'Université Acme avec l'Institut Bolt.", ["Université Acme", "Institut Bolt"]),
+        # one organisation with or without its lower-case institution noun, under its fullest name
+        (
+            "Une charte a été signée par l'Île-de-France et l'Université Acme. La présidente de la région Île-de-France a salué cet accord.",
+            ["région Île-de-France", "Université Acme"],
+        ),
+    ],
+)
+def test_french_party_rules(extractor: Extractor, text: str, parties: list[str], tmp_path: Path) -> None:
+    assert rule_parties(extractor, text, tmp_path) == parties
+
+
+@pytest.mark.parametrize(
+    ("text", "parties"),
+    [
+        # short forms spelled by the initials of a name in lower case, its joiners skipped
+        (
+            "La Commission canadienne de sûreté nucléaire (CCSN) a signé un protocole d’entente avec la Nuclear Safety and Security Commission.",
+            [("Commission canadienne de sûreté nucléaire", "CCSN"), ("Nuclear Safety and Security Commission", None)],
+        ),
+        (
+            "La Caisse nationale d’allocations familiales (Cnaf) et l’Institut Bolt ont signé une convention de partenariat.",
+            [("Caisse nationale d'allocations familiales", "Cnaf"), ("Institut Bolt", None)],
+        ),
+    ],
+)
+def test_french_acronyms(extractor: Extractor, text: str, parties: list[tuple[str, str | None]]) -> None:
+    assert [(p.name, p.acronym) for p in extract_valid(extractor, text).parties] == parties
 
 
 def test_french_people_and_places(extractor: Extractor) -> None:

@@ -25,16 +25,33 @@ _NAMES, _ENTITIES = "organisation_names", "named_entities"
 _ENTITY_AT, _NAMED_AT, _ORG_ENTITY_BOUNDS = "entity_at", "named_entity_at", "org_entity_bounds"
 _AND = ("and", "&")
 _MAX_SUFFIX_TOKENS = 3  # "A", "/", "S"; "S.p", ".", "A."
+_MAX_INITIALS = 8
+
+
+def _folded(text: str) -> str:
+    """Without accents or case: what name keys compare."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+
+
+@cache
+def _folded_words(words: frozenset[str]) -> frozenset[str]:
+    """A word list as name keys spell it ("d’" is "d"), folded once per list."""
+    return frozenset(" ".join(re.findall(r"[a-z0-9]+", _folded(w))) for w in words)
 
 
 def name_key(name: str, rules: LanguageRules) -> str:
     """What two names of the same organisation share: no case, accents, punctuation,
-    leading article or legal suffix."""
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    leading article, lower-case institution noun ("région Île-de-France" is "Île-de-France")
+    or legal suffix."""
+    text = _folded(name)
     text = re.sub(r"[’']s\b", "", text)
     words = re.findall(r"[a-z0-9]+", text)
     while words and words[0] in ("the", "l", "la", "le", "les"):
         words.pop(0)
+    if len(words) > 1 and name[:1].islower() and words[0] in _folded_words(rules.lower_case_name_heads):
+        words.pop(0)
+        if len(words) > 1 and words[0] in _folded_words(rules.name_prepositions):
+            words.pop(0)
     while len(words) > 1 and words[-1] in {s.strip(".") for s in rules.legal_suffixes}:
         words.pop()
     return " ".join(words)
@@ -74,6 +91,7 @@ def acronym_definitions(doc: Doc, rules: LanguageRules) -> dict[str, Span]:
         full = _name_before(doc, token.i, rules)
         if full is not None and not _ACRONYM.match(inner.text):
             full = _abbreviated_name(inner, full)
+        full = full or _spelled_by_initials(inner, rules)
         if full is not None and not agreement_named(full) and name_key(full.text, rules) != name_key(inner.text, rules):
             found.setdefault(inner.text, full)
     return found
@@ -98,6 +116,26 @@ def _abbreviated_name(short: Span, candidate: Span) -> Span | None:
             return None
     start = candidate.doc.char_span(candidate.start_char + position, candidate.end_char, alignment_mode="expand")
     return start if start is not None and len(start) >= 2 else None
+
+
+def _spelled_by_initials(short: Span, rules: LanguageRules) -> Span | None:
+    """The words right before the brackets whose initials spell the short form, the name's
+    joiners and elided articles skipped: "Commission canadienne de sûreté nucléaire (CCSN)",
+    "Caisse nationale d'allocations familiales (Cnaf)", names in lower case but their first
+    word, which NER cuts short or calls a place (Schwartz & Hearst's alignment, word by word)."""
+    doc, paren = short.doc, short.start - 1
+    letters = [c for c in short.text.lower() if c.isalnum()]
+    if not short.text[:1].isupper() or not 2 <= len(letters) <= _MAX_INITIALS:
+        return None
+    start = paren
+    while letters and start > 0:
+        word = doc[start - 1]
+        start -= 1
+        if word.lower_ in rules.name_joiners or _elided(word):
+            continue
+        if not word.text.replace("-", "").isalpha() or word.lower_[0] != letters.pop():
+            return None
+    return doc[start:paren] if not letters and doc[start].text[:1].isupper() else None
 
 
 def _name_before(doc: Doc, paren: int, rules: LanguageRules) -> Span | None:
@@ -279,7 +317,7 @@ def _whole_names(doc: Doc, rules: LanguageRules) -> list[Span]:
     a dateline before a dash ("Kingston — Acme Corp") are not part of a name, and an
     agreement ("MoU") is none."""
     names: list[Span] = []
-    for entity in entities(doc):
+    for entity in (_with_lower_case_head(e, rules) for e in entities(doc)):
         if entity.label_ not in ORG_LABELS or agreement_named(entity):
             continue
         bracket = next((t.i for t in entity if t.text == "(" and t.i > entity.start), entity.end)
@@ -289,6 +327,19 @@ def _whole_names(doc: Doc, rules: LanguageRules) -> list[Span]:
             else:
                 names.append(piece)
     return names
+
+
+def _with_lower_case_head(entity: Span, rules: LanguageRules) -> Span:
+    """"groupe Adecco", "région Île-de-France", "mairie de Paris": a name the language writes
+    after a lower-case institution noun (``lower_case_name_heads``) takes it along, whatever
+    NER called the words after it (a company, a place)."""
+    doc = entity.doc
+    head = entity.start - 1
+    if head > 0 and doc[head].lower_ in rules.name_prepositions:
+        head -= 1  # "mairie de Paris"
+    if head < 0 or not doc[head].is_lower or doc[head].lower_ not in rules.lower_case_name_heads:
+        return entity
+    return Span(doc, head, entity.end, label=ORG_LABELS[0])
 
 
 def with_location(name: Span, rules: LanguageRules) -> Span:

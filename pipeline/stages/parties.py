@@ -268,7 +268,15 @@ def _slot_heads(clause: SigningClause, rules: LanguageRules) -> list[Token]:
         appositions += [c for t in (entity or ()) if t != head for c in t.children if c.dep_ == "appos"]
         listed = [c for a in appositions for c in ((a, *a.conjuncts) if _named_apposition(a) and a.conjuncts else a.conjuncts)]
         expanded.extend([*(naming[:1] or [head]), *head.conjuncts, *listed, *_stray_items(head, rules)])
-    return sorted(set(expanded), key=lambda t: t.i)
+    return sorted({_past_locution(t, rules) for t in expanded}, key=lambda t: t.i)
+
+
+def _past_locution(head: Token, rules: LanguageRules) -> Token:
+    """"à l'instar de X", "au nom de X": the noun of a compound preposition (``locution_nouns``)
+    stands for the name it introduces."""
+    if head.lower_ not in rules.locution_nouns:
+        return head
+    return next((c for c in head.children if introduced_by(c, rules.name_prepositions)), head)
 
 
 def _partner_bearers(clause: SigningClause, verb: Token, clause_tokens: list[Token], rules: LanguageRules) -> list[Token]:
