@@ -152,12 +152,14 @@ def build_parser() -> argparse.ArgumentParser:
         "train",
         help="learn the decisions from the labelled documents and print leave-one-source-out figures",
         description="Extract every labelled document (samples/, benchmarks/announcements/set-*, and the corpus "
-        "beside the repository when present), fit each learned decision (parties, signing date; logistic regression, "
-        "scikit-learn: the train extra), print per language the rules-only, in-sample and leave-one-source-out "
-        "figures, and write pipeline/patterns/decisions/<field>.json.",
+        "beside the repository when present), fit each learned decision (parties, signing date and place; logistic "
+        "regression, scikit-learn: the train extra) and each field's confidence calibration, print per language the "
+        "rules-only, in-sample and leave-one-source-out figures and the calibration, and write "
+        "pipeline/patterns/decisions/<field>.json and pipeline/patterns/confidence/<field>.json.",
     )
     train.add_argument("--corpus", type=Path, help="a corpus folder with sources.jsonl, docs/ and gold/ (default: ../shared/corpus beside the repository, if there)")
     train.add_argument("--dry-run", action="store_true", help="print the figures, write nothing")
+    train.add_argument("--diagram", type=Path, metavar="PNG", help="draw the leave-one-source-out reliability diagram of the confidences to this PNG")
 
     commands.add_parser("schema", help="print the JSON Schema of a record")
     return parser
@@ -203,6 +205,10 @@ def _train(args: argparse.Namespace) -> int:
     print(report.format())
     for decision in [*report.decisions.values(), *report.calibrations.values()] if not args.dry_run else ():
         print(f"wrote {training.write_decision(decision)}", file=sys.stderr)
+    if args.diagram is not None:
+        from pipeline.evaluate import write_reliability_diagram
+
+        print(f"wrote {write_reliability_diagram(report.pooled.calibration, args.diagram)}", file=sys.stderr)
     return 0
 
 

@@ -336,6 +336,8 @@ class TrainingReport:
 
     decisions: dict[str, LinearDecision]
     calibrations: dict[str, Calibration]
+    pooled: EvaluationReport
+    """Leave-one-source-out over every language together (the calibration's headline figures)."""
     cross_validated: dict[str, EvaluationReport]
     in_sample: dict[str, EvaluationReport]
     rules_only: dict[str, EvaluationReport]
@@ -350,7 +352,7 @@ class TrainingReport:
                 cells = [_figure(r.fields[field]) for r in (self.rules_only[language], self.in_sample[language], self.cross_validated[language])]
                 lines.append(f"{field:<18}{cells[0]:>12}{cells[1]:>12}{cells[2]:>22}")
             lines.append("")
-        for language, report in self.cross_validated.items():
+        for language, report in [*self.cross_validated.items(), ("all languages", self.pooled)]:
             lines += [f"{language}: calibration of the confidences, leave-one-source-out", report.format_calibration(), ""]
         for decision in self.decisions.values():
             weights = ", ".join(f"{k} {v:+.2f}" for k, v in sorted(decision.weights.items(), key=lambda kv: -abs(kv[1])))
@@ -379,7 +381,7 @@ def train(documents: list[AnalysedDocument], languages: tuple[str, ...] = ("en",
     def by_language(predictions: dict[str, dict[str, Any]]) -> dict[str, EvaluationReport]:
         return {lang: score(predictions, gold, languages={lang}) for lang in languages}
 
-    return TrainingReport(decisions, calibrations, by_language(cross_validated), by_language(_predicted(documents, decisions)), by_language(rules_only))
+    return TrainingReport(decisions, calibrations, score(cross_validated, gold), by_language(cross_validated), by_language(_predicted(documents, decisions)), by_language(rules_only))
 
 
 def write_decision(decision: LinearDecision | Calibration, directory: Path | None = None) -> Path:
