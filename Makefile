@@ -37,7 +37,10 @@ run: $(VENV)/.runtime
 test: $(VENV)/.dev
 	$(BIN)/python -m pytest
 
-lock: $(VENV)/.dev
+# The pinned uv comes from the current dev lock, without installing the project: a dependency
+# just added to pyproject.toml is not installable until it is locked.
+lock: $(VENV)/.bootstrap
+	$(PIP_INSTALL) -r $(LOCKS)/dev.lock
 	$(UV_COMPILE) -o $(LOCKS)/bootstrap.lock $(LOCKS)/bootstrap.in
 	$(UV_COMPILE) -o $(LOCKS)/runtime.lock pyproject.toml
 	$(UV_COMPILE) --all-extras -c $(LOCKS)/runtime.lock -o $(LOCKS)/dev.lock pyproject.toml
