@@ -15,6 +15,7 @@ from types import FrameType
 from typing import TYPE_CHECKING
 
 from models import record_json_schema
+from pipeline.review import DEFAULT_THRESHOLD
 from pipeline.extractor import DEFAULT_MAX_BYTES, DEFAULT_SCHEDULER_TIMEOUT_S, DEFAULT_MAX_CHARS, DEFAULT_TIMEOUT_S, ExtractorConfig
 from pipeline.rules import available_languages
 
@@ -36,6 +37,16 @@ def _positive(value: str) -> int:
         raise argparse.ArgumentTypeError(f"must be a whole number, not {value!r}") from None
     if not 1 <= number <= MAX_COUNT:
         raise argparse.ArgumentTypeError(f"must be at least 1 and at most {MAX_COUNT}, not {number}")
+    return number
+
+
+def _probability(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = float("nan")
+    if not 0 <= number <= 1:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"must be a number from 0 to 1, not {value}")
     return number
 
 
@@ -148,6 +159,22 @@ def build_parser() -> argparse.ArgumentParser:
         "document's text from there (runs do not record it; default: %(default)s)",
     )
 
+    review = commands.add_parser(
+        "review",
+        help="list the values to check: those whose confidence is under a threshold, lowest first",
+        description="List every cell (a value of a record: a date, a party, a person, a theme, ...) whose calibrated "
+        "confidence is under --below, lowest first, with the words it was read from and the runner-up candidates, "
+        "then the share of cells under the threshold per field. Cells without a calibrated confidence "
+        "(organisations, people's roles) and corrected fields are counted apart.",
+    )
+    review.add_argument("outputs", type=Path, metavar="OUTPUTS_DIR", help="folder written by `extract`")
+    review.add_argument(
+        "--below", type=_probability, default=DEFAULT_THRESHOLD, metavar="P", help="list cells under this confidence (default: %(default)g)"
+    )
+    review.add_argument("--inputs", type=Path, default=Path("samples"), metavar="DIR", help="the folder `extract` read, for the evidence (default: %(default)s)")
+    review.add_argument("--json", action="store_true", help="print the queue as JSON")
+    review.add_argument("--limit", type=_positive, metavar="N", help="list at most N cells (the counts still cover all)")
+
     train = commands.add_parser(
         "train",
         help="learn the decisions from the labelled documents and print leave-one-source-out figures",
@@ -186,6 +213,8 @@ def _run(args: argparse.Namespace) -> int:
         return main_evaluate(args.pred, args.gold, as_json=args.json, show_errors=args.errors, languages=languages, diagram=args.diagram)
     if args.command == "report":
         return _report(args)
+    if args.command == "review":
+        return _review(args)
     if args.command == "train":
         return _train(args)
     print(json.dumps(record_json_schema(), indent=2))
@@ -282,3 +311,14 @@ def _report(args: argparse.Namespace) -> int:
         return 2
     print(result.line())
     return 0
+
+
+def _review(args: argparse.Namespace) -> int:
+    from pipeline.report import ReportError
+    from pipeline.review import main_review
+
+    try:
+        return main_review(args.outputs, args.inputs, args.below, as_json=args.json, limit=args.limit, bold=sys.stdout.isatty())
+    except ReportError as error:
+        print(f"extract-agreements: error: {error}", file=sys.stderr)
+        return 2

@@ -67,9 +67,8 @@ def build_report(outputs_dir: Path, inputs_dir: Path, output: Path) -> ReportRes
     ``inputs_dir`` is the folder the run extracted: records name their source relative to it.
     """
     records = list(load_records(outputs_dir))
-    summary = _read_summary(outputs_dir)
-    max_bytes = summary.get("config", {}).get("max_bytes", DEFAULT_MAX_BYTES)  # what the run could read
-    data = report_data(records, inputs_dir, max_bytes, summary.get("extractor"))
+    summary = read_summary(outputs_dir)
+    data = report_data(records, inputs_dir, run_max_bytes(summary), summary.get("extractor"))
     data["summary"]["outputs_dir"] = outputs_dir.as_posix()
     data["summary"]["inputs_dir"] = inputs_dir.as_posix()
     page = render_html(data, title=f"Agreements in {outputs_dir.resolve().name}/")
@@ -104,8 +103,8 @@ def load_records(outputs_dir: Path) -> Iterator[dict[str, Any]]:
             yield record
 
 
-def _read_summary(outputs_dir: Path) -> dict[str, Any]:
-    """``run-summary.json``, or ``{}``: the page only takes the extractor version and the size limit from it."""
+def read_summary(outputs_dir: Path) -> dict[str, Any]:
+    """``run-summary.json``, or ``{}``: the page and the review queue only take the extractor version and the size limit from it."""
     try:
         data = json.loads((outputs_dir / SUMMARY).read_text("utf-8"))
     except (OSError, ValueError):
@@ -113,8 +112,14 @@ def _read_summary(outputs_dir: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-class _Texts:
-    """Each source's reader text, read once and stored once however many records point at it."""
+def run_max_bytes(summary: dict[str, Any]) -> int:
+    """The largest file the run could read (``run-summary.json``'s config): a larger source cannot be the one it read."""
+    return summary.get("config", {}).get("max_bytes", DEFAULT_MAX_BYTES)
+
+
+class SourceTexts:
+    """Each source's reader text, read once and stored once however many records point at it
+    (the page and the review queue find texts the same way)."""
 
     def __init__(self, inputs_dir: Path, max_bytes: int) -> None:
         self.inputs_dir = inputs_dir
@@ -141,6 +146,11 @@ class _Texts:
             self.texts.append(text)
         return self._index[sha256], None
 
+    def text(self, source: dict[str, Any]) -> tuple[str | None, str | None]:
+        """``(text, None)`` when the source still reads as the record saw it, else ``(None, why not)``."""
+        index, note = self.lookup(source)
+        return (None, note) if index is None else (self.texts[index], None)
+
     def _load(self, path: str) -> tuple[str, str] | str:
         relative = PurePosixPath(path)
         if relative.is_absolute() or ".." in relative.parts:
@@ -159,7 +169,7 @@ def report_data(
 ) -> dict[str, Any]:
     """The page's JSON: a summary, the agreement records (with an index into ``texts`` or the
     reason they have no text), the error records, and each distinct source text once."""
-    texts = _Texts(inputs_dir, max_bytes)
+    texts = SourceTexts(inputs_dir, max_bytes)
     agreements: list[dict[str, Any]] = []
     errors: list[dict[str, Any]] = []
     for record in records:
