@@ -175,6 +175,24 @@ def build_parser() -> argparse.ArgumentParser:
     review.add_argument("--json", action="store_true", help="print the queue as JSON")
     review.add_argument("--limit", type=_positive, metavar="N", help="list at most N cells (the counts still cover all)")
 
+    correct = commands.add_parser(
+        "correct",
+        help="record an analyst's value for a field of a record (OUTPUTS_DIR/corrections.jsonl)",
+        description="Append a correction to OUTPUTS_DIR/corrections.jsonl after checking that the record exists and "
+        "the value fits the field. The review page and queue show it at once; `extract` puts it on the records "
+        "(their `corrections` key) and keeps it on every rerun. The extractor's own value stays in the record.",
+    )
+    correct.add_argument("outputs", type=Path, metavar="OUTPUTS_DIR", help="folder written by `extract`")
+    correct.add_argument("id", metavar="ID", help="the record's id")
+    correct.add_argument("field", metavar="FIELD", help="agreement_type, signing_date, publication_date, signing_place, parties, organizations, people or themes")
+    correct.add_argument(
+        "value",
+        metavar="VALUE_JSON",
+        help="the field's value as JSON: '\"2024-11-20\"', 'null', '[\"Acme\", \"Beta Labs\"]' (a list field takes the whole "
+        "list; people as objects with name, role, title, affiliation); text that is not JSON is taken as a string",
+    )
+    correct.add_argument("--note", help="why, for whoever reads the record next")
+
     train = commands.add_parser(
         "train",
         help="learn the decisions from the labelled documents and print leave-one-source-out figures",
@@ -215,6 +233,8 @@ def _run(args: argparse.Namespace) -> int:
         return _report(args)
     if args.command == "review":
         return _review(args)
+    if args.command == "correct":
+        return _correct(args)
     if args.command == "train":
         return _train(args)
     print(json.dumps(record_json_schema(), indent=2))
@@ -302,11 +322,12 @@ def _run_on_dask(args: argparse.Namespace, config: ExtractorConfig) -> RunSummar
 
 
 def _report(args: argparse.Namespace) -> int:
+    from pipeline.corrections import CorrectionsError
     from pipeline.report import ReportError, build_report
 
     try:
         result = build_report(args.outputs, args.inputs, args.output or args.outputs / "report.html")
-    except ReportError as error:
+    except (ReportError, CorrectionsError) as error:
         print(f"extract-agreements: error: {error}", file=sys.stderr)
         return 2
     print(result.line())
@@ -314,11 +335,27 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _review(args: argparse.Namespace) -> int:
+    from pipeline.corrections import CorrectionsError
     from pipeline.report import ReportError
     from pipeline.review import main_review
 
     try:
         return main_review(args.outputs, args.inputs, args.below, as_json=args.json, limit=args.limit, bold=sys.stdout.isatty())
-    except ReportError as error:
+    except (ReportError, CorrectionsError) as error:
         print(f"extract-agreements: error: {error}", file=sys.stderr)
         return 2
+
+
+def _correct(args: argparse.Namespace) -> int:
+    from pipeline.corrections import CORRECTIONS, CorrectionsError, add_correction
+    from pipeline.report import ReportError, load_records
+
+    try:
+        ids = {record["id"] for record in load_records(args.outputs) if "id" in record}
+        entry = add_correction(args.outputs, ids, args.id, args.field, args.value, args.note)
+    except (ReportError, CorrectionsError) as error:
+        print(f"extract-agreements: error: {error}", file=sys.stderr)
+        return 2
+    value = json.dumps(entry.correction.value, ensure_ascii=False)
+    print(f"{entry.id} {entry.correction.field} = {value} → {(args.outputs / CORRECTIONS).as_posix()}")
+    return 0

@@ -20,6 +20,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from pipeline.batch import RECORDS, SUMMARY
+from pipeline.corrections import corrected_records
 from pipeline.extractor import DEFAULT_MAX_BYTES
 from pipeline.readers import ReadError, read_document
 
@@ -66,7 +67,7 @@ def build_report(outputs_dir: Path, inputs_dir: Path, output: Path) -> ReportRes
 
     ``inputs_dir`` is the folder the run extracted: records name their source relative to it.
     """
-    records = list(load_records(outputs_dir))
+    records = list(corrected_records(load_records(outputs_dir), outputs_dir))
     summary = read_summary(outputs_dir)
     data = report_data(records, inputs_dir, run_max_bytes(summary), summary.get("extractor"))
     data["summary"]["outputs_dir"] = outputs_dir.as_posix()

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline.corrections import corrected_records
 from pipeline.evaluate import CONFIDENT
 from pipeline.report import SourceTexts, load_records, read_summary, run_max_bytes
 
@@ -247,7 +248,7 @@ def queue_json(queue: Queue, texts: SourceTexts, limit: int | None = None) -> di
 
 def main_review(outputs_dir: Path, inputs_dir: Path, threshold: float, as_json: bool, limit: int | None, bold: bool) -> int:
     """Print the queue of ``outputs_dir``; ``ReportError`` (a usage error) when it holds no records."""
-    queue = review_queue(load_records(outputs_dir), threshold)
+    queue = review_queue(corrected_records(load_records(outputs_dir), outputs_dir), threshold)
     texts = SourceTexts(inputs_dir, run_max_bytes(read_summary(outputs_dir)))
     if as_json:
         print(json.dumps(queue_json(queue, texts, limit), ensure_ascii=False, indent=2))
