@@ -145,7 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
         "report",
         help="write a self-contained HTML page to review the records",
         description="Write one HTML file (scripts, styles and data inline; it works offline) showing a summary, "
-        "a filterable table of the agreements, each document's text with its evidence highlighted, a timeline, "
+        "a filterable table of the agreements with each value coloured by its confidence, each document's text with its evidence highlighted, a timeline, "
         "a partnership network and the error records.",
     )
     report.add_argument("outputs", type=Path, metavar="OUTPUTS_DIR", help="folder written by `extract`")
@@ -157,6 +157,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="the folder `extract` read: records name their source relative to it, and the page shows each "
         "document's text from there (runs do not record it; default: %(default)s)",
+    )
+    report.add_argument(
+        "--diagram",
+        type=Path,
+        metavar="PNG",
+        help="a reliability diagram (`evaluate --diagram`) to show in the summary (default: OUTPUTS_DIR/reliability.png if there)",
     )
 
     review = commands.add_parser(
@@ -326,7 +332,7 @@ def _report(args: argparse.Namespace) -> int:
     from pipeline.report import ReportError, build_report
 
     try:
-        result = build_report(args.outputs, args.inputs, args.output or args.outputs / "report.html")
+        result = build_report(args.outputs, args.inputs, args.output or args.outputs / "report.html", args.diagram)
     except (ReportError, CorrectionsError) as error:
         print(f"extract-agreements: error: {error}", file=sys.stderr)
         return 2

@@ -16,11 +16,13 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipeline.corrections import corrected_records
 from pipeline.evaluate import CONFIDENT
-from pipeline.report import SourceTexts, load_records, read_summary, run_max_bytes
+
+if TYPE_CHECKING:  # the page imports this module to mark the records to review
+    from pipeline.report import SourceTexts
 
 DEFAULT_THRESHOLD = CONFIDENT
 """The line ``evaluate`` measures precision above: cells under it are where the errors are."""
@@ -248,6 +250,8 @@ def queue_json(queue: Queue, texts: SourceTexts, limit: int | None = None) -> di
 
 def main_review(outputs_dir: Path, inputs_dir: Path, threshold: float, as_json: bool, limit: int | None, bold: bool) -> int:
     """Print the queue of ``outputs_dir``; ``ReportError`` (a usage error) when it holds no records."""
+    from pipeline.report import SourceTexts, load_records, read_summary, run_max_bytes
+
     queue = review_queue(corrected_records(load_records(outputs_dir), outputs_dir), threshold)
     texts = SourceTexts(inputs_dir, run_max_bytes(read_summary(outputs_dir)))
     if as_json:
