@@ -5,6 +5,9 @@ the annotation guide defines right; ``null`` where nothing is calibrated yet) an
 signing date and place, the ``alternatives`` the learned decision ranked next; a version-1
 record, which has neither key, still validates.
 
+An analyst's ``corrections`` (additive, still version "2") give a field the value to use
+instead of the extractor's, which stays in the record, with its confidence, for audit.
+
 Records are validated strictly: unknown keys are refused, vocabularies are closed, dates
 must match their precision, and, when the document text is passed as validation context
 (``AgreementRecord.model_validate(data, context={"text": text})``), every quoted text must
@@ -17,7 +20,7 @@ import re
 from datetime import date
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, ValidationInfo, model_validator
 
 SCHEMA_VERSION = "2"
 SCHEMA_VERSIONS = ("1", "2")
@@ -44,6 +47,14 @@ _DATE_PATTERNS: dict[str, re.Pattern[str]] = {
     "month": re.compile(r"^\d{4}-\d{2}$"),
     "year": re.compile(r"^\d{4}$"),
 }
+
+
+def _check_date(value: str, precision: Precision) -> None:
+    """``value`` is a real date written at ``precision``."""
+    if not _DATE_PATTERNS[precision].match(value):
+        raise ValueError(f"date {value!r} does not have {precision} precision")
+    padded = {"day": value, "month": f"{value}-01", "year": f"{value}-01-01"}
+    date.fromisoformat(padded[precision])
 
 
 class _Strict(BaseModel):
@@ -126,10 +137,7 @@ class DateValue(_Quoted):
 
     @model_validator(mode="after")
     def _value_matches_precision(self) -> Self:
-        if not _DATE_PATTERNS[self.precision].match(self.value):
-            raise ValueError(f"date {self.value!r} does not have {self.precision} precision")
-        padded = {"day": self.value, "month": f"{self.value}-01", "year": f"{self.value}-01-01"}
-        date.fromisoformat(padded[self.precision])
+        _check_date(self.value, self.precision)
         return self
 
 
@@ -179,6 +187,66 @@ class Theme(_Mentioned):
     confidence: Confidence = None
 
 
+CorrectableField = Literal[
+    "agreement_type", "signing_date", "publication_date", "signing_place", "parties", "organizations", "people", "themes"
+]
+
+
+class CorrectedPerson(_Strict):
+    """A person as an analyst writes one: no spans, since the value need not be in the text."""
+
+    name: str = Field(min_length=1)
+    title: str | None = None
+    affiliation: str | None = None
+    role: Role
+
+
+def _corrected_date(value: str) -> str:
+    """An analyst's date: ISO at the precision meant (``2024``, ``2024-11``, ``2024-11-19``), a real date."""
+    for precision, pattern in _DATE_PATTERNS.items():
+        if pattern.match(value):
+            _check_date(value, precision)
+            return value
+    raise ValueError(f"date {value!r} is not YYYY-MM-DD, YYYY-MM or YYYY")
+
+
+Name = Annotated[str, Field(min_length=1)]
+CorrectedDate = Annotated[str, AfterValidator(_corrected_date)]
+_CORRECTED_VALUES: dict[str, TypeAdapter[Any]] = {
+    "agreement_type": TypeAdapter(AgreementKind | None),
+    "signing_date": TypeAdapter(CorrectedDate | None),
+    "publication_date": TypeAdapter(CorrectedDate | None),
+    "signing_place": TypeAdapter(Name | None),
+    "parties": TypeAdapter(list[Name]),
+    "organizations": TypeAdapter(list[Name]),
+    "people": TypeAdapter(list[CorrectedPerson]),
+    "themes": TypeAdapter(list[Name]),
+}
+"""What an analyst may write for each field: a kind, date or place as its value (``null``: there is
+none), a list field as the whole corrected list (organisations and themes by name, people as objects)."""
+
+
+class Correction(_Strict):
+    """An analyst's value for one field of a record (a line of ``corrections.jsonl`` less its id).
+
+    The record keeps the extractor's value and confidence beside it, for audit; readers use ``value``."""
+
+    field: CorrectableField
+    value: str | list[str] | list[CorrectedPerson] | None
+    note: str | None = None
+    at: str | None = None
+    """When it was recorded (ISO 8601, UTC), as ``extract-agreements correct`` stamps it."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _value_fits_field(cls, data: Any) -> Any:
+        """The union above is only the schema's summary: each field takes exactly its own shape."""
+        if isinstance(data, dict) and data.get("field") in _CORRECTED_VALUES:
+            adapter = _CORRECTED_VALUES[data["field"]]
+            data = {**data, "value": adapter.dump_python(adapter.validate_python(data.get("value")), mode="json")}
+        return data
+
+
 class ExtractorInfo(_Strict):
     version: str
     spacy_model: str | None
@@ -199,6 +267,8 @@ class AgreementRecord(_Strict):
     people: list[Person] = Field(default_factory=list)
     themes: list[Theme] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+    corrections: list[Correction] = Field(default_factory=list)
+    """An analyst's values for some fields, at most one per field (``pipeline/corrections.py``); never the extractor's."""
     extractor: ExtractorInfo
 
 

@@ -35,8 +35,9 @@ import spacy.util
 from pydantic import AfterValidator, BaseModel, ConfigDict, TypeAdapter, ValidationError
 from tqdm import tqdm
 
-from models import Record
+from models import Correction, Record
 from pipeline import __version__
+from pipeline import corrections
 from pipeline.extractor import AUTO, ExtractorConfig
 from pipeline.outlock import LOCK_NAME, FolderInUse, hold
 from pipeline.parallel import WORKER_DIED, Item, extract_items
@@ -48,8 +49,8 @@ RECORDS = "records.jsonl"
 SUMMARY = "run-summary.json"
 RESERVED_NAMES = frozenset({MANIFEST, SUMMARY, RECORDS})
 """Never a record's file name, at any depth: ``evaluate`` skips these names wherever they are."""
-RUN_FILES = RESERVED_NAMES | {LOCK_NAME, "report.html"}
-"""The files of the run itself (and the review page's default) at the top of the output folder:
+RUN_FILES = RESERVED_NAMES | {LOCK_NAME, "report.html", corrections.CORRECTIONS}
+"""The files of the run itself (the review page's default, the analysts' corrections) at the top of the output folder:
 never the name of a record's top folder either."""
 FOLDER_SUFFIX = ".d"
 """Appended to an input folder named like one of ``RUN_FILES``: ``records.jsonl/a.txt`` → ``records.jsonl.d/a.json``."""
@@ -99,6 +100,8 @@ class RunSummary:
     config: ExtractorConfig
     config_fingerprint: str
     output_dir: Path
+    corrections: dict[str, Any] | None = None
+    """``{"applied": n, "unmatched": [{"id", "field"}]}`` when the folder has ``corrections.jsonl``."""
     seconds: float = field(default=0.0, compare=False)
 
     @property
@@ -117,14 +120,17 @@ class RunSummary:
             "extractor": {"version": __version__, "spacy_model": self.spacy_model},
             "config": asdict(self.config),
             "config_fingerprint": self.config_fingerprint,
+            **({"corrections": self.corrections} if self.corrections is not None else {}),
         }
 
     def line(self) -> str:
         """``12 documents: 11 records, 1 error, 0 skipped (unchanged) → outputs/``."""
         deleted = f", {len(self.deleted)} deleted" if self.deleted else ""
+        unmatched = len(self.corrections["unmatched"]) if self.corrections else 0
+        waiting = f", {_count(unmatched, 'correction')} for records not in this run" if unmatched else ""
         return (
             f"{_count(self.documents, 'document')}: {_count(self.records, 'record')}, "
-            f"{_count(self.errors, 'error')}, {self.skipped_unchanged} skipped (unchanged){deleted}"
+            f"{_count(self.errors, 'error')}, {self.skipped_unchanged} skipped (unchanged){deleted}{waiting}"
             f" → {self.output_dir.as_posix().rstrip('/')}/"
         )
 
@@ -225,13 +231,18 @@ def _run(
     retry_failures: bool,
 ) -> RunSummary:
     """``run_batch`` once the output folder is this run's."""
+    try:
+        entries = corrections.load_corrections(output_dir)
+    except corrections.CorrectionsError as error:
+        raise BatchError(str(error)) from None
+    corrected = corrections.by_record(entries)
     _remove_temp_files(output_dir)
     old = _load_manifest(output_dir / MANIFEST)
     manifest = dict(old)
     plan = partial(_plan, output_dir=output_dir, config=config, fingerprint=fingerprint, force=force, retry_failures=retry_failures)
     tasks = [plan(s, outputs[s.name], old.get(s.name)) for s in sources]
     todo = [(t.source.path, t.source.name) for t in tasks if not t.skip]
-    records, warnings, errors, unsaved = 0, 0, Counter[str](), 0
+    records, warnings, errors, unsaved, ids = 0, 0, Counter[str](), 0, set[str]()
     show = sys.stderr.isatty() if progress is None else progress
     try:
         with (
@@ -241,9 +252,11 @@ def _run(
         ):
             for task in tasks:
                 if task.skip:
-                    data = json.loads((output_dir / task.output).read_text("utf-8"))
+                    stored = json.loads((output_dir / task.output).read_text("utf-8"))
+                    if (data := corrections.apply_corrections(stored, corrected)) is not stored:
+                        write_json(output_dir / task.output, data)  # the corrections changed since
                 else:
-                    data = next(extracted).model_dump(mode="json")
+                    data = corrections.apply_corrections(next(extracted).model_dump(mode="json"), corrected)
                     write_json(output_dir / task.output, data)
                     manifest[task.source.name] = _entry(task, fingerprint, data, config.timeout_s)
                     unsaved += 1
@@ -256,6 +269,7 @@ def _run(
                 else:
                     records += 1
                     warnings += len(data["warnings"])
+                    ids.add(data["id"])
                 bar.update()
     finally:  # also when interrupted: keep the records already written
         if unsaved:
@@ -275,9 +289,18 @@ def _run(
         config=config,
         config_fingerprint=fingerprint,
         output_dir=output_dir,
+        corrections=_corrections_summary(entries, corrected, ids) if entries else None,
     )
     write_json(output_dir / SUMMARY, summary.to_json())
     return summary
+
+
+def _corrections_summary(entries: list[corrections.Entry], corrected: dict[str, list[Correction]], ids: set[str]) -> dict[str, Any]:
+    """How many corrections the records carry, and which wait for a record that is not in this run."""
+    return {
+        "applied": sum(len(c) for record_id, c in corrected.items() if record_id in ids),
+        "unmatched": corrections.unmatched(entries, ids),
+    }
 
 
 # --------------------------------------------------------------------------- inputs

@@ -15,6 +15,7 @@ from types import FrameType
 from typing import TYPE_CHECKING
 
 from models import record_json_schema
+from pipeline.review import DEFAULT_THRESHOLD
 from pipeline.extractor import DEFAULT_MAX_BYTES, DEFAULT_SCHEDULER_TIMEOUT_S, DEFAULT_MAX_CHARS, DEFAULT_TIMEOUT_S, ExtractorConfig
 from pipeline.rules import available_languages
 
@@ -36,6 +37,16 @@ def _positive(value: str) -> int:
         raise argparse.ArgumentTypeError(f"must be a whole number, not {value!r}") from None
     if not 1 <= number <= MAX_COUNT:
         raise argparse.ArgumentTypeError(f"must be at least 1 and at most {MAX_COUNT}, not {number}")
+    return number
+
+
+def _probability(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = float("nan")
+    if not 0 <= number <= 1:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"must be a number from 0 to 1, not {value}")
     return number
 
 
@@ -134,7 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
         "report",
         help="write a self-contained HTML page to review the records",
         description="Write one HTML file (scripts, styles and data inline; it works offline) showing a summary, "
-        "a filterable table of the agreements, each document's text with its evidence highlighted, a timeline, "
+        "a filterable table of the agreements with each value coloured by its confidence, each document's text with its evidence highlighted, a timeline, "
         "a partnership network and the error records.",
     )
     report.add_argument("outputs", type=Path, metavar="OUTPUTS_DIR", help="folder written by `extract`")
@@ -147,6 +158,46 @@ def build_parser() -> argparse.ArgumentParser:
         help="the folder `extract` read: records name their source relative to it, and the page shows each "
         "document's text from there (runs do not record it; default: %(default)s)",
     )
+    report.add_argument(
+        "--diagram",
+        type=Path,
+        metavar="PNG",
+        help="a reliability diagram (`evaluate --diagram`) to show in the summary (default: OUTPUTS_DIR/reliability.png if there)",
+    )
+
+    review = commands.add_parser(
+        "review",
+        help="list the values to check: those whose confidence is under a threshold, lowest first",
+        description="List every cell (a value of a record: a date, a party, a person, a theme, ...) whose calibrated "
+        "confidence is under --below, lowest first, with the words it was read from and the runner-up candidates, "
+        "then the share of cells under the threshold per field. Cells without a calibrated confidence "
+        "(organisations, people's roles) and corrected fields are counted apart.",
+    )
+    review.add_argument("outputs", type=Path, metavar="OUTPUTS_DIR", help="folder written by `extract`")
+    review.add_argument(
+        "--below", type=_probability, default=DEFAULT_THRESHOLD, metavar="P", help="list cells under this confidence (default: %(default)g)"
+    )
+    review.add_argument("--inputs", type=Path, default=Path("samples"), metavar="DIR", help="the folder `extract` read, for the evidence (default: %(default)s)")
+    review.add_argument("--json", action="store_true", help="print the queue as JSON")
+    review.add_argument("--limit", type=_positive, metavar="N", help="list at most N cells (the counts still cover all)")
+
+    correct = commands.add_parser(
+        "correct",
+        help="record an analyst's value for a field of a record (OUTPUTS_DIR/corrections.jsonl)",
+        description="Append a correction to OUTPUTS_DIR/corrections.jsonl after checking that the record exists and "
+        "the value fits the field. The review page and queue show it at once; `extract` puts it on the records "
+        "(their `corrections` key) and keeps it on every rerun. The extractor's own value stays in the record.",
+    )
+    correct.add_argument("outputs", type=Path, metavar="OUTPUTS_DIR", help="folder written by `extract`")
+    correct.add_argument("id", metavar="ID", help="the record's id")
+    correct.add_argument("field", metavar="FIELD", help="agreement_type, signing_date, publication_date, signing_place, parties, organizations, people or themes")
+    correct.add_argument(
+        "value",
+        metavar="VALUE_JSON",
+        help="the field's value as JSON: '\"2024-11-20\"', 'null', '[\"Acme\", \"Beta Labs\"]' (a list field takes the whole "
+        "list; people as objects with name, role, title, affiliation); text that is not JSON is taken as a string",
+    )
+    correct.add_argument("--note", help="why, for whoever reads the record next")
 
     train = commands.add_parser(
         "train",
@@ -188,6 +239,10 @@ def _run(args: argparse.Namespace) -> int:
         return main_evaluate(args.pred, args.gold, as_json=args.json, show_errors=args.errors, languages=languages, diagram=args.diagram)
     if args.command == "report":
         return _report(args)
+    if args.command == "review":
+        return _review(args)
+    if args.command == "correct":
+        return _correct(args)
     if args.command == "train":
         return _train(args)
     print(json.dumps(record_json_schema(), indent=2))
@@ -279,12 +334,40 @@ def _run_on_dask(args: argparse.Namespace, config: ExtractorConfig) -> RunSummar
 
 
 def _report(args: argparse.Namespace) -> int:
+    from pipeline.corrections import CorrectionsError
     from pipeline.report import ReportError, build_report
 
     try:
-        result = build_report(args.outputs, args.inputs, args.output or args.outputs / "report.html")
-    except ReportError as error:
+        result = build_report(args.outputs, args.inputs, args.output or args.outputs / "report.html", args.diagram)
+    except (ReportError, CorrectionsError) as error:
         print(f"extract-agreements: error: {error}", file=sys.stderr)
         return 2
     print(result.line())
+    return 0
+
+
+def _review(args: argparse.Namespace) -> int:
+    from pipeline.corrections import CorrectionsError
+    from pipeline.report import ReportError
+    from pipeline.review import main_review
+
+    try:
+        return main_review(args.outputs, args.inputs, args.below, as_json=args.json, limit=args.limit, bold=sys.stdout.isatty())
+    except (ReportError, CorrectionsError) as error:
+        print(f"extract-agreements: error: {error}", file=sys.stderr)
+        return 2
+
+
+def _correct(args: argparse.Namespace) -> int:
+    from pipeline.corrections import CORRECTIONS, CorrectionsError, add_correction
+    from pipeline.report import ReportError, load_records
+
+    try:
+        ids = {record["id"] for record in load_records(args.outputs) if "id" in record}
+        entry = add_correction(args.outputs, ids, args.id, args.field, args.value, args.note)
+    except (ReportError, CorrectionsError) as error:
+        print(f"extract-agreements: error: {error}", file=sys.stderr)
+        return 2
+    value = json.dumps(entry.correction.value, ensure_ascii=False)
+    print(f"{entry.id} {entry.correction.field} = {value} → {(args.outputs / CORRECTIONS).as_posix()}")
     return 0

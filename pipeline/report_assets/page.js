@@ -1,6 +1,7 @@
 /* The review page of `extract-agreements report`: plain JS, no build step.
-   Reads the inline JSON (#report-data), draws the summary, a filterable and paginated table,
-   a document dialog with every field's evidence highlighted, a Chart.js timeline, a
+   Reads the inline JSON (#report-data), draws the summary, a filterable and paginated table
+   (each value coloured by its confidence, an analyst's corrections in place of the extractor's
+   values and marked), a document dialog with every field's evidence highlighted, a Chart.js timeline, a
    Cytoscape.js network and the error records. Data only ever reaches the page as text nodes
    (textContent), never as HTML. */
 "use strict";
@@ -15,6 +16,13 @@ const plural = (n, noun) => `${number(n)} ${noun}${n === 1 ? "" : "s"}`;
 const typeLabel = (kind) => (kind ? kind.charAt(0).toUpperCase() + kind.slice(1).replaceAll("_", " ") : "No type");
 const orgLabel = (o) => (o.acronym ? `${o.name} (${o.acronym})` : o.name);
 const dateLabel = (d) => `${d.value} (${d.precision})`;
+const THRESHOLD = DATA.summary.review.threshold;
+/** Three bands an analyst can act on: trust (≥ the review threshold), glance (≥ 0.5), check. */
+const band = (confidence) =>
+  confidence === null || confidence === undefined ? "none" : confidence >= THRESHOLD ? "high" : confidence >= 0.5 ? "mid" : "low";
+const confidenceText = (confidence) => (band(confidence) === "none" ? "not calibrated" : `confidence ${confidence.toFixed(2)}`);
+const correctionsOf = (record) => Object.fromEntries((record.corrections || []).map((c) => [c.field, c]));
+const correctedText = (c) => `corrected by an analyst${c.note ? `: ${c.note}` : ""}${c.at ? ` (${c.at})` : ""}`;
 
 /* The record fields that carry evidence, in legend order. `one`: a single quoted value with
    `span`; otherwise a list of items with `spans`. */
@@ -68,7 +76,8 @@ function evidenceOf(record) {
   FIELDS.forEach((field, order) => {
     itemsOf(record, field).forEach((item, i) => {
       for (const [start, end] of spansOf(item)) {
-        found.push({ field, order, item: `${field.key}:${i}`, value: field.value(item), start, end });
+        const confidence = band(item.confidence) === "none" ? "" : ` · ${confidenceText(item.confidence)}`;
+        found.push({ field, order, item: `${field.key}:${i}`, value: field.value(item) + confidence, start, end });
       }
     });
   });
@@ -105,6 +114,13 @@ function renderSummary() {
     ["Warnings", number(s.warnings)],
     ["Signing dates", range(s.signing_dates)],
     ["Publication dates", range(s.publication_dates)],
+    [
+      "Values to review",
+      s.review.calibrated ? `${Math.round((100 * s.review.below) / s.review.calibrated)}%` : "none",
+      `${number(s.review.below)} of ${number(s.review.calibrated)} calibrated values under ${THRESHOLD}; ` +
+        `${number(s.review.not_calibrated)} not calibrated, ${number(s.review.corrected)} corrected`,
+    ],
+    ["Records to review", number(DATA.records.filter((r) => r.review).length), `records with a value under ${THRESHOLD}`],
   ];
   document.getElementById("summary-cards").replaceChildren(
     ...cards.map(([term, value, title]) => el("div", { title }, el("dt", { text: term }), el("dd", { text: value }))),
@@ -114,6 +130,23 @@ function renderSummary() {
   document.getElementById("summary-meta").textContent =
     `${extractor}Records from ${s.outputs_dir}/, texts from ${s.inputs_dir}/` +
     (without ? `; ${plural(without, "record")} shown without text (see each record's note).` : ".");
+  const figure = document.getElementById("summary-diagram");
+  figure.hidden = !s.diagram;
+  if (s.diagram) figure.querySelector("img").src = s.diagram;
+}
+
+function renderConfidenceLegend() {
+  const bands = [
+    ["conf-high", `confidence ≥ ${THRESHOLD}`],
+    ["conf-mid", `0.5 – ${THRESHOLD}`],
+    ["conf-low", "< 0.5"],
+    ["conf-none", "not calibrated"],
+    ["corrected", "corrected by an analyst"],
+  ];
+  document.getElementById("confidence-legend").replaceChildren(
+    "Values: ",
+    ...bands.map(([cls, text]) => el("span", { class: `chip ${cls}`, text })),
+  );
 }
 
 /* ------------------------------------------------------------------ tables */
@@ -156,28 +189,64 @@ class Pager {
   }
 }
 
-const chips = (values, limit) => {
-  if (!values.length) return el("span", { class: "none", text: "—" });
-  const shown = values.slice(0, limit).map((v) => el("span", { class: "chip", text: v }));
-  if (values.length > limit) shown.push(el("span", { class: "chip", text: `+${values.length - limit} more` }));
+/** A value in the table: coloured by its confidence band, or marked as an analyst's correction. */
+const cellNode = (cell, chip) =>
+  el("span", {
+    class: `${chip ? "chip " : "value "}${cell.correction ? "corrected" : `conf-${band(cell.confidence)}`}`,
+    title: cell.correction ? correctedText(cell.correction) : confidenceText(cell.confidence),
+    text: cell.text,
+  });
+const none = () => el("span", { class: "none", text: "—" });
+const chips = (cells, limit) => {
+  if (!cells.length) return none();
+  const shown = cells.slice(0, limit).map((cell) => cellNode(cell, true));
+  if (cells.length > limit) shown.push(el("span", { class: "chip", text: `+${cells.length - limit} more` }));
   return el("div", { class: "chips" }, ...shown);
 };
-const orNone = (value) => value || el("span", { class: "none", text: "—" });
+const single = (cells) => (cells.length ? cellNode(cells[0], false) : none());
+
+/** A field's values as the table shows them: the analyst's correction if there is one, else the
+    extractor's values with their confidences. */
+function cellsOf(record, fixed, key, label, fromCorrected) {
+  const correction = fixed[key];
+  if (correction) {
+    const values = correction.value === null ? [] : Array.isArray(correction.value) ? correction.value : [correction.value];
+    return values.map((value) => ({ text: fromCorrected(value), correction }));
+  }
+  const value = record[key];
+  const items = value === null || value === undefined ? [] : Array.isArray(value) ? value : [value];
+  return items.map((item) => ({ text: label(item), confidence: item.confidence }));
+}
+const valueOf = (record, fixed, key) => (fixed[key] ? fixed[key].value || "" : record[key] ? record[key].value : "");
 
 /** What the table shows, filters and sorts on for each record, computed once. */
 const ROWS = DATA.records.map((record, index) => {
-  const parties = (record.parties || []).map(orgLabel);
+  const fixed = correctionsOf(record);
+  const name = (value) => value;
+  const cells = {
+    parties: cellsOf(record, fixed, "parties", orgLabel, name),
+    type: cellsOf(record, fixed, "agreement_type", (t) => typeLabel(t.value), typeLabel),
+    date: cellsOf(record, fixed, "signing_date", (d) => d.value, name),
+    place: cellsOf(record, fixed, "signing_place", (p) => p.value, name),
+    themes: cellsOf(record, fixed, "themes", (t) => t.value, name),
+    people: cellsOf(record, fixed, "people", (p) => p.name, (p) => p.name),
+  };
+  const partyKeys = fixed.parties
+    ? fixed.parties.value.map((s) => s.toLowerCase())
+    : (record.parties || []).flatMap((p) => [p.name, p.acronym, orgLabel(p)].filter(Boolean).map((s) => s.toLowerCase()));
+  const date = valueOf(record, fixed, "signing_date");
   return {
     index,
     record,
-    parties,
-    partyKeys: (record.parties || []).flatMap((p) => [p.name, p.acronym, orgLabel(p)].filter(Boolean).map((s) => s.toLowerCase())),
-    kind: record.agreement_type ? record.agreement_type.value : "",
-    date: record.signing_date ? record.signing_date.value : "",
-    year: record.signing_date ? record.signing_date.value.slice(0, 4) : "",
-    place: record.signing_place ? record.signing_place.value : "",
-    themes: (record.themes || []).map((t) => t.value),
-    people: (record.people || []).map((p) => p.name),
+    cells,
+    parties: cells.parties.map((c) => c.text),
+    partyKeys,
+    kind: valueOf(record, fixed, "agreement_type"),
+    date,
+    year: date.slice(0, 4),
+    place: valueOf(record, fixed, "signing_place"),
+    themes: cells.themes.map((c) => c.text),
+    people: cells.people.map((c) => c.text),
     source: record.source.path,
   };
 });
@@ -196,15 +265,16 @@ function agreementRow(row) {
   const badges = [];
   if (r.warnings.length) badges.push(el("span", { class: "badge", text: plural(r.warnings.length, "warning") }));
   if (r.text === null) badges.push(el("span", { class: "badge", text: "no text" }));
+  if (r.review) badges.push(el("span", { class: "badge review", text: `${r.review} to review` }));
   return el(
     "tr",
     { data: { index: row.index, id: r.id } },
-    el("td", {}, chips(row.parties, 4)),
-    el("td", {}, orNone(row.kind && typeLabel(row.kind))),
-    el("td", {}, orNone(row.date)),
-    el("td", {}, orNone(row.place)),
-    el("td", {}, chips(row.themes, 4)),
-    el("td", {}, chips(row.people, 3)),
+    el("td", {}, chips(row.cells.parties, 4)),
+    el("td", {}, single(row.cells.type)),
+    el("td", {}, single(row.cells.date)),
+    el("td", {}, single(row.cells.place)),
+    el("td", {}, chips(row.cells.themes, 4)),
+    el("td", {}, chips(row.cells.people, 3)),
     el("td", {}, el("button", { type: "button", class: "link", text: row.source, "aria-haspopup": "dialog" }), ...badges),
   );
 }
@@ -219,6 +289,7 @@ const inputs = {
   type: document.getElementById("filter-type"),
   year: document.getElementById("filter-year"),
   theme: document.getElementById("filter-theme"),
+  review: document.getElementById("filter-review"),
 };
 const sort = { key: null, descending: false };
 
@@ -238,8 +309,10 @@ function selectedRows() {
   const theme = inputs.theme.value.trim().toLowerCase();
   const kind = inputs.type.value === "-" ? "" : inputs.type.value || null;
   const year = inputs.year.value === "-" ? "" : inputs.year.value || null;
+  const review = inputs.review.checked;
   const rows = ROWS.filter(
     (r) =>
+      (!review || r.record.review > 0) &&
       (!party || r.partyKeys.some((k) => k.includes(party))) &&
       (!theme || r.themes.some((t) => t.toLowerCase().includes(theme))) &&
       (kind === null || r.kind === kind) &&
@@ -377,11 +450,24 @@ function openRecord(index) {
         {},
         el("td", {}, el("span", { class: "swatch", style: fieldColours(field.key) }), ` ${field.label}`),
         el("td", {}, show),
+        el("td", {}, el("span", { class: `value conf-${band(item.confidence)}`, text: band(item.confidence) === "none" ? "—" : item.confidence.toFixed(2) })),
         el("td", { text: words ? `“${words}”${more}` : `characters ${start}–${end}${more}` }),
       );
     }),
   );
-  document.getElementById("document-fields").tBodies[0].replaceChildren(...fieldRows);
+  const corrections = (record.corrections || []).map((c) => {
+    const field = FIELDS.find((f) => f.key === c.field);
+    const values = c.value === null ? ["none"] : [].concat(c.value).map((v) => (typeof v === "object" ? v.name : v));
+    return el(
+      "tr",
+      { class: "correction-row" },
+      el("td", { text: `${field.label}, corrected` }),
+      el("td", {}, el("span", { class: "value corrected", text: values.join("; ") })),
+      el("td", { text: "—" }),
+      el("td", { text: correctedText(c) }),
+    );
+  });
+  document.getElementById("document-fields").tBodies[0].replaceChildren(...corrections, ...fieldRows);
   const warnings = record.warnings.length ? record.warnings : ["None."];
   document.getElementById("document-warnings").replaceChildren(...warnings.map((w) => el("li", { text: w })));
   if (!dialog.open) dialog.showModal();
@@ -602,11 +688,12 @@ const errorsPager = new Pager(
 );
 
 renderSummary();
+renderConfidenceLegend();
 fillFilterChoices();
 form.addEventListener("submit", (event) => event.preventDefault());
 form.addEventListener("input", applyFilters);
 document.getElementById("filter-clear").addEventListener("click", () => {
-  Object.values(inputs).forEach((input) => (input.value = ""));
+  Object.values(inputs).forEach((input) => (input.type === "checkbox" ? (input.checked = false) : (input.value = "")));
   applyFilters();
 });
 document.querySelectorAll("th[data-sort] button").forEach((button) =>
