@@ -148,16 +148,8 @@ def build_parser() -> argparse.ArgumentParser:
         "a filterable table of the agreements with each value coloured by its confidence, each document's text with its evidence highlighted, a timeline, "
         "a partnership network and the error records.",
     )
-    report.add_argument("outputs", type=Path, metavar="OUTPUTS_DIR", help="folder written by `extract`")
+    _add_run_folders(report, "the page shows each document's text from there")
     report.add_argument("-o", "--output", type=Path, help="HTML file to write (default: OUTPUTS_DIR/report.html)")
-    report.add_argument(
-        "--inputs",
-        type=Path,
-        default=Path("samples"),
-        metavar="DIR",
-        help="the folder `extract` read: records name their source relative to it, and the page shows each "
-        "document's text from there (runs do not record it; default: %(default)s)",
-    )
     report.add_argument(
         "--diagram",
         type=Path,
@@ -173,11 +165,10 @@ def build_parser() -> argparse.ArgumentParser:
         "then the share of cells under the threshold per field. Cells without a calibrated confidence "
         "(organisations, people's roles) and corrected fields are counted apart.",
     )
-    review.add_argument("outputs", type=Path, metavar="OUTPUTS_DIR", help="folder written by `extract`")
+    _add_run_folders(review, "the queue quotes each cell's evidence from there")
     review.add_argument(
         "--below", type=_probability, default=DEFAULT_THRESHOLD, metavar="P", help="list cells under this confidence (default: %(default)g)"
     )
-    review.add_argument("--inputs", type=Path, default=Path("samples"), metavar="DIR", help="the folder `extract` read, for the evidence (default: %(default)s)")
     review.add_argument("--json", action="store_true", help="print the queue as JSON")
     review.add_argument("--limit", type=_positive, metavar="N", help="list at most N cells (the counts still cover all)")
 
@@ -247,6 +238,18 @@ def _run(args: argparse.Namespace) -> int:
         return _train(args)
     print(json.dumps(record_json_schema(), indent=2))
     return 0
+
+
+def _add_run_folders(parser: argparse.ArgumentParser, use: str) -> None:
+    """OUTPUTS_DIR and ``--inputs``: what `report` and `review` read of a run."""
+    parser.add_argument("outputs", type=Path, metavar="OUTPUTS_DIR", help="folder written by `extract`")
+    parser.add_argument(
+        "--inputs",
+        type=Path,
+        default=Path("samples"),
+        metavar="DIR",
+        help=f"the folder `extract` read: records name their source relative to it, and {use} (runs do not record it; default: %(default)s)",
+    )
 
 
 def _train(args: argparse.Namespace) -> int:

@@ -50,11 +50,24 @@ def value_evidence(context: Context, field: str, value: Any) -> ValueEvidence:
     )
 
 
-def decided(evidence: ValueEvidence, field: str, features: dict[str, float], probability: float, runner_up: float, rank: int, count: int) -> ValueEvidence:
+def _decided(evidence: ValueEvidence, field: str, features: dict[str, float], probability: float, runner_up: float, rank: int, count: int) -> ValueEvidence:
     """The evidence of a value a learned decision kept (``features``: the candidate's own):
     its probability, the best one not kept, and whether the hand-written rule named it too."""
     flags = evidence.flags | {"rule_agrees"} if features.get(RULE_FEATURES[field]) else evidence.flags
     return replace(evidence, probability=probability, runner_up=runner_up, rank=rank, count=count, flags=flags)
+
+
+def kept_evidence(field: str, evidence: list[ValueEvidence], kept: list[int | None], candidates: list[Any], probabilities: list[float]) -> list[ValueEvidence]:
+    """The evidence of a decided field's values, in the record's order: ``evidence[k]`` is the
+    k-th value's before the decision, ``kept[k]`` the index of its candidate (``None``: a value
+    the resolve step made, like the dateline's place), ``probabilities`` every candidate's.
+    Extraction and training both build it here, so the calibrations see what extraction sees."""
+    found = {i for i in kept if i is not None}
+    runner_up = max((p for i, p in enumerate(probabilities) if i not in found), default=0.0)
+    return [
+        listed(e, rank, len(kept)) if i is None else _decided(e, field, candidates[i].features, probabilities[i], runner_up, rank, len(kept))
+        for rank, (e, i) in enumerate(zip(evidence, kept))
+    ]
 
 
 def listed(evidence: ValueEvidence, rank: int, count: int) -> ValueEvidence:
@@ -82,15 +95,11 @@ def confidences(context: Context, values: dict[str, Any]) -> dict[str, list[floa
 
 
 def _with_decision(context: Context, field: str, items: list[Any], evidence: list[ValueEvidence]) -> list[ValueEvidence]:
-    """Each kept value's decision probability, found by its characters among the field's
-    scored candidates (a value the resolve step made, like the dateline's place, has none)."""
-    where = {_characters(c.value if isinstance(c, Candidate) else c): c for c in context.proposals[field].candidates}
-    kept = [where.get(_characters(item)) for item in items]
-    runner_up = max((c.probability for key, c in where.items() if key not in {_characters(i) for i in items}), default=0.0)
-    return [
-        listed(e, rank, len(items)) if c is None else decided(e, field, c.features, c.probability, runner_up, rank, len(items))
-        for rank, (e, c) in enumerate(zip(evidence, kept))
-    ]
+    """Each kept value's decision probability, its candidate found by its characters."""
+    candidates = context.proposals[field].candidates
+    index = {_characters(c.value if isinstance(c, Candidate) else c): i for i, c in enumerate(candidates)}
+    kept = [index.get(_characters(item)) for item in items]
+    return kept_evidence(field, evidence, kept, candidates, [c.probability for c in candidates])
 
 
 def _characters(value: Any) -> tuple[tuple[int, int], ...]:

@@ -275,7 +275,8 @@ class Extractor:
         context = Context(doc, document, rules, signals.signing_clauses(doc, document, rules), dates.date_order(doc, document, rules), anchor)
         for stage in STAGES:
             context.proposals[stage.FIELDS[0]] = stage.propose(context)
-        values, found = resolve.resolve(context)
+        context.values, found = resolve.resolve(context)
+        values = context.values
         scores = confidence.confidences(context, values)
         recorded = {name: _record_value(value, document.text, scores.get(name)) for name, value in values.items()}
         for name in confidence.SINGLE_DECIDED_FIELDS:

@@ -18,13 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.confidence import CALIBRATED_FIELDS, RULE_FEATURES, decided, listed, value_evidence
+from pipeline.confidence import CALIBRATED_FIELDS, RULE_FEATURES, kept_evidence, listed, value_evidence
 from pipeline.decisions import Calibration, LinearDecision, best, select
 from pipeline.evaluate import CONFIDENCE, EvaluationReport, compare_document, compare_parties, flatten, score
 from pipeline.extractor import Extractor
 from pipeline.features import FEATURES
 from pipeline.features.confidence import CONFIDENCE_FEATURES, ValueEvidence, confidence_features
-from pipeline.resolve import parties_possible, resolve
+from pipeline.resolve import parties_possible
 from pipeline.stages.contract import Candidate, Context
 
 REPOSITORY = Path(__file__).resolve().parent.parent
@@ -82,8 +82,11 @@ class DecidedField:
 
     def predict(self, decision: LinearDecision, document: AnalysedDocument, probabilities: list[float] | None = None) -> Any:
         """The field's flat value the decision gives the document's candidates."""
-        candidates = document.candidates[self.name]
-        values = [self.value(candidates[i]) for i in self.chosen(decision, document, probabilities)]
+        return self.read(document, self.chosen(decision, document, probabilities))
+
+    def read(self, document: AnalysedDocument, kept: list[int]) -> Any:
+        """The field's flat value made of the candidates at ``kept``."""
+        values = [self.value(document.candidates[self.name][i]) for i in kept]
         return values if self.expected > 1 else next(iter(values), None)
 
     def chosen(self, decision: LinearDecision, document: AnalysedDocument, probabilities: list[float] | None = None) -> list[int]:
@@ -173,7 +176,7 @@ def analyse(extractor: Extractor, documents: Iterable[LabelledDocument]) -> list
 
 def _evidence(context: Context, candidates: Mapping[str, list[Any]]) -> dict[str, list[ValueEvidence]]:
     """Confidence evidence of every decided candidate, and of every value the rules decided."""
-    values, _ = resolve(context)
+    values = context.values
     evidence = {name: [value_evidence(context, name, c.value if isinstance(c, Candidate) else c) for c in found] for name, found in candidates.items()}
     for name in CALIBRATED_FIELDS:
         if name not in evidence:
@@ -238,24 +241,24 @@ class ValueRow:
     key: str
 
 
-def _value_rows(document: AnalysedDocument, prediction: dict[str, Any], decisions: Mapping[str, LinearDecision]) -> list[ValueRow]:
-    """The rows of a document's values as ``decisions`` chose them, labelled by the scoring rules."""
+def _held_out(document: AnalysedDocument, decisions: Mapping[str, LinearDecision]) -> tuple[dict[str, Any], list[ValueRow]]:
+    """A document's record with the values ``decisions`` choose, and those values' confidence
+    rows, labelled by the scoring rules (each candidate scored once for both)."""
+    prediction = {**document.record, CONFIDENCE: {}}
+    evidence = {name: document.evidence.get(name, []) for name in CALIBRATED_FIELDS}
+    for field in DECIDED_FIELDS:
+        candidates = document.candidates[field.name]
+        probabilities = [decisions[field.name].probability(c.features) for c in candidates]
+        kept = field.chosen(decisions[field.name], document, probabilities)
+        prediction[field.name] = field.read(document, kept)
+        evidence[field.name] = kept_evidence(field.name, [evidence[field.name][i] for i in kept], list(kept), candidates, probabilities)
     rights = compare_document(prediction, document.labelled.gold)
-    rows = []
-    for name in CALIBRATED_FIELDS:
-        evidence = document.evidence.get(name, [])
-        if name in decisions:
-            field = next(f for f in DECIDED_FIELDS if f.name == name)
-            probabilities = [decisions[name].probability(c.features) for c in document.candidates[name]]
-            kept = field.chosen(decisions[name], document, probabilities)
-            runner_up = max((p for i, p in enumerate(probabilities) if i not in kept), default=0.0)
-            candidates = document.candidates[name]
-            evidence = [decided(evidence[i], name, candidates[i].features, probabilities[i], runner_up, rank, len(kept)) for rank, i in enumerate(kept)]
-        rows += [
-            ValueRow(name, confidence_features(e), right, document.labelled.source, document.labelled.key)
-            for e, right in zip(evidence, rights[name].right)
-        ]
-    return rows
+    rows = [
+        ValueRow(name, confidence_features(e), right, document.labelled.source, document.labelled.key)
+        for name in CALIBRATED_FIELDS
+        for e, right in zip(evidence[name], rights[name].right)
+    ]
+    return prediction, rows
 
 
 Folds = dict[str, dict[str, LinearDecision]]
@@ -274,9 +277,9 @@ def cross_validate(documents: list[AnalysedDocument], folds: Folds) -> tuple[dic
     predictions: dict[str, dict[str, Any]] = {}
     rows: list[ValueRow] = []
     for source, decisions in folds.items():
-        held_out = [d for d in documents if d.labelled.source == source]
-        predictions.update(_predicted(held_out, decisions))
-        rows += [row for d in held_out for row in _value_rows(d, predictions[d.labelled.key], decisions)]
+        for document in (d for d in documents if d.labelled.source == source):
+            predictions[document.labelled.key], document_rows = _held_out(document, decisions)
+            rows += document_rows
     return predictions, rows
 
 

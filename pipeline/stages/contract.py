@@ -75,6 +75,8 @@ class Context:
     date_order: str
     anchor: date | None
     proposals: dict[str, Proposal] = field(default_factory=dict)
+    values: dict[str, Any] = field(default_factory=dict)
+    """The record's values once the resolve step has made them (what confidence and training read)."""
 
     def value(self, field_name: str) -> Any:
         """An earlier stage's proposed value for ``field_name``."""

@@ -66,7 +66,7 @@ def _candidates(context: Context, publication: DateMention | None) -> tuple[list
                 warnings.append(f"signing date {span.text.strip()!r} is relative and there is no publication date to resolve it")
             continue
         found.append((span, mention, rank, clause))
-    rule_choice = _rule_choice([span for span, *_ in found], clauses, rules, publication)
+    rule_choice = _rule_choice([span for span, *_ in found], clauses, rules)
     candidates = []
     for order_in_body, (span, mention, rank, clause) in enumerate(found):
         evidence = DateEvidence(
@@ -99,7 +99,7 @@ def _not_a_signing_date(span: Span, clause: SigningClause | None, rules: Languag
     )
 
 
-def _rule_choice(dates: list[Span], clauses: list[SigningClause], rules: LanguageRules, publication: DateMention | None) -> Span | None:
+def _rule_choice(dates: list[Span], clauses: list[SigningClause], rules: LanguageRules) -> Span | None:
     """The hand-written rule's date among ``dates``: attached to the trigger first, then the
     best clause, then the nearest; never another agreement's, nor one the date rules exclude."""
     ranked: list[tuple[tuple[int, int, int], Span]] = []
@@ -107,8 +107,8 @@ def _rule_choice(dates: list[Span], clauses: list[SigningClause], rules: Languag
         for span in dates:
             if not (clause.sentence.start_char <= span.start_char < clause.sentence.end_char):
                 continue
-            if _hangs_on_other_agreement(span, clause) or _not_a_signing_date(span, clause, rules, publication):
-                continue
+            if _hangs_on_other_agreement(span, clause) or _on_announcement(span, clause, rules):
+                continue  # the clause-free exclusions already kept ``span`` out of the candidates
             attached = clause.trigger in _ancestors_and_self(span.root)
             ranked.append(((0 if attached else 1, rank, abs(span.root.i - clause.trigger.i)), span))
     return min(ranked, key=lambda item: item[0])[1] if ranked else None
