@@ -22,6 +22,7 @@ from typing import Literal
 
 import lxml.html
 import trafilatura
+import yaml
 from charset_normalizer import from_bytes
 from lxml import etree
 
@@ -55,11 +56,15 @@ _MAX_HTML_DEPTH = 2048
 """libxml2's nesting limit in huge-tree mode; a deeper page is read by ``_PageText``."""
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*(?:["']\s*)?([A-Za-z0-9._:-]+)""", re.IGNORECASE)
 
-_FRONT_MATTER = re.compile(r"---[ \t]*\n(?:.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+_FRONT_MATTER = re.compile(r"---[ \t]*\n(?P<yaml>(?:.*?\n)?)(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+MAX_FRONT_MATTER_CHARS = 32_000
+"""Front matter longer than this is not parsed, with a warning: real headers hold a few hundred
+characters, and the YAML parser's time grows with the header (32,000 characters: 0.2 s at worst)."""
+_NODE_PROPERTIES = re.compile(r"(?:[&!]\S*\s+)+")
+"""A YAML value's anchor and tag (``&a !!str``), which its node's position includes."""
 _FIELD_LINE = re.compile(r"([A-Za-z_][\w.-]*)[ \t]*:(?:[ \t]+(.*))?$")
 """A ``key: value`` line; the value keeps its trailing blanks (``_fields`` drops them): a lazy value
 followed by ``[ \t]*$`` tried every blank of a long run against the rest of it, quadratic."""
-_BLOCK_SCALAR = re.compile(r"[|>][+-]?[0-9]?")
 _CONTENT_LINE = re.compile(r"^[^\n]*[^\W_][^\n]*", re.MULTILINE)  # a line with a letter or digit
 _ATX_OPENING = re.compile(r"#{1,6}[ \t]+")
 _TITLE_KEYS = ("title",)
@@ -252,7 +257,8 @@ def _build(text: str, name: str, sha256: str, fmt: SourceFormat, warnings: tuple
         text, header, html_warnings = _html_document(text, name)
         warnings += html_warnings
     elif fmt == "md":
-        header = _front_matter(text) or _Header()
+        header, front_matter_warnings = _front_matter(text)
+        warnings += front_matter_warnings
     else:
         header = _bare_header(text) or _Header()
     if not text[header.body_start :].strip():
@@ -279,13 +285,64 @@ def _lines(text: str, start: int, end: int) -> Iterator[tuple[int, str]]:
         start = stop + 1
 
 
-def _front_matter(text: str) -> _Header | None:
-    """Markdown front matter: a leading ``---`` line up to the next ``---`` (or ``...``) line."""
+def _front_matter(text: str) -> tuple[_Header, tuple[str, ...]]:
+    """Markdown front matter, a leading ``---`` line up to the next ``---`` (or ``...``) line,
+    read as YAML; when it is not a YAML mapping a warning says why and the body starts after it."""
     match = _FRONT_MATTER.match(text)
     if match is None:
-        return None
-    fields = _fields(text, text.index("\n") + 1, match.end())
-    return _Header(match.end(), _first_field(fields, _TITLE_KEYS), _first_field(fields, _DATE_KEYS))
+        return _Header(), ()
+    source, offset = match.group("yaml"), match.start("yaml")
+    if len(source) > MAX_FRONT_MATTER_CHARS:
+        return _Header(match.end()), (
+            f"front matter of {len(source):,} characters, over the limit of {MAX_FRONT_MATTER_CHARS:,}: not read",
+        )
+    try:
+        # Composed, not loaded: the nodes keep their positions and no value is constructed.
+        root = yaml.compose(source, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as error:
+        return _Header(match.end()), (f"front matter is not valid YAML ({_yaml_problem(error)}): not read",)
+    except RecursionError:
+        return _Header(match.end()), ("front matter nested too deeply: not read",)
+    if root is None:
+        return _Header(match.end()), ()
+    if not isinstance(root, yaml.MappingNode):
+        return _Header(match.end()), ("front matter is not a YAML mapping of keys to values: not read",)
+    fields = _yaml_fields(text, offset, root)
+    return _Header(match.end(), _first_field(fields, _TITLE_KEYS), _first_field(fields, _DATE_KEYS)), ()
+
+
+def _yaml_problem(error: yaml.YAMLError) -> str:
+    """``line 3: mapping values are not allowed here``, the line counted in the file."""
+    mark = getattr(error, "problem_mark", None)
+    problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+    return f"line {mark.line + 2}: {problem}" if mark is not None else problem
+
+
+def _yaml_fields(text: str, offset: int, root: yaml.MappingNode) -> dict[str, Evidence]:
+    """Top-level keys (lower-cased) with a text value, as evidence into ``text`` (the front
+    matter starts at ``offset``); the first occurrence of a key with a value wins."""
+    fields: dict[str, Evidence] = {}
+    for key, value in root.value:
+        if isinstance(key, yaml.ScalarNode) and isinstance(value, yaml.ScalarNode):
+            name = key.value.lower()
+            evidence = None if name in fields else _scalar_evidence(text, offset, value)
+            if evidence is not None:
+                fields[name] = evidence
+    return fields
+
+
+def _scalar_evidence(text: str, offset: int, node: yaml.ScalarNode) -> Evidence | None:
+    """The value as written: its characters without its anchor or tag, quotes, or block
+    indicator line (``>``, ``|``); None when blank. Escapes and folds stay as written."""
+    start, end = offset + node.start_mark.index, offset + node.end_mark.index
+    properties = _NODE_PROPERTIES.match(text, start, end)
+    start = properties.end() if properties else start
+    if node.style in ("'", '"'):
+        start, end = start + 1, end - 1
+    elif node.style in ("|", ">"):
+        start = text.find("\n", start, end) + 1 or end
+    start, end = _trim(text, start, end)
+    return Evidence(text[start:end], start, end) if end > start else None
 
 
 def _bare_header(text: str) -> _Header | None:
@@ -293,6 +350,8 @@ def _bare_header(text: str) -> _Header | None:
 
     Scraped text files carry their metadata this way (``title: …`` / ``date: …`` and no
     ``---``); reading it keeps "title: " out of the title and gives the date its evidence.
+    It is not YAML: a value is the rest of its line ("titre : sous-titre" is a title, which
+    YAML refuses), as in an e-mail header.
     """
     end: int | None = None
     for offset, line in _lines(text, 0, len(text)):
@@ -311,11 +370,11 @@ def _bare_header(text: str) -> _Header | None:
 
 
 def _fields(text: str, start: int, end: int) -> dict[str, Evidence]:
-    """Top-level ``key: value`` pairs of a header, tolerantly: no YAML library, no failure.
+    """The ``key: value`` lines of a bare header, tolerantly: no failure.
 
-    A value runs on over indented continuation lines (a folded plain or ``>``/``|`` block
-    scalar); its evidence is the raw characters without surrounding quotes, so
-    ``text[start:end]`` is exactly the value as written. The first occurrence of a key wins.
+    A value runs on over indented continuation lines; its evidence is the raw characters
+    without surrounding quotes, so ``text[start:end]`` is exactly the value as written.
+    The first occurrence of a key wins.
     """
     fields: dict[str, Evidence] = {}
     key: str | None = None
@@ -333,7 +392,7 @@ def _fields(text: str, start: int, end: int) -> dict[str, Evidence]:
             close()
             key = field.group(1).lower()
             value = (field.group(2) or "").rstrip(" \t")
-            if value and not _BLOCK_SCALAR.fullmatch(value):
+            if value:
                 value_start = offset + field.start(2)
                 value_end = value_start + len(value)
             else:  # the value, if any, is on the continuation lines

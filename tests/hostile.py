@@ -52,6 +52,19 @@ def front_matter_with_space_run(folder: Path, spaces: int = 250_000) -> Path:
     return _write(folder, "front-matter-spaces.md", "---\ntitle: a" + " " * spaces + "b\n---\n\n" + ANNOUNCEMENT)
 
 
+def front_matter_bomb(folder: Path, levels: int = 30) -> Path:
+    """Front matter whose aliases expand to 10**levels strings ("billion laughs"): a YAML reader that
+    built the values would never finish; the first level is the title, so the header is read."""
+    anchors = "".join(f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 10)}]\n" for i in range(1, levels))
+    return _write(folder, "front-matter-bomb.md", f"---\ntitle: &l0 Alpine water storage\n{anchors}---\n\n" + ANNOUNCEMENT)
+
+
+def front_matter_nested_deeply(folder: Path, depth: int = 15_000) -> Path:
+    """Front matter nested ``depth`` flow lists deep, under the size limit: a recursive YAML composer
+    runs out of stack."""
+    return _write(folder, "front-matter-deep.md", "---\ntags: " + "[" * depth + "]" * depth + "\n---\n\n" + ANNOUNCEMENT)
+
+
 def key_with_space_run(folder: Path, spaces: int = 250_000) -> Path:
     """A first line that looks like a header key followed by spaces but has no colon: no header,
     then the first-line title regex."""

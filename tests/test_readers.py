@@ -120,6 +120,13 @@ FRONT_MATTER_CASES = [
     ('---\ntitle: ""\npublished: 2020-01-29\n---\nFirst body line\n', "First body line", "2020-01-29"),
     ("---\ntitle: a\ntitle: b\n---\nBody.\n", "a", None),
     ("---\nauthor:\n  title: nested, not top level\n---\nBody line\n", "Body line", None),
+    ("---\ntitle: |-\n  Literal block\n\ndate: 2024-03-14 # a comment\n---\nBody.\n", "Literal block", "2024-03-14"),
+    ("---\ntitle: &t !!str  Anchored title\nalso: *t\n---\nBody.\n", "Anchored title", None),
+    ('---\n{title: "Flow title", date: 2024-03-14}\n---\nBody.\n', "Flow title", "2024-03-14"),
+    ('---\ntitle: "Escaped \\" quote"\n---\nBody.\n', 'Escaped \\" quote', None),
+    ("---\ntitle:\ntitle: Second has the value\n---\nBody.\n", "Second has the value", None),
+    ("---\ntags: [a, b]\ndate: [2024-03-14]\n---\nBody line\n", "Body line", None),  # a list is no date
+    ("---\n---\nBody line\n", "Body line", None),
 ]
 
 
@@ -131,6 +138,27 @@ def test_front_matter_evidence(tmp_path: Path, source: str, title: str | None, d
     assert (doc.publication_date and doc.publication_date.text) == date
     assert doc.text[doc.body_start :].lstrip("\n").startswith(("Body", "# Heading", "First"))
     assert_indexes(doc)
+
+
+@pytest.mark.parametrize(
+    ("source", "warning"),
+    [
+        ("---\ntitle: Acme: the deal\ndate: 2024-03-14\n---\nBody line\n", "front matter is not valid YAML (line 2: mapping values are not allowed here): not read"),
+        ("---\ntitle: [unclosed\n---\nBody line\n", "front matter is not valid YAML (line 3: expected ',' or ']', but got '<stream end>'): not read"),
+        ("---\ntitle: a\x07\n---\nBody line\n", "front matter is not valid YAML (unacceptable character #x0007: special characters are not allowed): not read"),
+        ("---\nJust a sentence.\n---\nBody line\n", "front matter is not a YAML mapping of keys to values: not read"),
+        ("---\n- title: a list\n---\nBody line\n", "front matter is not a YAML mapping of keys to values: not read"),
+        ("---\ntitle: " + "[" * 2000 + "]" * 2000 + "\n---\nBody line\n", "front matter nested too deeply: not read"),
+        ("---\ntitle: " + "x" * 32_000 + "\n---\nBody line\n", "front matter of 32,008 characters, over the limit of 32,000: not read"),
+    ],
+)
+def test_front_matter_that_is_not_read_is_warned(source: str, warning: str) -> None:
+    """Front matter that is no YAML mapping gives no title or date, and says why; the body still starts after it."""
+    doc = document_from_text(source, fmt="md")
+    assert doc.warnings == (warning,)
+    assert doc.text[doc.body_start :] == "Body line\n"
+    assert doc.title == Evidence("Body line", doc.body_start, doc.body_start + 9)
+    assert doc.publication_date is None
 
 
 @pytest.mark.parametrize("source", ["---\ntitle: never closed\nBody.\n", "Intro\n---\ntitle: late\n---\nBody\n"])

@@ -22,6 +22,9 @@ from pipeline.readers import read_document
 from pipeline.report import build_report
 
 
+ANNOUNCEMENT_TITLE = hostile.ANNOUNCEMENT.splitlines()[0]
+
+
 def _seconds(work: Callable[[], object]) -> float:
     started = time.monotonic()
     work()
@@ -36,6 +39,25 @@ def test_space_runs_read_in_linear_time(generate: Callable[[Path], Path], tmp_pa
     """A 250 KB run of spaces in a heading or a ``key: value`` line took minutes (quadratic regexes)."""
     path = generate(tmp_path)
     assert _seconds(lambda: read_document(path)) < 5
+
+
+@pytest.mark.parametrize(
+    ("generate", "title", "warning"),
+    [
+        (hostile.front_matter_bomb, "Alpine water storage", ()),
+        (hostile.front_matter_nested_deeply, ANNOUNCEMENT_TITLE, ("front matter nested too deeply: not read",)),
+        (hostile.front_matter_with_space_run, ANNOUNCEMENT_TITLE, ("front matter of 250,010 characters, over the limit of 32,000: not read",)),
+    ],
+)
+def test_hostile_front_matter_is_read_in_bounded_time(generate: Callable[[Path], Path], title: str, warning: tuple[str, ...], tmp_path: Path) -> None:
+    """YAML that expands exponentially, nests past the stack or is huge: read quickly, never expanded, warned when skipped."""
+    path = generate(tmp_path)
+    started = time.monotonic()
+    document = read_document(path)
+    assert time.monotonic() - started < 5
+    assert document.warnings == warning
+    assert document.title is not None and document.title.text == title
+    assert document.text[document.body_start :].strip() == hostile.ANNOUNCEMENT.strip()
 
 
 def test_report_reads_a_space_run_in_linear_time(extractor: Extractor, tmp_path: Path) -> None:
