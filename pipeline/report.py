@@ -11,14 +11,17 @@ record was made from: highlighting changed text would point at the wrong words.
 from __future__ import annotations
 
 import base64
-import html
 import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import Any
+
+import jinja2
+from markupsafe import Markup
 
 from pipeline.batch import RECORDS, SUMMARY
 from pipeline.corrections import corrected_records
@@ -30,7 +33,6 @@ ASSETS = "report_assets"
 SCRIPTS = ("chart.umd.min.js", "cytoscape.min.js", "page.js")
 """Inlined in this order: the page's own script uses the two libraries' globals."""
 
-_PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
 _SOURCE_MAP = re.compile(r"^//# sourceMappingURL=\S+\s*$", re.MULTILINE)
 DIAGRAM = "reliability.png"
 """A reliability diagram in the outputs folder (``evaluate --diagram outputs/reliability.png``) goes in the summary."""
@@ -238,16 +240,29 @@ def review_summary(agreements: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def render_html(data: dict[str, Any], title: str) -> str:
-    """The page: ``report_assets/page.html`` with its styles, scripts and ``data`` inlined."""
+    """The page: the template ``report_assets/page.html`` with its styles, scripts and ``data`` inlined.
+
+    Autoescaping covers the title; the inlined code and data are marked safe here, where
+    ``script_json`` and ``_script`` make sure they cannot end their element."""
     assets = resources.files("pipeline").joinpath(ASSETS)
-    values = {
-        "title": html.escape(title),
-        "style": assets.joinpath("page.css").read_text("utf-8"),
-        "data": script_json(data),
-        "scripts": "\n".join(_script(assets.joinpath(name).read_text("utf-8")) for name in SCRIPTS),
-    }
-    template = assets.joinpath("page.html").read_text("utf-8")
-    return _PLACEHOLDER.sub(lambda match: values[match.group(1)], template)  # one pass: values are not rescanned
+    return _templates().get_template("page.html").render(
+        title=title,
+        style=Markup(assets.joinpath("page.css").read_text("utf-8")),
+        data=Markup(script_json(data)),
+        scripts=[Markup(_script(assets.joinpath(name).read_text("utf-8"))) for name in SCRIPTS],
+    )
+
+
+@cache
+def _templates() -> jinja2.Environment:
+    """The page's templates, HTML-escaped unless marked safe; a missing value is an error, not a blank."""
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("pipeline", ASSETS),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        keep_trailing_newline=True,
+    )
 
 
 def script_json(data: Any) -> str:
@@ -257,7 +272,7 @@ def script_json(data: Any) -> str:
 
 
 def _script(code: str) -> str:
-    """An inline ``<script>``; a library's source-map comment would make developer tools fetch a file that is not there."""
+    """A script's code to inline; a library's source-map comment would make developer tools fetch a file that is not there."""
     if "</script" in code.lower():
         raise ValueError("an inlined script contains '</script'")
-    return f"<script>\n{_SOURCE_MAP.sub('', code)}\n</script>"
+    return _SOURCE_MAP.sub("", code)
