@@ -5,6 +5,7 @@ except in CI, where a missing browser is a failure)."""
 from __future__ import annotations
 
 import copy
+import csv
 import hashlib
 import json
 import os
@@ -22,7 +23,7 @@ from pipeline.batch import RECORDS, run_batch
 from pipeline.cli import main
 from pipeline.readers import read_document
 from pipeline.corrections import CORRECTIONS
-from pipeline.report import DIAGRAM, ReportError, build_report, load_records, report_data, script_json
+from pipeline.report import DIAGRAM, ReportError, build_report, load_records, render_html, report_data, script_json
 from test_review import record as review_record
 from test_review import write_run
 
@@ -167,6 +168,12 @@ def test_script_json_cannot_end_its_script_element() -> None:
     assert json.loads(encoded) == data
 
 
+def test_the_page_escapes_its_title(sample_records: list[dict[str, Any]]) -> None:
+    page = render_html(report_data(sample_records, SAMPLES, 5_000_000), title='<script>alert("x")</script> & co')
+    assert "<script>alert" not in page
+    assert page.count("&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; co") == 2  # <title> and <h1>
+
+
 # --------------------------------------------------------------------------- the command
 
 
@@ -305,6 +312,13 @@ class ReportTab:
         )
         return {(field, start, end) for field, start, end in found}
 
+    def download_csv(self) -> tuple[str, list[dict[str, str]]]:
+        """The file "Download CSV" saves: its name and its rows, read by Python's csv module."""
+        with self.page.expect_download() as download:
+            self.page.click("#download-csv")
+        content = Path(download.value.path()).read_text("utf-8")
+        return download.value.suggested_filename, list(csv.DictReader(content.splitlines(keepends=True)))
+
     def close(self) -> list[str]:
         self.page.wait_for_timeout(300)  # the charts are drawn just after the table
         self.page.close()
@@ -327,6 +341,7 @@ def test_the_page_lists_filters_and_highlights_the_samples(
     expected = [r["id"] for r in sample_records if _party_matches(r, "university")]
     assert len(expected) > 1
     assert page.rows() == expected
+    assert [row["id"] for row in page.download_csv()[1]] == expected  # the filtered rows, not all of them
     page.page.select_option("#filter-year", "2022")
     assert page.rows() == [r["id"] for r in sample_records if r["id"] in expected and (r["signing_date"] or {}).get("value", "").startswith("2022")]
     page.page.click("#filter-clear")
@@ -434,6 +449,48 @@ def test_the_page_colours_values_by_confidence_and_filters_those_to_review(brows
     fields = page.page.inner_text("#document-fields tbody")
     assert fields.splitlines()[0] == "Signing place, corrected\tBergen\t—\tcorrected by an analyst: the photo caption"
     assert "Signing place\tOslo\t0.40" in fields  # the extractor's value and confidence stay, for audit
+    assert page.close() == []
+
+
+CSV_COLUMNS = [
+    "id", "source_path", "title", "language", "agreement_type", "signing_date", "signing_place", "publication_date",
+    "parties", "people", "themes", "warnings", "error", "corrected",
+]
+"""The columns of ``agreements.csv``, which the page's download repeats."""
+
+
+def test_the_csv_download_holds_the_rows_the_filters_keep(browser: Any, tmp_path: Path) -> None:
+    person = {"name": "Ann Lee", "title": "Rector", "affiliation": None, "role": "signatory", "spans": [[0, 4]], "confidence": 0.9, "role_confidence": None}
+    theme = {"value": "water, storage", "spans": [[0, 4]], "confidence": 0.9}
+    records = [
+        review_record("a", people=[person], themes=[theme, theme | {"value": "hydrogen"}]),
+        review_record("b", warnings=["only one party found", {"code": "no_signing_date", "message": "no signing date found"}],
+                      parties=[review_record()["parties"][1] | {"confidence": 0.3}]),
+    ]
+    records[1]["source"]["title"] = 'Acme signs "the deal",\nat last'
+    outputs, inputs = write_run(tmp_path, records)
+    (outputs / CORRECTIONS).write_text(json.dumps({"id": "a", "field": "signing_place", "value": "Bergen"}) + "\n", "utf-8")
+    page = ReportTab(browser, build_report(outputs, inputs, outputs / "report.html").path)
+
+    name, rows = page.download_csv()
+    assert name == "agreements.csv"
+    assert list(rows[0]) == CSV_COLUMNS
+    assert rows[0] == {
+        "id": "a", "source_path": "a.txt", "title": "", "language": "en", "agreement_type": "memorandum_of_understanding",
+        "signing_date": "2024-05-03", "signing_place": "Bergen", "publication_date": "", "parties": "Acme Corp; Beta Labs",
+        "people": "Ann Lee", "themes": "water, storage; hydrogen", "warnings": "0", "error": "", "corrected": "signing_place",
+    }
+    assert (rows[1]["title"], rows[1]["parties"], rows[1]["warnings"], rows[1]["corrected"]) == ('Acme signs "the deal",\nat last', "Beta Labs", "2", "")
+
+    page.page.check("#filter-review")
+    assert [row["id"] for row in page.download_csv()[1]] == ["b"]
+    page.page.uncheck("#filter-review")
+    page.page.click("th[data-sort=parties] button")
+    page.page.click("th[data-sort=parties] button")  # descending: the table's order is the file's
+    assert [row["id"] for row in page.download_csv()[1]] == page.rows() == ["b", "a"]
+
+    page.page.click("tr[data-id=b] button")
+    assert page.page.inner_text("#document-warnings") == "only one party found\nno signing date found (no_signing_date)"
     assert page.close() == []
 
 

@@ -23,6 +23,8 @@ const band = (confidence) =>
 const confidenceText = (confidence) => (band(confidence) === "none" ? "not calibrated" : `confidence ${confidence.toFixed(2)}`);
 const correctionsOf = (record) => Object.fromEntries((record.corrections || []).map((c) => [c.field, c]));
 const correctedText = (c) => `corrected by an analyst${c.note ? `: ${c.note}` : ""}${c.at ? ` (${c.at})` : ""}`;
+/** A warning as text, whether a record holds it as a string or as `{code, message}`. */
+const warningText = (w) => (typeof w === "string" ? w : `${w.message} (${w.code})`);
 
 /* The record fields that carry evidence, in legend order. `one`: a single quoted value with
    `span`; otherwise a list of items with `spans`. */
@@ -238,6 +240,7 @@ const ROWS = DATA.records.map((record, index) => {
   return {
     index,
     record,
+    fixed,
     cells,
     parties: cells.parties.map((c) => c.text),
     partyKeys,
@@ -345,6 +348,48 @@ function setFilter(input, value) {
   input.value = value;
   applyFilters();
   document.getElementById("agreements").scrollIntoView({ behavior: "smooth" });
+}
+
+/* ------------------------------------------------------------------ CSV download */
+
+/** The columns of `agreements.csv` (pipeline/export.py), each read from a table row: an analyst's
+    correction where there is one, lists as names joined with "; ", warnings as a count. The page
+    holds agreement records only, so `error` stays empty. */
+const CSV_COLUMNS = [
+  ["id", (r) => r.record.id],
+  ["source_path", (r) => r.record.source.path],
+  ["title", (r) => r.record.source.title],
+  ["language", (r) => r.record.source.language],
+  ["agreement_type", (r) => r.kind],
+  ["signing_date", (r) => r.date],
+  ["signing_place", (r) => r.place],
+  ["publication_date", (r) => valueOf(r.record, r.fixed, "publication_date")],
+  ["parties", (r) => namesOf(r, "parties", "name")],
+  ["people", (r) => namesOf(r, "people", "name")],
+  ["themes", (r) => namesOf(r, "themes", "value")],
+  ["warnings", (r) => r.record.warnings.length],
+  ["error", () => null],
+  ["corrected", (r) => Object.keys(r.fixed)],
+];
+/** A list field's names: the analyst's list (names, or objects with a name), else the extractor's items. */
+function namesOf(row, key, name) {
+  const correction = row.fixed[key];
+  const items = correction ? correction.value || [] : row.record[key] || [];
+  return items.map((item) => (typeof item === "object" ? item[name] : item));
+}
+/** A CSV cell as Python's csv module writes it: quoted when it holds a comma, a quote or a line break. */
+function csvCell(value) {
+  const text = Array.isArray(value) ? value.join("; ") : value === null || value === undefined ? "" : String(value);
+  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+function rowsAsCsv(rows) {
+  const lines = [CSV_COLUMNS.map(([name]) => name), ...rows.map((row) => CSV_COLUMNS.map(([, read]) => csvCell(read(row))))];
+  return lines.map((cells) => `${cells.join(",")}\n`).join("");
+}
+function downloadCsv() {
+  const link = el("a", { href: URL.createObjectURL(new Blob([rowsAsCsv(selectedRows())], { type: "text/csv;charset=utf-8" })), download: "agreements.csv" });
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(link.href), 0);
 }
 
 /* ------------------------------------------------------------------ document dialog */
@@ -468,7 +513,7 @@ function openRecord(index) {
     );
   });
   document.getElementById("document-fields").tBodies[0].replaceChildren(...corrections, ...fieldRows);
-  const warnings = record.warnings.length ? record.warnings : ["None."];
+  const warnings = record.warnings.length ? record.warnings.map(warningText) : ["None."];
   document.getElementById("document-warnings").replaceChildren(...warnings.map((w) => el("li", { text: w })));
   if (!dialog.open) dialog.showModal();
 }
@@ -696,6 +741,7 @@ document.getElementById("filter-clear").addEventListener("click", () => {
   Object.values(inputs).forEach((input) => (input.type === "checkbox" ? (input.checked = false) : (input.value = "")));
   applyFilters();
 });
+document.getElementById("download-csv").addEventListener("click", downloadCsv);
 document.querySelectorAll("th[data-sort] button").forEach((button) =>
   button.addEventListener("click", () => {
     const th = button.parentElement;
