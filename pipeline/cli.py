@@ -246,9 +246,8 @@ def _add_run_folders(parser: argparse.ArgumentParser, use: str) -> None:
     parser.add_argument(
         "--inputs",
         type=Path,
-        default=Path("samples"),
         metavar="DIR",
-        help=f"the folder `extract` read: records name their source relative to it, and {use} (runs do not record it; default: %(default)s)",
+        help=f"the folder `extract` read: records name their source relative to it, and {use} (default: the inputs recorded in OUTPUTS_DIR/run-summary.json)",
     )
 
 
@@ -346,7 +345,9 @@ def _report(args: argparse.Namespace) -> int:
         print(f"extract-agreements: error: {error}", file=sys.stderr)
         return 2
     print(result.line())
-    return 0
+    for warning in result.warnings:
+        print(f"extract-agreements: warning: {warning}", file=sys.stderr)
+    return 1 if result.warnings else 0
 
 
 def _review(args: argparse.Namespace) -> int:

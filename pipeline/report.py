@@ -4,26 +4,28 @@ The page carries everything it shows — its scripts (``report_assets/``: the pa
 and the vendored Chart.js and Cytoscape.js), its styles and the records as inline JSON — so it
 opens offline, from a file or an e-mail attachment, and a Content-Security-Policy forbids any
 request. Records only hold spans, so each announcement's text is read again here, exactly as
-the extractor read it (``read_document``), and shown only if its bytes are still those the
-record was made from: highlighting changed text would point at the wrong words.
+the extractor read it (``read_document``) from the inputs the run recorded (or ``--inputs``),
+and shown only if its bytes are still those the record was made from: highlighting changed
+text would point at the wrong words.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
-from pipeline.batch import RECORDS, SUMMARY
+from pipeline.batch import RECORDS, SUMMARY, BatchError, collect_sources
 from pipeline.corrections import corrected_records
 from pipeline.extractor import DEFAULT_MAX_BYTES
 from pipeline.readers import ReadError, read_document
@@ -54,6 +56,8 @@ class ReportResult:
     records: int
     errors: int
     without_text: int
+    warnings: tuple[str, ...] = ()
+    """Why texts could not be shown, beyond each record's own note: inputs unknown or gone."""
 
     def line(self) -> str:
         """``report.html (1.2 MB): 13 records, 0 errors, all texts shown``."""
@@ -69,17 +73,21 @@ def human_size(size: int) -> str:
     return f"{size / 1000:.1f} kB" if size < 1_000_000 else f"{size / 1_000_000:.1f} MB"
 
 
-def build_report(outputs_dir: Path, inputs_dir: Path, output: Path, diagram: Path | None = None) -> ReportResult:
+def build_report(
+    outputs_dir: Path, inputs: Path | Sequence[Path] | None, output: Path, diagram: Path | None = None
+) -> ReportResult:
     """Write the review page of the records in ``outputs_dir`` (its ``records.jsonl``, with its corrections) to ``output``.
 
-    ``inputs_dir`` is the folder the run extracted: records name their source relative to it.
-    ``diagram``, else ``outputs_dir/reliability.png`` if there, is embedded in the summary.
+    ``inputs`` are what the run extracted (records name their source as ``extract`` named it
+    there); None: the inputs ``run-summary.json`` records. ``diagram``, else
+    ``outputs_dir/reliability.png`` if there, is embedded in the summary.
     """
     records = list(corrected_records(load_records(outputs_dir), outputs_dir))
     summary = read_summary(outputs_dir)
-    data = report_data(records, inputs_dir, run_max_bytes(summary), summary.get("extractor"))
+    texts, warnings = run_texts(outputs_dir, inputs)
+    data = report_data(records, texts, summary.get("extractor"))
     data["summary"]["outputs_dir"] = outputs_dir.as_posix()
-    data["summary"]["inputs_dir"] = inputs_dir.as_posix()
+    data["summary"]["inputs"] = [_shown(path) for path in texts.inputs]
     data["summary"]["diagram"] = diagram_uri(diagram or outputs_dir / DIAGRAM, required=diagram is not None)
     page = render_html(data, title=f"Agreements in {outputs_dir.resolve().name}/")
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -90,7 +98,38 @@ def build_report(outputs_dir: Path, inputs_dir: Path, output: Path, diagram: Pat
         records=data["summary"]["records"],
         errors=data["summary"]["errors"],
         without_text=sum(record["text"] is None for record in data["records"]),
+        warnings=warnings,
     )
+
+
+def recorded_inputs(outputs_dir: Path) -> list[Path]:
+    """The inputs ``extract`` read, as ``run-summary.json`` records them (relative to the output
+    folder, or absolute); [] for a run that did not record them."""
+    inputs = read_summary(outputs_dir).get("inputs")
+    if not isinstance(inputs, list):
+        return []
+    return [Path(os.path.normpath(outputs_dir / path)) for path in inputs if isinstance(path, str)]
+
+
+def run_texts(outputs_dir: Path, inputs: Path | Sequence[Path] | None) -> tuple[SourceTexts, tuple[str, ...]]:
+    """The texts of a run's records, read from ``inputs`` (``--inputs``) or else from the inputs
+    the run recorded, and a warning for each reason some cannot be shown: no inputs known, an
+    input gone."""
+    summary_path = (outputs_dir / SUMMARY).as_posix()
+    if inputs is None:
+        roots, origin = recorded_inputs(outputs_dir), f"recorded in {summary_path}"
+    else:
+        roots, origin = ([inputs] if isinstance(inputs, Path) else list(inputs)), "given"
+    warnings = tuple(f"input {root.as_posix()} ({origin}) does not exist: its texts are not shown" for root in roots if not os.path.lexists(root))
+    if not roots:
+        warnings = (f"no texts shown: {summary_path} does not record the inputs `extract` read, and none are given (--inputs DIR)",)
+    texts = SourceTexts([root for root in roots if os.path.lexists(root)], run_max_bytes(read_summary(outputs_dir)), outputs_dir)
+    return texts, warnings
+
+
+def _shown(path: Path) -> str:
+    """An input as the page names it: a folder with its trailing slash."""
+    return path.as_posix() + ("/" if path.is_dir() else "")
 
 
 def load_records(outputs_dir: Path) -> Iterator[dict[str, Any]]:
@@ -142,12 +181,15 @@ def diagram_uri(path: Path, required: bool) -> str | None:
 
 class SourceTexts:
     """Each source's reader text, read once and stored once however many records point at it
-    (the page and the review queue find texts the same way)."""
+    (the page and the review queue find texts the same way). A record's source is found as
+    ``extract`` named it: by walking the same ``inputs`` the same way (``collect_sources``)."""
 
-    def __init__(self, inputs_dir: Path, max_bytes: int) -> None:
-        self.inputs_dir = inputs_dir
+    def __init__(self, inputs: Sequence[Path], max_bytes: int, outputs_dir: Path) -> None:
+        self.inputs = list(inputs)
         self.max_bytes = max_bytes
+        self.outputs_dir = outputs_dir
         self.texts: list[str] = []
+        self._files: dict[str, Path] | str | None = None  # source name → file, or why the inputs cannot be walked
         self._read: dict[str, tuple[str, str] | str] = {}  # path → (sha256, text), or why it cannot be read
         self._index: dict[str, int] = {}  # sha256 → position in texts
 
@@ -175,25 +217,29 @@ class SourceTexts:
         return (None, note) if index is None else (self.texts[index], None)
 
     def _load(self, path: str) -> tuple[str, str] | str:
-        relative = PurePosixPath(path)
-        if relative.is_absolute() or ".." in relative.parts:
-            return f"source path {path!r} is outside the inputs folder"
+        if self._files is None:
+            self._files = self._source_files()
+        if isinstance(self._files, str):
+            return self._files
+        if path not in self._files:
+            return f"source not found in {', '.join(map(_shown, self.inputs))}" if self.inputs else "source not found: no inputs to read it from"
         try:
-            document = read_document(self.inputs_dir.joinpath(*relative.parts), path, self.max_bytes)
+            document = read_document(self._files[path], path, self.max_bytes)
         except ReadError as error:
-            if not (self.inputs_dir / path).exists():
-                return f"source not found in {self.inputs_dir.as_posix()}/"
             return f"source cannot be read: {error.message}"
         return document.sha256, document.text
 
+    def _source_files(self) -> dict[str, Path] | str:
+        try:
+            return {source.name: source.path for source in collect_sources(self.inputs, self.outputs_dir)}
+        except BatchError as error:  # names that clash now, after files were added
+            return f"the inputs cannot be read as `extract` read them: {error}"
 
-def report_data(
-    records: list[dict[str, Any]], inputs_dir: Path, max_bytes: int, extractor: dict[str, Any] | None = None
-) -> dict[str, Any]:
+
+def report_data(records: list[dict[str, Any]], texts: SourceTexts, extractor: dict[str, Any] | None = None) -> dict[str, Any]:
     """The page's JSON: a summary, the agreement records (with an index into ``texts`` or the
     reason they have no text, and ``review``: how many of their cells are under the threshold),
     the error records, and each distinct source text once."""
-    texts = SourceTexts(inputs_dir, max_bytes)
     agreements: list[dict[str, Any]] = []
     errors: list[dict[str, Any]] = []
     for record in records:

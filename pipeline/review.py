@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -248,14 +249,17 @@ def queue_json(queue: Queue, texts: SourceTexts, limit: int | None = None) -> di
     }
 
 
-def main_review(outputs_dir: Path, inputs_dir: Path, threshold: float, as_json: bool, limit: int | None, bold: bool) -> int:
-    """Print the queue of ``outputs_dir``; ``ReportError`` (a usage error) when it holds no records."""
-    from pipeline.report import SourceTexts, load_records, read_summary, run_max_bytes
+def main_review(outputs_dir: Path, inputs: Path | None, threshold: float, as_json: bool, limit: int | None, bold: bool) -> int:
+    """Print the queue of ``outputs_dir``, its texts read from ``inputs`` or else the inputs the run
+    recorded; ``ReportError`` (a usage error) when it holds no records."""
+    from pipeline.report import load_records, run_texts
 
     queue = review_queue(corrected_records(load_records(outputs_dir), outputs_dir), threshold)
-    texts = SourceTexts(inputs_dir, run_max_bytes(read_summary(outputs_dir)))
+    texts, warnings = run_texts(outputs_dir, inputs)
+    for warning in warnings:
+        print(f"extract-agreements: warning: {warning}", file=sys.stderr)
     if as_json:
         print(json.dumps(queue_json(queue, texts, limit), ensure_ascii=False, indent=2))
     else:
         print(format_queue(queue, texts, limit, bold))
-    return 0
+    return 1 if warnings else 0

@@ -19,11 +19,12 @@ from typing import Any
 import pytest
 
 from pipeline import Extractor, ExtractorConfig
-from pipeline.batch import RECORDS, run_batch
+from pipeline.batch import RECORDS, SUMMARY, collect_sources, run_batch
 from pipeline.cli import main
 from pipeline.readers import read_document
 from pipeline.corrections import CORRECTIONS
-from pipeline.report import DIAGRAM, ReportError, build_report, load_records, render_html, report_data, script_json
+from pipeline.report import DIAGRAM, ReportError, SourceTexts, build_report, load_records, render_html, report_data, script_json
+from test_review import TEXT
 from test_review import record as review_record
 from test_review import write_run
 
@@ -109,6 +110,11 @@ def synthetic_report(synthetic_outputs: Path) -> tuple[Path, float]:
     return result.path, time.monotonic() - started
 
 
+def sample_texts(inputs: Path) -> SourceTexts:
+    """The texts of the samples' records, read from ``inputs``."""
+    return SourceTexts([inputs], 5_000_000, inputs.parent / "outputs")
+
+
 def _page_data(report: Path) -> dict[str, Any]:
     page = report.read_text("utf-8")
     start = page.index('<script type="application/json" id="report-data">') + len('<script type="application/json" id="report-data">')
@@ -130,7 +136,7 @@ def _evidence(record: dict[str, Any]) -> set[tuple[str, int, int]]:
 
 
 def test_every_record_gets_the_text_its_spans_index(sample_records: list[dict[str, Any]]) -> None:
-    data = report_data(sample_records, SAMPLES, 5_000_000)
+    data = report_data(sample_records, sample_texts(SAMPLES))
     assert data["summary"]["records"] == len(sample_records) == len([p for p in SAMPLES.iterdir() if p.suffix != ".json"])
     for record in data["records"]:
         assert record["note"] is None, record["source"]["path"]
@@ -149,14 +155,14 @@ def test_a_changed_or_missing_source_is_shown_without_text(sample_records: list[
     with (inputs / changed).open("a", encoding="utf-8") as handle:
         handle.write("\nAn added line.\n")
     (inputs / missing).unlink()
-    notes = {r["source"]["path"]: r["note"] for r in report_data(sample_records, inputs, 5_000_000)["records"]}
+    notes = {r["source"]["path"]: r["note"] for r in report_data(sample_records, sample_texts(inputs))["records"]}
     assert notes[changed] == "source changed since extraction"
     assert notes[missing] == f"source not found in {inputs.as_posix()}/"
     assert sum(note is None for note in notes.values()) == len(sample_records) - 2
 
 
 def test_one_text_is_stored_once_however_many_records_use_it(sample_records: list[dict[str, Any]]) -> None:
-    data = report_data(sample_records * 3, SAMPLES, 5_000_000)
+    data = report_data(sample_records * 3, sample_texts(SAMPLES))
     assert len(data["records"]) == 3 * len(sample_records)
     assert len(data["texts"]) == len(sample_records)
 
@@ -169,7 +175,7 @@ def test_script_json_cannot_end_its_script_element() -> None:
 
 
 def test_the_page_escapes_its_title(sample_records: list[dict[str, Any]]) -> None:
-    page = render_html(report_data(sample_records, SAMPLES, 5_000_000), title='<script>alert("x")</script> & co')
+    page = render_html(report_data(sample_records, sample_texts(SAMPLES)), title='<script>alert("x")</script> & co')
     assert "<script>alert" not in page
     assert page.count("&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; co") == 2  # <title> and <h1>
 
@@ -188,6 +194,65 @@ def test_report_command_writes_a_self_contained_page(
     page = target.read_text("utf-8")
     assert "<script src" not in page and "<link" not in page and "sourceMappingURL" not in page
     assert "default-src 'none'" in page  # the browser refuses any request
+
+
+def _summary_with_inputs(outputs: Path, inputs: list[str]) -> None:
+    """The ``inputs`` that ``extract`` records in ``run-summary.json``."""
+    (outputs / SUMMARY).write_text(json.dumps({"documents": 2, "inputs": inputs}), "utf-8")
+
+
+@pytest.mark.parametrize("recorded", ["../inputs", "{absolute}"])
+def test_report_finds_the_texts_where_the_run_recorded_its_inputs(tmp_path: Path, capsys: pytest.CaptureFixture[str], recorded: str) -> None:
+    outputs, inputs = write_run(tmp_path, [review_record("a"), review_record("b")])
+    _summary_with_inputs(outputs, [recorded.format(absolute=inputs.resolve().as_posix())])
+    assert main(["report", str(outputs)]) == 0
+    printed = capsys.readouterr()
+    assert printed.out.endswith("2 records, 0 errors, all texts shown\n") and printed.err == ""
+    assert _page_data(outputs / "report.html")["summary"]["inputs"] == [f"{inputs.as_posix() if recorded.startswith('..') else inputs.resolve().as_posix()}/"]
+
+
+@pytest.mark.parametrize(
+    ("recorded", "argv", "warning"),
+    [
+        (None, [], "no texts shown: {outputs}/run-summary.json does not record the inputs `extract` read, and none are given (--inputs DIR)"),
+        (["../moved"], [], "input {tmp}/moved (recorded in {outputs}/run-summary.json) does not exist: its texts are not shown"),
+        (["../inputs"], ["--inputs", "{tmp}/moved"], "input {tmp}/moved (given) does not exist: its texts are not shown"),
+    ],
+)
+def test_report_says_why_it_cannot_show_the_texts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], recorded: list[str] | None, argv: list[str], warning: str
+) -> None:
+    """No texts is no silent success: a warning names the cause and the exit status is 1; the page is still written."""
+    outputs, _ = write_run(tmp_path, [review_record("a"), review_record("b")])
+    if recorded is not None:
+        _summary_with_inputs(outputs, recorded)
+    assert main(["report", str(outputs), *(a.format(tmp=tmp_path) for a in argv)]) == 1
+    printed = capsys.readouterr()
+    assert printed.out.endswith("2 records, 0 errors, 2 without their text\n")
+    assert printed.err == f"extract-agreements: warning: {warning.format(tmp=tmp_path.as_posix(), outputs=outputs.as_posix())}\n"
+    assert (outputs / "report.html").is_file()
+
+
+def test_inputs_given_override_the_recorded_ones(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    outputs, inputs = write_run(tmp_path, [review_record("a")])
+    _summary_with_inputs(outputs, ["../moved"])
+    assert main(["report", str(outputs), "--inputs", str(inputs)]) == 0
+    assert capsys.readouterr().out.endswith("1 record, 0 errors, all texts shown\n")
+
+
+def test_texts_are_found_under_the_names_extract_gave_them(tmp_path: Path) -> None:
+    """Two inputs holding the same file name: ``extract`` named them ``a/x.txt`` and ``b/x.txt``, and so does the report."""
+    outputs = tmp_path / "outputs"
+    outputs.mkdir()
+    records = []
+    for folder, text in (("a", TEXT), ("b", TEXT + " More.")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "x.txt").write_text(text, "utf-8")
+        records.append(review_record(folder) | {"source": {"path": f"{folder}/x.txt", "sha256": hashlib.sha256(text.encode()).hexdigest(), "format": "txt", "language": "en"}})
+    (outputs / RECORDS).write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
+    assert [source.name for source in collect_sources([tmp_path / "a", tmp_path / "b"], outputs)] == ["a/x.txt", "b/x.txt"]
+    data = _page_data(build_report(outputs, [tmp_path / "a", tmp_path / "b"], outputs / "report.html").path)
+    assert [data["texts"][r["text"]] for r in data["records"]] == [TEXT, TEXT + " More."]
 
 
 def test_report_command_without_records_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -129,8 +129,10 @@ def test_review_command_prints_the_queue_and_the_share(tmp_path: Path, capsys: p
 
 def test_review_json_limits_the_list_not_the_counts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     outputs, _ = write_run(tmp_path, [record("a"), record("b")])
-    assert main(["review", str(outputs), "--inputs", str(tmp_path / "elsewhere"), "--json", "--below", "0.95", "--limit", "1"]) == 0
-    data = json.loads(capsys.readouterr().out)
+    assert main(["review", str(outputs), "--inputs", str(tmp_path / "elsewhere"), "--json", "--below", "0.95", "--limit", "1"]) == 1
+    printed = capsys.readouterr()
+    assert printed.err == f"extract-agreements: warning: input {tmp_path.as_posix()}/elsewhere (given) does not exist: its texts are not shown\n"
+    data = json.loads(printed.out)
     assert data["below"] == 6 and len(data["cells"]) == 1
     assert data["cells"][0]["evidence"] is None and "not found" in data["cells"][0]["no_text"]
     assert data["all"]["below"] == 6 and data["fields"]["signing_place"]["share"] == 1.0
@@ -153,7 +155,7 @@ def test_review_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixtur
 
 
 def test_source_texts_give_the_text_or_why_not(tmp_path: Path) -> None:
-    _, inputs = write_run(tmp_path, [record()])
-    texts = SourceTexts(inputs, 10_000)
+    outputs, inputs = write_run(tmp_path, [record()])
+    texts = SourceTexts([inputs], 10_000, outputs)
     assert texts.text(record()["source"]) == (TEXT, None)
     assert texts.text(record()["source"] | {"sha256": "0" * 64}) == (None, "source changed since extraction")

@@ -130,7 +130,7 @@ function renderSummary() {
   const without = DATA.records.filter((r) => r.text === null).length;
   const extractor = s.extractor ? `Extractor ${s.extractor.version}, spaCy model ${s.extractor.spacy_model}. ` : "";
   document.getElementById("summary-meta").textContent =
-    `${extractor}Records from ${s.outputs_dir}/, texts from ${s.inputs_dir}/` +
+    `${extractor}Records from ${s.outputs_dir}/, texts from ${s.inputs.length ? s.inputs.join(", ") : "nowhere: the inputs are unknown"}` +
     (without ? `; ${plural(without, "record")} shown without text (see each record's note).` : ".");
   const figure = document.getElementById("summary-diagram");
   figure.hidden = !s.diagram;
