@@ -128,8 +128,9 @@ class RunSummary:
             **({"corrections": self.corrections} if self.corrections is not None else {}),
         }
 
-    def line(self) -> str:
-        """``12 documents: 11 records, 1 error, 0 skipped (unchanged), 2 unsupported files not read → outputs/``."""
+    def line(self, where: str | None = None) -> str:
+        """``12 documents: 11 records, 1 error, 0 skipped (unchanged), 2 unsupported files not read → outputs/``
+        (``where`` in place of the output folder)."""
         deleted = f", {len(self.deleted)} deleted" if self.deleted else ""
         unread = f", {_count(len(self.unsupported), 'unsupported file')} not read" if self.unsupported else ""
         unmatched = len(self.corrections["unmatched"]) if self.corrections else 0
@@ -137,7 +138,7 @@ class RunSummary:
         return (
             f"{_count(self.documents, 'document')}: {_count(self.records, 'record')}, "
             f"{_count(self.errors, 'error')}, {self.skipped_unchanged} skipped (unchanged){deleted}{unread}{waiting}"
-            f" → {self.output_dir.as_posix().rstrip('/')}/"
+            f" → {where or self.output_dir.as_posix().rstrip('/') + '/'}"
         )
 
 

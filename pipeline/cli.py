@@ -34,8 +34,6 @@ from pipeline.review import DEFAULT_THRESHOLD
 from pipeline.rules import available_languages
 
 if TYPE_CHECKING:
-    import click
-
     from pipeline.batch import RunSummary
 
 PROG = "extract-agreements"
@@ -47,6 +45,8 @@ STANDARD_STREAM = Path("-")
 """As an input: read the paths from stdin; as ``extract``'s output: write the records to stdout."""
 LISTED = 10
 """Unsupported and failed files named after a run (``--verbose``: all)."""
+LANGUAGES = ("auto", *available_languages())
+"""``--lang``: detect each document's language, or read every document as one with rules."""
 BROKEN_PIPE = 128 + signal.SIGPIPE
 """The exit status when stdout's reader has gone: what a shell shows for a program SIGPIPE ended."""
 
@@ -56,7 +56,7 @@ log = logging.getLogger(__name__)
 class _Commands(TyperGroup):
     """The commands, each ended quietly when its stdout's reader goes away (``schema | head``)."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: typer.Context) -> Any:
         try:
             result = super().invoke(ctx)
             sys.stdout.flush()  # here, not at exit, so that a closed pipe is seen here
@@ -80,7 +80,6 @@ def _silence_stdout() -> None:
 app = typer.Typer(
     cls=_Commands,
     name=PROG,
-    help="Turn announcements of agreements into validated JSON records.",
     rich_markup_mode=None,  # plain help: the same in a terminal, a pipe and the README
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -165,8 +164,6 @@ def _one_of(*choices: str) -> Callable[[Any], str]:
 
     return choose
 
-
-LANGUAGES = ("auto", *available_languages())
 
 
 def _show_version(shown: bool) -> None:
@@ -320,21 +317,21 @@ def extract(
     if jobs is not None and scheduler is not None:
         raise typer.BadParameter("not with --scheduler (the cluster's workers do the work)", param_hint="'--jobs'")
     config = ExtractorConfig(language=lang, spacy_model=model, max_bytes=max_bytes, max_chars=max_chars, timeout_s=timeout)
-    paths = _read_inputs(inputs)
-
-    def run(output_dir: Path) -> RunSummary:
-        if scheduler is not None:
-            return _run_on_dask(paths, output_dir, config, scheduler, force, retry_timeouts, scheduler_timeout, voice)
-        from pipeline.batch import run_batch
-
-        progress = False if quiet else None
-        return run_batch(paths, output_dir, config, jobs or os.cpu_count() or 1, force, progress, retry_failures=retry_timeouts)
-
     with voice.logging():
+        paths = _read_inputs(inputs)
+
+        def run(output_dir: Path) -> RunSummary:
+            if scheduler is not None:
+                return _run_on_dask(paths, output_dir, config, scheduler, force, retry_timeouts, scheduler_timeout, voice)
+            from pipeline.batch import run_batch
+
+            progress = False if quiet else None
+            return run_batch(paths, output_dir, config, jobs or os.cpu_count() or 1, force, progress, retry_failures=retry_timeouts)
+
         if output != STANDARD_STREAM:
             return _extract_into(run, output, voice, sys.stdout)
         with tempfile.TemporaryDirectory(prefix=f"{PROG}-") as folder:
-            status = _extract_into(run, Path(folder), voice, sys.stderr)
+            status = _extract_into(run, Path(folder), voice, sys.stderr, where="stdout")
             _copy_records(Path(folder), sys.stdout)
             return status
 
@@ -354,8 +351,9 @@ def _read_inputs(inputs: list[Path]) -> list[Path]:
     return [*inputs[:at], *listed, *inputs[at + 1 :]]
 
 
-def _extract_into(run: Callable[[Path], RunSummary], output_dir: Path, voice: Voice, report: TextIO) -> int:
-    """Run the batch into ``output_dir``, print what it did (``report``: where the summary goes); the exit status."""
+def _extract_into(run: Callable[[Path], RunSummary], output_dir: Path, voice: Voice, report: TextIO, where: str | None = None) -> int:
+    """Run the batch into ``output_dir``, print what it did (``report``: where the summary goes, ``where``:
+    where it says the records went, if not the folder); the exit status."""
     from pipeline.batch import BatchError
 
     try:
@@ -367,19 +365,19 @@ def _extract_into(run: Callable[[Path], RunSummary], output_dir: Path, voice: Vo
         how, status = ("interrupted", 130) if isinstance(stop, KeyboardInterrupt) else ("terminated", 143)
         print(f"{PROG}: {how}; the records written are kept, rerun to resume", file=sys.stderr)
         return status
-    _print_run(summary, voice, report)
+    _print_run(summary, voice, report, where)
     return 1 if summary.errors else 0
 
 
-def _print_run(summary: RunSummary, voice: Voice, report: TextIO) -> None:
+def _print_run(summary: RunSummary, voice: Voice, report: TextIO, where: str | None) -> None:
     """The summary line and the files not read on ``report``; the time, then the failed files last, on stderr."""
     from pipeline.report import load_records
 
     if not voice.quiet:
-        print(summary.line(), file=report)
+        print(summary.line(where), file=report)
         if summary.unsupported:
             shown, left = voice.cut(summary.unsupported)
-            more = f", and {left} more (run-summary.json names them all)" if left else ""
+            more = f", and {left} more (--verbose names them all)" if left else ""
             print(f"not read (no supported format): {', '.join(shown)}{more}", file=report)
         print(f"done in {summary.seconds:.1f} s", file=sys.stderr)
     if not summary.errors:

@@ -155,7 +155,7 @@ def test_output_dash_writes_json_lines_to_stdout(tmp_path: Path, capsys: pytest.
     assert "error" in records[2]
     for record in records:
         RECORD.validate_python(record)
-    assert captured.err.startswith("3 documents: 2 records, 1 error") and "c.txt: empty" in captured.err
+    assert captured.err.startswith("3 documents: 2 records, 1 error, 0 skipped (unchanged) → stdout\n") and "c.txt: empty" in captured.err
     assert sorted(os.listdir(tmp_path)) == ["in"]  # no folder named "-", nothing left behind
 
 
@@ -163,8 +163,9 @@ def test_dash_input_reads_paths_from_stdin(tmp_path: Path, capsys: pytest.Captur
     source = write_tree(tmp_path / "in", {"a.txt": announcement(0), "b.txt": announcement(1), "sub/c.md": announcement(2)})
     listed = f"{source / 'a.txt'}\n\n{source / 'sub'}\n".encode()
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(listed)))
-    assert main(["extract", "-", "-o", str(tmp_path / "out"), "--jobs", "1"]) == 0
+    assert main(["extract", "-", "-o", str(tmp_path / "out"), "--jobs", "1", "--verbose"]) == 0
     assert sorted(r["source"]["path"] for r in jsonl(tmp_path / "out")) == ["a.txt", "c.md"]
+    assert "extract-agreements: 2 paths read from stdin\n" in capsys.readouterr().err
 
 
 def test_dash_input_with_nothing_on_stdin_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
@@ -213,7 +214,7 @@ def test_verbose_names_every_file_not_read(tmp_path: Path, capsys: pytest.Captur
     assert main(["extract", str(source), "-o", str(tmp_path / "out"), "--jobs", "1", *flags]) == 0
     line = capsys.readouterr().out.splitlines()[1]
     assert line.count(".pdf") == shown
-    assert line.endswith(", and 2 more (run-summary.json names them all)") == (shown == LISTED)
+    assert line.endswith(", and 2 more (--verbose names them all)") == (shown == LISTED)
 
 
 def test_hostile_folder(tmp_path: Path) -> None:
