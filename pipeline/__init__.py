@@ -8,5 +8,6 @@ except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0+source"
 
 from pipeline.extractor import Extractor, ExtractorConfig  # noqa: E402  (needs __version__)
+from pipeline.export import records_to_frame  # noqa: E402
 
-__all__ = ["Extractor", "ExtractorConfig", "__version__"]
+__all__ = ["Extractor", "ExtractorConfig", "__version__", "records_to_frame"]

@@ -47,9 +47,11 @@ from pipeline.rules import available_languages, load_rules
 MANIFEST = "manifest.json"
 RECORDS = "records.jsonl"
 SUMMARY = "run-summary.json"
+TABLE = "agreements.csv"
+"""One row per record (``pipeline.export``), for spreadsheets and data frames."""
 RESERVED_NAMES = frozenset({MANIFEST, SUMMARY, RECORDS})
 """Never a record's file name, at any depth: ``evaluate`` skips these names wherever they are."""
-RUN_FILES = RESERVED_NAMES | {LOCK_NAME, "report.html", corrections.CORRECTIONS}
+RUN_FILES = RESERVED_NAMES | {LOCK_NAME, TABLE, "report.html", corrections.CORRECTIONS}
 """The files of the run itself (the review page's default, the analysts' corrections) at the top of the output folder:
 never the name of a record's top folder either."""
 FOLDER_SUFFIX = ".d"
@@ -102,6 +104,8 @@ class RunSummary:
     output_dir: Path
     corrections: dict[str, Any] | None = None
     """``{"applied": n, "unmatched": [{"id", "field"}]}`` when the folder has ``corrections.jsonl``."""
+    unsupported: list[str] = field(default_factory=list)
+    """The files of the input folders that were not read, being of no supported format (``collect_sources``)."""
     seconds: float = field(default=0.0, compare=False)
 
     @property
@@ -116,6 +120,7 @@ class RunSummary:
             "errors_by_type": dict(sorted(self.errors_by_type.items())),
             "warnings": self.warnings,
             "skipped_unchanged": self.skipped_unchanged,
+            "unsupported": self.unsupported,
             "deleted": self.deleted,
             "extractor": {"version": __version__, "spacy_model": self.spacy_model},
             "config": asdict(self.config),
@@ -123,15 +128,17 @@ class RunSummary:
             **({"corrections": self.corrections} if self.corrections is not None else {}),
         }
 
-    def line(self) -> str:
-        """``12 documents: 11 records, 1 error, 0 skipped (unchanged) → outputs/``."""
+    def line(self, where: str | None = None) -> str:
+        """``12 documents: 11 records, 1 error, 0 skipped (unchanged), 2 unsupported files not read → outputs/``
+        (``where`` in place of the output folder)."""
         deleted = f", {len(self.deleted)} deleted" if self.deleted else ""
+        unread = f", {_count(len(self.unsupported), 'unsupported file')} not read" if self.unsupported else ""
         unmatched = len(self.corrections["unmatched"]) if self.corrections else 0
         waiting = f", {_count(unmatched, 'correction')} for records not in this run" if unmatched else ""
         return (
             f"{_count(self.documents, 'document')}: {_count(self.records, 'record')}, "
-            f"{_count(self.errors, 'error')}, {self.skipped_unchanged} skipped (unchanged){deleted}{waiting}"
-            f" → {self.output_dir.as_posix().rstrip('/')}/"
+            f"{_count(self.errors, 'error')}, {self.skipped_unchanged} skipped (unchanged){deleted}{unread}{waiting}"
+            f" → {where or self.output_dir.as_posix().rstrip('/') + '/'}"
         )
 
 
@@ -196,9 +203,11 @@ def run_batch(
     if jobs < 1:
         raise ValueError(f"jobs must be at least 1, not {jobs}")
     started = time.monotonic()
-    sources = collect_sources(inputs, output_dir)
+    sources, unsupported = collect_sources(inputs, output_dir)
     if not sources:
-        raise BatchError(f"no {'/'.join(sorted(set(SUPPORTED_SUFFIXES)))} files in {', '.join(map(str, inputs))}")
+        named = ", ".join(unsupported[:3]) + (", ..." if len(unsupported) > 3 else "")
+        others = f" (only {_count(len(unsupported), 'file')} of other formats: {named})" if unsupported else ""
+        raise BatchError(f"no {'/'.join(sorted(set(SUPPORTED_SUFFIXES)))} files in {', '.join(map(str, inputs))}{others}")
     _refuse_inputs_inside(output_dir, inputs)
     outputs = output_names([s.name for s in sources])
     spacy_model = model_description(config)
@@ -210,7 +219,7 @@ def run_batch(
     output_dir.mkdir(parents=True, exist_ok=True)
     try:
         with hold(output_dir):
-            summary = _run(sources, outputs, output_dir, config, spacy_model, fingerprint, jobs, force, progress, extract, retry_failures)
+            summary = _run(sources, unsupported, outputs, output_dir, config, spacy_model, fingerprint, jobs, force, progress, extract, retry_failures)
     except FolderInUse as busy:
         raise BatchError(str(busy)) from None
     summary.seconds = time.monotonic() - started
@@ -219,6 +228,7 @@ def run_batch(
 
 def _run(
     sources: list[SourceFile],
+    unsupported: list[str],
     outputs: dict[str, str],
     output_dir: Path,
     config: ExtractorConfig,
@@ -290,8 +300,12 @@ def _run(
         config_fingerprint=fingerprint,
         output_dir=output_dir,
         corrections=_corrections_summary(entries, corrected, ids) if entries else None,
+        unsupported=unsupported,
     )
     write_json(output_dir / SUMMARY, summary.to_json())
+    from pipeline.export import write_table  # here: export reads what this module writes, by its names
+
+    write_table(output_dir)
     return summary
 
 
@@ -306,15 +320,17 @@ def _corrections_summary(entries: list[corrections.Entry], corrected: dict[str, 
 # --------------------------------------------------------------------------- inputs
 
 
-def collect_sources(inputs: Iterable[Path], output_dir: Path) -> list[SourceFile]:
-    """The files to extract, sorted by source name.
+def collect_sources(inputs: Iterable[Path], output_dir: Path) -> tuple[list[SourceFile], list[str]]:
+    """The files to extract, sorted by source name, and the files of the input folders left unread.
 
-    A folder gives its supported files, named by their path relative to it; a file named
-    explicitly is taken whatever its suffix (an unsupported one becomes an error record) and
-    named by its file name. A file reached again through a later input is taken once.
+    A folder gives its supported files, named by their path relative to it; its other files
+    (hidden ones aside) are returned as paths, sorted, for the run summary to name them. A file
+    named explicitly is taken whatever its suffix (an unsupported one becomes an error record)
+    and named by its file name. A file reached again through a later input is taken once.
     """
     skip = Path(os.path.realpath(output_dir))
     found: list[tuple[int, str, SourceFile]] = []
+    unsupported: set[str] = set()
     seen: set[str] = set()
     for index, root in enumerate(inputs):
         if not os.path.lexists(root):
@@ -322,11 +338,17 @@ def collect_sources(inputs: Iterable[Path], output_dir: Path) -> list[SourceFile
         absolute = Path(os.path.abspath(root))
         if root.is_dir():
             label, files = _part(absolute.name), list(_walk(root, skip))
+            unsupported.update(f.path.as_posix() for f in files if not _supported(f.path) and not f.path.name.startswith("."))
+            files = [f for f in files if _supported(f.path)]
         else:
             label, files = _part(absolute.parent.name), [SourceFile(root, _part(root.name))]
         found += [(index, label, f) for f in files if os.path.realpath(f.path) not in seen]
         seen.update(os.path.realpath(f.path) for f in files)
-    return sorted(_distinct(found), key=lambda s: s.name)
+    return sorted(_distinct(found), key=lambda s: s.name), sorted(unsupported)
+
+
+def _supported(path: Path) -> bool:
+    return path.suffix.lower() in SUPPORTED_SUFFIXES
 
 
 def _refuse_inputs_inside(output_dir: Path, inputs: Iterable[Path]) -> None:
@@ -340,7 +362,7 @@ def _refuse_inputs_inside(output_dir: Path, inputs: Iterable[Path]) -> None:
 
 
 def _walk(root: Path, skip: Path) -> Iterator[SourceFile]:
-    """Supported files under ``root``. Each real folder is entered once, so symlink loops end;
+    """Files under ``root``. Each real folder is entered once, so symlink loops end;
     the output folder is never entered; a folder that cannot be listed is logged and skipped."""
     visited = {os.path.realpath(root)}
     stack = [(root, "")]
@@ -362,7 +384,7 @@ def _walk(root: Path, skip: Path) -> Iterator[SourceFile]:
                 if real not in visited and Path(real) != skip:
                     visited.add(real)
                     stack.append((path, name + "/"))
-            elif path.suffix.lower() in SUPPORTED_SUFFIXES:
+            else:
                 yield SourceFile(path, name)
 
 
@@ -482,11 +504,12 @@ _FILE_MODE = _new_file_mode()
 
 
 @contextmanager
-def _atomic(path: Path) -> Iterator[IO[str]]:
-    """A text file that appears at ``path`` complete, or not at all."""
+def _atomic(path: Path, binary: bool = False) -> Iterator[IO[Any]]:
+    """A text file (UTF-8; bytes with ``binary``) that appears at ``path`` complete, or not at all."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    text = {} if binary else {"encoding": "utf-8", "newline": "\n"}
     handle = tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", newline="\n", dir=path.parent, prefix=".", suffix=TEMP_SUFFIX, delete=False
+        "wb" if binary else "w", **text, dir=path.parent, prefix=".", suffix=TEMP_SUFFIX, delete=False
     )
     try:
         with handle:

@@ -1,64 +1,112 @@
-"""``extract-agreements`` (also ``python -m pipeline``): the subcommands (docs/architecture.md, README "Command line")."""
+"""``extract-agreements`` (also ``python -m pipeline``): the subcommands, on typer (docs/architecture.md, README "Command line").
+
+The conventions: ``--help`` (``-h``) on every command, and no arguments at all, print the help
+(exit 0); ``--version``; a mistyped command or option is answered with the nearest names, and
+long options are never abbreviated; a usage error is one line on stderr and exit status 2,
+never a traceback. Data goes to stdout, progress and diagnostics to stderr; a reader that stops
+early (``schema | head``) ends the command quietly with status 141, as SIGPIPE would.
+"""
 
 from __future__ import annotations
 
-import argparse
 import json
+import logging
 import os
+import shutil
 import signal
 import sys
+import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated, Any, TextIO
+
+import typer
+from typer.core import TyperGroup
 
 from models import record_json_schema
+from pipeline import __version__
+from pipeline.extractor import DEFAULT_MAX_BYTES, DEFAULT_MAX_CHARS, DEFAULT_SCHEDULER_TIMEOUT_S, DEFAULT_TIMEOUT_S, ExtractorConfig
 from pipeline.review import DEFAULT_THRESHOLD
-from pipeline.extractor import DEFAULT_MAX_BYTES, DEFAULT_SCHEDULER_TIMEOUT_S, DEFAULT_MAX_CHARS, DEFAULT_TIMEOUT_S, ExtractorConfig
 from pipeline.rules import available_languages
 
 if TYPE_CHECKING:
     from pipeline.batch import RunSummary
 
-
-
+PROG = "extract-agreements"
 MAX_COUNT = 2**53
 """The largest ``--jobs``, ``--max-bytes`` or ``--max-chars`` (larger ones overflow the OS's read sizes)."""
 MAX_SECONDS = 1e6
 """The longest time limit (about 11 days; the interval timer overflows far beyond it); 0 means none."""
+STANDARD_STREAM = Path("-")
+"""As an input: read the paths from stdin; as ``extract``'s output: write the records to stdout."""
+LISTED = 10
+"""Unsupported and failed files named after a run (``--verbose``: all)."""
+LANGUAGES = ("auto", *available_languages())
+"""``--lang``: detect each document's language, or read every document as one with rules."""
+BROKEN_PIPE = 128 + signal.SIGPIPE
+"""The exit status when stdout's reader has gone: what a shell shows for a program SIGPIPE ended."""
+
+log = logging.getLogger(__name__)
 
 
-def _positive(value: str) -> int:
+class _Commands(TyperGroup):
+    """The commands, each ended quietly when its stdout's reader goes away (``schema | head``)."""
+
+    def invoke(self, ctx: typer.Context) -> Any:
+        try:
+            result = super().invoke(ctx)
+            sys.stdout.flush()  # here, not at exit, so that a closed pipe is seen here
+        except BrokenPipeError:
+            _silence_stdout()
+            return BROKEN_PIPE
+        return result
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that Python's flush at exit meets no closed pipe either."""
     try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, not {value!r}") from None
-    if not 1 <= number <= MAX_COUNT:
-        raise argparse.ArgumentTypeError(f"must be at least 1 and at most {MAX_COUNT}, not {number}")
-    return number
+        descriptor = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # not a real file (a test's capture)
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, descriptor)
+    os.close(devnull)
 
 
-def _probability(value: str) -> float:
+app = typer.Typer(
+    cls=_Commands,
+    name=PROG,
+    rich_markup_mode=None,  # plain help: the same in a terminal, a pipe and the README
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; returns its exit status (2 for a usage error, with one line on stderr)."""
+    args = sys.argv[1:] if argv is None else list(argv)
     try:
-        number = float(value)
-    except ValueError:
-        number = float("nan")
-    if not 0 <= number <= 1:  # also refuses nan
-        raise argparse.ArgumentTypeError(f"must be a number from 0 to 1, not {value}")
-    return number
+        status = typer.main.get_command(app).main(args or ["--help"], prog_name=PROG, standalone_mode=False)
+    except typer.TyperException as error:  # typer's usage errors: unknown option, bad value, ...
+        print(_one_line(error), file=sys.stderr)
+        return error.exit_code
+    except OSError as error:  # the environment: an output folder that cannot be written, a full disk
+        print(f"{PROG}: error: {_os_error(error)}", file=sys.stderr)
+        return 2
+    return status if isinstance(status, int) else 0
 
 
-def _seconds(value: str) -> float | None:
-    """A time limit; 0 means none."""
-    try:
-        seconds = float(value)
-    except ValueError:
-        seconds = float("nan")
-    if not 0 <= seconds <= MAX_SECONDS:  # also refuses nan
-        raise argparse.ArgumentTypeError(f"must be a number of seconds up to {MAX_SECONDS:g}, 0 for no limit, not {value}")
-    return seconds or None
+def _one_line(error: typer.TyperException) -> str:
+    """``extract-agreements extract: error: No such option: --forc. Did you mean --force?``"""
+    context = getattr(error, "ctx", None)
+    message = error.format_message()
+    if near := getattr(error, "possibilities", None):  # an unknown option: click found the near ones, nearest first
+        message = f"{error.message}. Did you mean {' or '.join(near)}?"
+    return f"{context.command_path if context else PROG}: error: {' '.join(message.split())}"
 
 
 def _os_error(error: OSError) -> str:
@@ -68,205 +116,119 @@ def _os_error(error: OSError) -> str:
     return f"{where}: {cause}" if where else cause
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="extract-agreements", description="Turn announcements of agreements into validated JSON records."
-    )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    extract = commands.add_parser(
-        "extract",
-        help="extract records from files and folders",
-        description="Write one JSON record per document (outputs/<relative path>.json), records.jsonl, "
-        "run-summary.json and manifest.json. Unchanged documents are skipped on reruns. "
-        "Exit status: 0 all documents extracted, 1 some gave error records, 2 usage or environment error "
-        "(the output folder busy or not writable, ...), 130 interrupted, 143 terminated (SIGTERM).",
-    )
-    extract.add_argument("inputs", nargs="+", type=Path, metavar="INPUT", help="files, or folders searched recursively")
-    extract.add_argument("-o", "--output", type=Path, default=Path("outputs"), help="output folder (default: outputs)")
-    where = extract.add_mutually_exclusive_group()
-    where.add_argument(
-        "--jobs", type=_positive, default=os.cpu_count() or 1, help="worker processes (default: CPU count, %(default)s)"
-    )
-    where.add_argument(
-        "--scheduler",
-        metavar="ADDRESS",
-        help="run on the Dask cluster of this scheduler (tcp://host:8786) instead of local processes; "
-        "this machine reads the files and writes the outputs (needs the dask extra)",
-    )
-    extract.add_argument(
-        "--lang",
-        choices=["auto", *available_languages()],
-        default="auto",
-        help="language of the documents: auto (default) detects each document's language; a code reads every document as that language",
-    )
-    extract.add_argument("--model", metavar="NAME_OR_PATH", help="spaCy pipeline to use instead of the language's default")
-    extract.add_argument("--force", action="store_true", help="redo every document, even unchanged ones")
-    extract.add_argument(
-        "--max-bytes", type=_positive, default=DEFAULT_MAX_BYTES, help="larger files get an error record (default: %(default)s)"
-    )
-    extract.add_argument(
-        "--max-chars",
-        type=_positive,
-        default=DEFAULT_MAX_CHARS,
-        help="documents with a longer text get an error record instead of being parsed (default: %(default)s)",
-    )
-    extract.add_argument(
-        "--timeout",
-        type=_seconds,
-        default=DEFAULT_TIMEOUT_S,
-        metavar="SECONDS",
-        help="a document taking longer gets an error record; 0: no limit (default: %(default)g)",
-    )
-    extract.add_argument(
-        "--retry-timeouts",
-        action="store_true",
-        help="redo the documents that timed out or lost their worker process in an earlier run (otherwise "
-        "their error records are kept, and a timed-out one is redone only under a longer --timeout)",
-    )
-    extract.add_argument(
-        "--scheduler-timeout",
-        type=_seconds,
-        default=DEFAULT_SCHEDULER_TIMEOUT_S,
-        metavar="SECONDS",
-        help="with --scheduler: end the run when the cluster has had no workers for this long or the scheduler "
-        "is lost; the records received are kept and a rerun resumes; 0: wait for ever (default: %(default)g)",
-    )
-
-    evaluate = commands.add_parser("evaluate", help="score records against hand-written gold files")
-    evaluate.add_argument("--pred", type=Path, required=True, metavar="DIR", help="folder of predicted records")
-    evaluate.add_argument("--gold", type=Path, required=True, metavar="DIR", help="folder of gold files")
-    evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
-    evaluate.add_argument("--errors", action="store_true", help="list every differing field per document")
-    evaluate.add_argument("--lang", action="append", metavar="CODE", help="only gold documents in this language (repeatable)")
-    evaluate.add_argument("--diagram", type=Path, metavar="PNG", help="write the confidences' reliability diagram to this PNG file")
-
-    report = commands.add_parser(
-        "report",
-        help="write a self-contained HTML page to review the records",
-        description="Write one HTML file (scripts, styles and data inline; it works offline) showing a summary, "
-        "a filterable table of the agreements with each value coloured by its confidence, each document's text with its evidence highlighted, a timeline, "
-        "a partnership network and the error records.",
-    )
-    _add_run_folders(report, "the page shows each document's text from there")
-    report.add_argument("-o", "--output", type=Path, help="HTML file to write (default: OUTPUTS_DIR/report.html)")
-    report.add_argument(
-        "--diagram",
-        type=Path,
-        metavar="PNG",
-        help="a reliability diagram (`evaluate --diagram`) to show in the summary (default: OUTPUTS_DIR/reliability.png if there)",
-    )
-
-    review = commands.add_parser(
-        "review",
-        help="list the values to check: those whose confidence is under a threshold, lowest first",
-        description="List every cell (a value of a record: a date, a party, a person, a theme, ...) whose calibrated "
-        "confidence is under --below, lowest first, with the words it was read from and the runner-up candidates, "
-        "then the share of cells under the threshold per field. Cells without a calibrated confidence "
-        "(organisations, people's roles) and corrected fields are counted apart.",
-    )
-    _add_run_folders(review, "the queue quotes each cell's evidence from there")
-    review.add_argument(
-        "--below", type=_probability, default=DEFAULT_THRESHOLD, metavar="P", help="list cells under this confidence (default: %(default)g)"
-    )
-    review.add_argument("--json", action="store_true", help="print the queue as JSON")
-    review.add_argument("--limit", type=_positive, metavar="N", help="list at most N cells (the counts still cover all)")
-
-    correct = commands.add_parser(
-        "correct",
-        help="record an analyst's value for a field of a record (OUTPUTS_DIR/corrections.jsonl)",
-        description="Append a correction to OUTPUTS_DIR/corrections.jsonl after checking that the record exists and "
-        "the value fits the field. The review page and queue show it at once; `extract` puts it on the records "
-        "(their `corrections` key) and keeps it on every rerun. The extractor's own value stays in the record.",
-    )
-    correct.add_argument("outputs", type=Path, metavar="OUTPUTS_DIR", help="folder written by `extract`")
-    correct.add_argument("id", metavar="ID", help="the record's id")
-    correct.add_argument("field", metavar="FIELD", help="agreement_type, signing_date, publication_date, signing_place, parties, organizations, people or themes")
-    correct.add_argument(
-        "value",
-        metavar="VALUE_JSON",
-        help="the field's value as JSON: '\"2024-11-20\"', 'null', '[\"Acme\", \"Beta Labs\"]' (a list field takes the whole "
-        "list; people as objects with name, role, title, affiliation); text that is not JSON is taken as a string",
-    )
-    correct.add_argument("--note", help="why, for whoever reads the record next")
-
-    train = commands.add_parser(
-        "train",
-        help="learn the decisions from the labelled documents and print leave-one-source-out figures",
-        description="Extract every labelled document (samples/, benchmarks/announcements/set-*, and the corpus "
-        "beside the repository when present), fit each learned decision (parties, signing date and place; logistic "
-        "regression, scikit-learn: the train extra) and each field's confidence calibration, print per language the "
-        "rules-only, in-sample and leave-one-source-out figures and the calibration, and write "
-        "pipeline/patterns/decisions/<field>.json and pipeline/patterns/confidence/<field>.json.",
-    )
-    train.add_argument("--corpus", type=Path, help="a corpus folder with sources.jsonl, docs/ and gold/ (default: ../shared/corpus beside the repository, if there)")
-    train.add_argument("--dry-run", action="store_true", help="print the figures, write nothing")
-    train.add_argument("--diagram", type=Path, metavar="PNG", help="draw the leave-one-source-out reliability diagram of the confidences to this PNG")
-
-    commands.add_parser("schema", help="print the JSON Schema of a record")
-    return parser
+def _fail(message: str) -> int:
+    """A usage or environment error found while running a command: one line, status 2."""
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+    return 2
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run one subcommand; returns the exit status (argparse's own errors included, as 2)."""
+# --------------------------------------------------------------------------- option values
+
+
+def _positive(value: Any) -> int:
     try:
-        args = build_parser().parse_args(argv)
-    except SystemExit as stop:  # --help or a usage error: return its status instead of exiting
-        return stop.code if isinstance(stop.code, int) else 2
+        number = int(value)
+    except (TypeError, ValueError):
+        number = 0
+    if not 1 <= number <= MAX_COUNT:
+        raise typer.BadParameter(f"wants a positive integer up to {MAX_COUNT}, not {value!r}")
+    return number
+
+
+def _probability(value: Any) -> float:
     try:
-        return _run(args)
-    except OSError as error:  # the environment: an output folder that cannot be written, a full disk
-        print(f"extract-agreements: error: {_os_error(error)}", file=sys.stderr)
-        return 2
+        number = float(value)
+    except (TypeError, ValueError):
+        number = float("nan")
+    if not 0 <= number <= 1:  # also refuses nan
+        raise typer.BadParameter(f"wants a number from 0 to 1, not {value!r}")
+    return number
 
 
-def _run(args: argparse.Namespace) -> int:
-    if args.command == "extract":
-        return _extract(args)
-    if args.command == "evaluate":
-        from pipeline.evaluate import main_evaluate
-
-        languages = set(args.lang) if args.lang else None
-        return main_evaluate(args.pred, args.gold, as_json=args.json, show_errors=args.errors, languages=languages, diagram=args.diagram)
-    if args.command == "report":
-        return _report(args)
-    if args.command == "review":
-        return _review(args)
-    if args.command == "correct":
-        return _correct(args)
-    if args.command == "train":
-        return _train(args)
-    print(json.dumps(record_json_schema(), indent=2))
-    return 0
+def _seconds(value: Any) -> float | None:
+    """A time limit; 0 means none."""
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        seconds = float("nan")
+    if not 0 <= seconds <= MAX_SECONDS:  # also refuses nan
+        raise typer.BadParameter(f"wants a number of seconds from 0 (no limit) to {MAX_SECONDS:g}, not {value!r}")
+    return seconds or None
 
 
-def _add_run_folders(parser: argparse.ArgumentParser, use: str) -> None:
-    """OUTPUTS_DIR and ``--inputs``: what `report` and `review` read of a run."""
-    parser.add_argument("outputs", type=Path, metavar="OUTPUTS_DIR", help="folder written by `extract`")
-    parser.add_argument(
+def _one_of(*choices: str) -> Callable[[Any], str]:
+    def choose(value: Any) -> str:
+        if value not in choices:
+            raise typer.BadParameter(f"wants one of {', '.join(choices)}, not {value!r}")
+        return str(value)
+
+    return choose
+
+
+
+def _show_version(shown: bool) -> None:
+    if shown:
+        print(f"{PROG} {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _program(
+    version: Annotated[bool, typer.Option("--version", callback=_show_version, is_eager=True, help="Print the version and exit.")] = False,
+) -> None:
+    """Turn announcements of agreements into validated JSON records."""
+
+
+# --------------------------------------------------------------------------- what a command prints
+
+
+@dataclass(frozen=True)
+class Voice:
+    """How much a command says besides its data: errors only (``--quiet``), the usual, or all (``--verbose``)."""
+
+    quiet: bool = False
+    verbose: bool = False
+
+    def __post_init__(self) -> None:
+        if self.quiet and self.verbose:
+            raise typer.BadParameter("not with --quiet", param_hint="'--verbose'")
+
+    def cut(self, items: list[str]) -> tuple[list[str], int]:
+        """The items to print, all of them when verbose, else the first ``LISTED``; and how many are left out."""
+        shown = items if self.verbose else items[:LISTED]
+        return shown, len(items) - len(shown)
+
+    @contextmanager
+    def logging(self) -> Iterator[None]:
+        """The pipeline's log on stderr while a command runs: warnings, errors only when quiet, notes too when verbose."""
+        logger = logging.getLogger("pipeline")
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter(f"{PROG}: %(message)s"))
+        level = logger.level
+        logger.setLevel(logging.ERROR if self.quiet else logging.INFO if self.verbose else logging.WARNING)
+        logger.addHandler(handler)
+        try:
+            yield
+        finally:
+            logger.removeHandler(handler)
+            logger.setLevel(level)
+
+
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only: no progress bar, no summary.")]
+Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Also print what is usually cut short (every file not read or failed) and the pipeline's notes.")]
+OutputsDir = Annotated[Path, typer.Argument(metavar="OUTPUTS_DIR", help="The folder written by `extract`.", show_default=False)]
+
+
+def _inputs_option(use: str) -> Any:
+    return typer.Option(
         "--inputs",
-        type=Path,
         metavar="DIR",
-        help=f"the folder `extract` read: records name their source relative to it, and {use} (default: the inputs recorded in OUTPUTS_DIR/run-summary.json)",
+        show_default=False,
+        help=f"The folder `extract` read: records name their source relative to it, and {use} (default: the inputs recorded in OUTPUTS_DIR/run-summary.json).",
     )
 
 
-def _train(args: argparse.Namespace) -> int:
-    from pipeline.extractor import Extractor
-    from pipeline import training
-
-    corpus = args.corpus or (training.DEFAULT_CORPUS if training.DEFAULT_CORPUS.is_dir() else None)
-    documents = training.labelled_documents(corpus=corpus)
-    print(f"{len(documents)} labelled documents from {len({d.source for d in documents})} sources", file=sys.stderr)
-    report = training.train(training.analyse(Extractor(), documents))
-    print(report.format())
-    for decision in [*report.decisions.values(), *report.calibrations.values()] if not args.dry_run else ():
-        print(f"wrote {training.write_decision(decision)}", file=sys.stderr)
-    if args.diagram is not None:
-        from pipeline.evaluate import write_reliability_diagram
-
-        print(f"wrote {write_reliability_diagram(report.pooled.calibration, args.diagram)}", file=sys.stderr)
-    return 0
+# --------------------------------------------------------------------------- extract
 
 
 class Terminated(BaseException):
@@ -291,33 +253,167 @@ def _sigterm_unwinds() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def _extract(args: argparse.Namespace) -> int:
-    from pipeline.batch import BatchError, run_batch
+@app.command(
+    short_help="Extract records from files and folders.",
+    help="Write one JSON record per document (OUTPUTS/<relative path>.json), records.jsonl, agreements.csv "
+    "(one row per record), run-summary.json and manifest.json. Unchanged documents are skipped on reruns. "
+    "Files of other formats in the input folders are not read; the summary names them. "
+    "Exit status: 0 all documents extracted, 1 some gave error records (listed at the end), 2 usage or "
+    "environment error (the output folder busy or not writable, ...), 130 interrupted, 143 terminated (SIGTERM).",
+)
+def extract(
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(metavar="INPUT", show_default=False, help="Files, or folders searched recursively; - reads a list of paths from stdin, one per line."),
+    ],
+    output: Annotated[Path, typer.Option("-o", "--output", metavar="DIR", help="The output folder; - writes the records to stdout as JSON Lines instead.")] = Path("outputs"),
+    jobs: Annotated[
+        int | None,
+        typer.Option(parser=_positive, metavar="N", show_default=False, help=f"Worker processes (default: the CPU count, {os.cpu_count() or 1})."),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            metavar="ADDRESS",
+            help="Run on the Dask cluster of this scheduler (tcp://host:8786) instead of local processes; "
+            "this machine reads the files and writes the outputs (needs the dask extra). Not with --jobs.",
+        ),
+    ] = None,
+    lang: Annotated[
+        str,
+        typer.Option(
+            parser=_one_of(*LANGUAGES),
+            metavar="|".join(LANGUAGES),
+            help="The language of the documents: auto detects each document's language; a code reads every document as that language.",
+        ),
+    ] = "auto",
+    model: Annotated[str | None, typer.Option(metavar="NAME_OR_PATH", help="The spaCy pipeline to use instead of the language's default.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Redo every document, even unchanged ones.")] = False,
+    max_bytes: Annotated[int, typer.Option(parser=_positive, metavar="N", help="Larger files get an error record.")] = DEFAULT_MAX_BYTES,
+    max_chars: Annotated[int, typer.Option(parser=_positive, metavar="N", help="Documents with a longer text get an error record instead of being parsed.")] = DEFAULT_MAX_CHARS,
+    timeout: Annotated[
+        float | None, typer.Option(parser=_seconds, metavar="SECONDS", help="A document taking longer gets an error record; 0: no limit.")
+    ] = DEFAULT_TIMEOUT_S,
+    retry_timeouts: Annotated[
+        bool,
+        typer.Option(
+            "--retry-timeouts",
+            help="Redo the documents that timed out or lost their worker process in an earlier run (otherwise "
+            "their error records are kept, and a timed-out one is redone only under a longer --timeout).",
+        ),
+    ] = False,
+    scheduler_timeout: Annotated[
+        float | None,
+        typer.Option(
+            parser=_seconds,
+            metavar="SECONDS",
+            help="With --scheduler: end the run when the cluster has had no workers for this long or the scheduler "
+            "is lost; the records received are kept and a rerun resumes; 0: wait for ever.",
+        ),
+    ] = DEFAULT_SCHEDULER_TIMEOUT_S,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
+) -> int:
+    voice = Voice(quiet, verbose)
+    if jobs is not None and scheduler is not None:
+        raise typer.BadParameter("not with --scheduler (the cluster's workers do the work)", param_hint="'--jobs'")
+    config = ExtractorConfig(language=lang, spacy_model=model, max_bytes=max_bytes, max_chars=max_chars, timeout_s=timeout)
+    with voice.logging():
+        paths = _read_inputs(inputs)
 
-    config = ExtractorConfig(
-        language=args.lang, spacy_model=args.model, max_bytes=args.max_bytes, max_chars=args.max_chars, timeout_s=args.timeout
-    )
+        def run(output_dir: Path) -> RunSummary:
+            if scheduler is not None:
+                return _run_on_dask(paths, output_dir, config, scheduler, force, retry_timeouts, scheduler_timeout, voice)
+            from pipeline.batch import run_batch
+
+            progress = False if quiet else None
+            return run_batch(paths, output_dir, config, jobs or os.cpu_count() or 1, force, progress, retry_failures=retry_timeouts)
+
+        if output != STANDARD_STREAM:
+            return _extract_into(run, output, voice, sys.stdout)
+        with tempfile.TemporaryDirectory(prefix=f"{PROG}-") as folder:
+            status = _extract_into(run, Path(folder), voice, sys.stderr, where="stdout")
+            _copy_records(Path(folder), sys.stdout)
+            return status
+
+
+def _read_inputs(inputs: list[Path]) -> list[Path]:
+    """``inputs`` with ``-`` replaced by the paths listed on stdin, one per line (blank lines skipped)."""
+    if STANDARD_STREAM not in inputs:
+        return inputs
+    if inputs.count(STANDARD_STREAM) > 1:
+        raise typer.BadParameter("- (the paths on stdin) given twice", param_hint="'INPUT'")
+    lines = sys.stdin.buffer.read().splitlines()
+    listed = [Path(os.fsdecode(line)) for line in lines if line.strip()]
+    if not listed:
+        raise typer.BadParameter("- but stdin lists no paths", param_hint="'INPUT'")
+    log.info("%d paths read from stdin", len(listed))
+    at = inputs.index(STANDARD_STREAM)
+    return [*inputs[:at], *listed, *inputs[at + 1 :]]
+
+
+def _extract_into(run: Callable[[Path], RunSummary], output_dir: Path, voice: Voice, report: TextIO, where: str | None = None) -> int:
+    """Run the batch into ``output_dir``, print what it did (``report``: where the summary goes, ``where``:
+    where it says the records went, if not the folder); the exit status."""
+    from pipeline.batch import BatchError
+
     try:
         with _sigterm_unwinds():
-            if args.scheduler:
-                summary = _run_on_dask(args, config)
-            else:
-                summary = run_batch(
-                    args.inputs, args.output, config, jobs=args.jobs, force=args.force, retry_failures=args.retry_timeouts
-                )
+            summary = run(output_dir)
     except BatchError as error:
-        print(f"extract-agreements: error: {error}", file=sys.stderr)
-        return 2
+        return _fail(str(error))
     except (KeyboardInterrupt, Terminated) as stop:
         how, status = ("interrupted", 130) if isinstance(stop, KeyboardInterrupt) else ("terminated", 143)
-        print(f"extract-agreements: {how}; the records written are kept, rerun to resume", file=sys.stderr)
+        print(f"{PROG}: {how}; the records written are kept, rerun to resume", file=sys.stderr)
         return status
-    print(summary.line())
-    print(f"done in {summary.seconds:.1f} s", file=sys.stderr)
+    _print_run(summary, voice, report, where)
     return 1 if summary.errors else 0
 
 
-def _run_on_dask(args: argparse.Namespace, config: ExtractorConfig) -> RunSummary:
+def _print_run(summary: RunSummary, voice: Voice, report: TextIO, where: str | None) -> None:
+    """The summary line and the files not read on ``report``; the time, then the failed files last, on stderr."""
+    from pipeline.report import load_records
+
+    if not voice.quiet:
+        print(summary.line(where), file=report)
+        if summary.unsupported:
+            shown, left = voice.cut(summary.unsupported)
+            more = f", and {left} more (--verbose names them all)" if left else ""
+            print(f"not read (no supported format): {', '.join(shown)}{more}", file=report)
+        print(f"done in {summary.seconds:.1f} s", file=sys.stderr)
+    if not summary.errors:
+        return
+    failed = [record for record in load_records(summary.output_dir) if "error" in record]
+    print(f"failed ({len(failed)}):", file=sys.stderr)
+    shown, left = voice.cut([f"{r['source']['path']}: {r['error']['type']}: {' '.join(r['error']['message'].split())}" for r in failed])
+    for line in shown:
+        print(f"  {line}", file=sys.stderr)
+    if left:
+        print(f"  and {left} more (--verbose lists them all)", file=sys.stderr)
+
+
+def _copy_records(output_dir: Path, stream: TextIO) -> None:
+    """``records.jsonl`` of a finished run onto ``stream`` (nothing when the run did not finish)."""
+    from pipeline.batch import RECORDS
+
+    try:
+        source = (output_dir / RECORDS).open(encoding="utf-8")
+    except FileNotFoundError:
+        return
+    with source:
+        shutil.copyfileobj(source, stream)
+
+
+def _run_on_dask(
+    inputs: list[Path],
+    output_dir: Path,
+    config: ExtractorConfig,
+    scheduler: str,
+    force: bool,
+    retry_failures: bool,
+    scheduler_timeout: float | None,
+    voice: Voice,
+) -> RunSummary:
     from pipeline.batch import BatchError
 
     try:
@@ -325,53 +421,201 @@ def _run_on_dask(args: argparse.Namespace, config: ExtractorConfig) -> RunSummar
     except ImportError as error:
         raise BatchError(f"--scheduler needs Dask: pip install 'agreement-extractor[dask]' ({error})") from error
     return run_on_dask(
-        args.inputs,
-        args.output,
+        inputs,
+        output_dir,
         config,
-        args.scheduler,
-        force=args.force,
-        retry_failures=args.retry_timeouts,
-        scheduler_timeout=args.scheduler_timeout,
+        scheduler,
+        force=force,
+        progress=False if voice.quiet else None,
+        retry_failures=retry_failures,
+        scheduler_timeout=scheduler_timeout,
     )
 
 
-def _report(args: argparse.Namespace) -> int:
+# --------------------------------------------------------------------------- the other commands
+
+
+@app.command(short_help="Score records against hand-written gold files.")
+def evaluate(
+    pred: Annotated[Path, typer.Option(metavar="DIR", help="The folder of predicted records (written by `extract`).", show_default=False)],
+    gold: Annotated[Path, typer.Option(metavar="DIR", help="The folder of gold files (*.json, *.expected.json).", show_default=False)],
+    json_: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    errors: Annotated[bool, typer.Option("--errors", help="List every differing field per document.")] = False,
+    lang: Annotated[list[str] | None, typer.Option(metavar="CODE", help="Only gold documents in this language (repeatable).", show_default=False)] = None,
+    diagram: Annotated[Path | None, typer.Option(metavar="PNG", help="Write the confidences' reliability diagram to this PNG file.")] = None,
+) -> int:
+    from pipeline.evaluate import main_evaluate
+
+    return main_evaluate(pred, gold, as_json=json_, show_errors=errors, languages=set(lang) if lang else None, diagram=diagram)
+
+
+@app.command(
+    short_help="Write a self-contained HTML page to review the records.",
+    help="Write one HTML file (scripts, styles and data inline; it works offline) showing a summary, "
+    "a filterable table of the agreements with each value coloured by its confidence, each document's text with its evidence highlighted, "
+    "a timeline, a partnership network and the error records.",
+)
+def report(
+    outputs: OutputsDir,
+    inputs: Annotated[Path | None, _inputs_option("the page shows each document's text from there")] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", metavar="FILE", help="The HTML file to write (default: OUTPUTS_DIR/report.html).", show_default=False)] = None,
+    diagram: Annotated[
+        Path | None,
+        typer.Option(metavar="PNG", show_default=False, help="A reliability diagram (`evaluate --diagram`) to show in the summary (default: OUTPUTS_DIR/reliability.png if there)."),
+    ] = None,
+    quiet: Quiet = False,
+) -> int:
     from pipeline.corrections import CorrectionsError
     from pipeline.report import ReportError, build_report
 
     try:
-        result = build_report(args.outputs, args.inputs, args.output or args.outputs / "report.html", args.diagram)
+        result = build_report(outputs, inputs, output or outputs / "report.html", diagram)
     except (ReportError, CorrectionsError) as error:
-        print(f"extract-agreements: error: {error}", file=sys.stderr)
-        return 2
-    print(result.line())
+        return _fail(str(error))
+    if not quiet:
+        print(result.line())
     for warning in result.warnings:
         print(f"extract-agreements: warning: {warning}", file=sys.stderr)
     return 1 if result.warnings else 0
 
 
-def _review(args: argparse.Namespace) -> int:
+@app.command(
+    short_help="List the values to check: those whose confidence is under a threshold, lowest first.",
+    help="List every cell (a value of a record: a date, a party, a person, a theme, ...) whose calibrated "
+    "confidence is under --below, lowest first, with the words it was read from and the runner-up candidates, "
+    "then the share of cells under the threshold per field. Cells without a calibrated confidence "
+    "(organisations, people's roles) and corrected fields are counted apart.",
+)
+def review(
+    outputs: OutputsDir,
+    inputs: Annotated[Path | None, _inputs_option("the queue quotes each cell's evidence from there")] = None,
+    below: Annotated[float, typer.Option(parser=_probability, metavar="P", help="List cells under this confidence.")] = DEFAULT_THRESHOLD,
+    json_: Annotated[bool, typer.Option("--json", help="Print the queue as JSON.")] = False,
+    limit: Annotated[int | None, typer.Option(parser=_positive, metavar="N", show_default=False, help="List at most N cells (the counts still cover all).")] = None,
+) -> int:
     from pipeline.corrections import CorrectionsError
     from pipeline.report import ReportError
     from pipeline.review import main_review
 
     try:
-        return main_review(args.outputs, args.inputs, args.below, as_json=args.json, limit=args.limit, bold=sys.stdout.isatty())
+        return main_review(outputs, inputs, below, as_json=json_, limit=limit, bold=sys.stdout.isatty())
     except (ReportError, CorrectionsError) as error:
-        print(f"extract-agreements: error: {error}", file=sys.stderr)
-        return 2
+        return _fail(str(error))
 
 
-def _correct(args: argparse.Namespace) -> int:
+@app.command(
+    short_help="Record an analyst's value for a field of a record (OUTPUTS_DIR/corrections.jsonl).",
+    help="Append a correction to OUTPUTS_DIR/corrections.jsonl after checking that the record exists and "
+    "the value fits the field. The review page, the queue and `export` show it at once; `extract` puts it on the records "
+    "(their `corrections` key) and keeps it on every rerun. The extractor's own value stays in the record.",
+)
+def correct(
+    outputs: OutputsDir,
+    record_id: Annotated[str, typer.Argument(metavar="ID", help="The record's id.", show_default=False)],
+    field: Annotated[
+        str,
+        typer.Argument(
+            metavar="FIELD",
+            show_default=False,
+            help="agreement_type, signing_date, publication_date, signing_place, parties, organizations, people or themes.",
+        ),
+    ],
+    value: Annotated[
+        str,
+        typer.Argument(
+            metavar="VALUE_JSON",
+            show_default=False,
+            help="The field's value as JSON: '\"2024-11-20\"', 'null', '[\"Acme\", \"Beta Labs\"]' (a list field takes the whole "
+            "list; people as objects with name, role, title, affiliation); text that is not JSON is taken as a string.",
+        ),
+    ],
+    note: Annotated[str | None, typer.Option(help="Why, for whoever reads the record next.")] = None,
+    quiet: Quiet = False,
+) -> int:
     from pipeline.corrections import CORRECTIONS, CorrectionsError, add_correction
     from pipeline.report import ReportError, load_records
 
     try:
-        ids = {record["id"] for record in load_records(args.outputs) if "id" in record}
-        entry = add_correction(args.outputs, ids, args.id, args.field, args.value, args.note)
+        ids = {record["id"] for record in load_records(outputs) if "id" in record}
+        entry = add_correction(outputs, ids, record_id, field, value, note)
     except (ReportError, CorrectionsError) as error:
-        print(f"extract-agreements: error: {error}", file=sys.stderr)
-        return 2
-    value = json.dumps(entry.correction.value, ensure_ascii=False)
-    print(f"{entry.id} {entry.correction.field} = {value} → {(args.outputs / CORRECTIONS).as_posix()}")
+        return _fail(str(error))
+    if not quiet:
+        shown = json.dumps(entry.correction.value, ensure_ascii=False)
+        print(f"{entry.id} {entry.correction.field} = {shown} → {(outputs / CORRECTIONS).as_posix()}")
+    return 0
+
+
+@app.command(
+    short_help="Write the records as a table: CSV, Excel, Parquet or SQLite.",
+    help="Write the records of OUTPUTS_DIR (records.jsonl, with the analysts' corrections) to FILE. "
+    "csv: agreements.csv's table, one row per record, lists joined with '; '. xlsx: that table, then a sheet "
+    "per list (parties, people, themes, organizations) and the errors. parquet: one row per record, lists as lists. "
+    "sqlite: the tables agreements, parties, people, themes, organizations and errors, keyed by agreements.id.",
+)
+def export(
+    outputs: OutputsDir,
+    output: Annotated[Path, typer.Option("-o", "--output", metavar="FILE", show_default=False, help="The file to write.")],
+    format: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            parser=_one_of("csv", "xlsx", "parquet", "sqlite"),
+            metavar="csv|xlsx|parquet|sqlite",
+            show_default=False,
+            help="The table's format (default: FILE's suffix: .csv, .xlsx, .parquet, .sqlite or .db).",
+        ),
+    ] = None,
+    quiet: Quiet = False,
+) -> int:
+    from pipeline.corrections import CorrectionsError
+    from pipeline.export import ExportError, export as write_export
+    from pipeline.report import ReportError
+
+    try:
+        chosen, count = write_export(outputs, output, format)
+    except (ReportError, CorrectionsError, ExportError) as error:
+        return _fail(str(error))
+    if not quiet:
+        print(f"{count} records → {output.as_posix()} ({chosen})")
+    return 0
+
+
+@app.command(
+    short_help="Learn the decisions from the labelled documents and print leave-one-source-out figures.",
+    help="Extract every labelled document (samples/, benchmarks/announcements/set-*, and the corpus "
+    "beside the repository when present), fit each learned decision (parties, signing date and place; logistic "
+    "regression, scikit-learn: the train extra) and each field's confidence calibration, print per language the "
+    "rules-only, in-sample and leave-one-source-out figures and the calibration, and write "
+    "pipeline/patterns/decisions/<field>.json and pipeline/patterns/confidence/<field>.json.",
+)
+def train(
+    corpus: Annotated[
+        Path | None,
+        typer.Option(metavar="DIR", show_default=False, help="A corpus folder with sources.jsonl, docs/ and gold/ (default: ../shared/corpus beside the repository, if there)."),
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the figures, write nothing.")] = False,
+    diagram: Annotated[Path | None, typer.Option(metavar="PNG", help="Draw the leave-one-source-out reliability diagram of the confidences to this PNG.")] = None,
+) -> int:
+    from pipeline import training
+    from pipeline.extractor import Extractor
+
+    folder = corpus or (training.DEFAULT_CORPUS if training.DEFAULT_CORPUS.is_dir() else None)
+    documents = training.labelled_documents(corpus=folder)
+    print(f"{len(documents)} labelled documents from {len({d.source for d in documents})} sources", file=sys.stderr)
+    result = training.train(training.analyse(Extractor(), documents))
+    print(result.format())
+    for decision in [*result.decisions.values(), *result.calibrations.values()] if not dry_run else ():
+        print(f"wrote {training.write_decision(decision)}", file=sys.stderr)
+    if diagram is not None:
+        from pipeline.evaluate import write_reliability_diagram
+
+        print(f"wrote {write_reliability_diagram(result.pooled.calibration, diagram)}", file=sys.stderr)
+    return 0
+
+
+@app.command(short_help="Print the JSON Schema of a record.")
+def schema() -> int:
+    print(json.dumps(record_json_schema(), indent=2))
     return 0

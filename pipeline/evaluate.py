@@ -23,6 +23,9 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from pipeline.corrections import one_line
 from pipeline.document import record_id
 
 if TYPE_CHECKING:
@@ -96,6 +99,34 @@ def empty_prediction(doc_id: str) -> dict[str, Any]:
 # --------------------------------------------------------------------------- loading
 
 
+class _GoldParty(BaseModel):
+    name: str
+    acronym: str | None = None
+
+
+class _GoldPerson(BaseModel):
+    name: str
+    title: str | None = None
+    affiliation: str | None = None
+
+
+class GoldFile(BaseModel):
+    """The fields of a gold file that scoring reads (ANNOTATION.md), checked before scoring: a
+    file of another shape is named instead of failing deep inside a comparison."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str | None = None
+    language: str | None = None
+    publication_date: str | None = None
+    agreement_type: str | None = None
+    signing_date: str | None = None
+    signing_place: str | None = None
+    parties: list[_GoldParty] = []
+    people: list[_GoldPerson] = []
+    themes: list[str] = []
+
+
 def _read_json(path: Path) -> Any:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
@@ -135,6 +166,12 @@ def load_gold(gold_dir: Path) -> dict[str, dict[str, Any]]:
         data = _read_json(path)
         if not isinstance(data, dict):
             continue
+        if "source" in data:
+            raise ValueError(f"{path} is a record written by `extract`, not a gold file: are --pred and --gold swapped?")
+        try:
+            GoldFile.model_validate(data)
+        except ValidationError as error:
+            raise ValueError(f"{path}: not a gold file ({one_line(error)})") from None
         key = _key(path, gold_dir, [".expected.json", ".json"])
         if key in gold:
             raise ValueError(f"{path}: a second gold file for {key!r}")
@@ -630,7 +667,11 @@ def main_evaluate(
         if not Path(folder).is_dir():
             print(f"error: {label} {folder} is not a folder", file=sys.stderr)
             return 2
-    report = evaluate(pred, gold, languages=languages)
+    try:
+        report = evaluate(pred, gold, languages=languages)
+    except ValueError as error:  # a file that is not JSON, a gold file that is not one
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     if not report.documents:
         print(f"error: no gold files (*.json) under {gold}", file=sys.stderr)
         return 2

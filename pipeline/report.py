@@ -231,7 +231,7 @@ class SourceTexts:
 
     def _source_files(self) -> dict[str, Path] | str:
         try:
-            return {source.name: source.path for source in collect_sources(self.inputs, self.outputs_dir)}
+            return {source.name: source.path for source in collect_sources(self.inputs, self.outputs_dir)[0]}
         except BatchError as error:  # names that clash now, after files were added
             return f"the inputs cannot be read as `extract` read them: {error}"
 

@@ -19,6 +19,7 @@ from pipeline.batch import (
     MANIFEST,
     RECORDS,
     SUMMARY,
+    TABLE,
     TEMP_SUFFIX,
     BatchError,
     collect_sources,
@@ -104,7 +105,7 @@ def test_nested_layout(nested: Path, tmp_path: Path, extractor: Extractor) -> No
     summary = run_batch([nested], out, CONFIG)
 
     assert record_files(out) == ["a/b.json", "a/c/d.json", "e.json"]
-    assert set(snapshot(out)) == {"a/b.json", "a/c/d.json", "e.json", RECORDS, SUMMARY, MANIFEST}
+    assert set(snapshot(out)) == {"a/b.json", "a/c/d.json", "e.json", RECORDS, SUMMARY, MANIFEST, TABLE}
     lines = jsonl(out)
     assert [r["source"]["path"] for r in lines] == ["a/b.md", "a/c/d.txt", "e.html"]
     for line, name in zip(lines, ["a/b.json", "a/c/d.json", "e.json"]):
@@ -120,12 +121,13 @@ def test_nested_layout(nested: Path, tmp_path: Path, extractor: Extractor) -> No
         "errors_by_type": {},
         "warnings": sum(len(r["warnings"]) for r in lines),
         "skipped_unchanged": 0,
+        "unsupported": [f"{nested.as_posix()}/e.expected.json", f"{nested.as_posix()}/notes.json"],
         "deleted": [],
         "extractor": {"version": __version__, "spacy_model": extractor.model_description("en")},
         "config": asdict(CONFIG),
         "config_fingerprint": summary.config_fingerprint,
     }
-    assert summary.line() == f"3 documents: 3 records, 0 errors, 0 skipped (unchanged) → {out.as_posix()}/"
+    assert summary.line() == f"3 documents: 3 records, 0 errors, 0 skipped (unchanged), 2 unsupported files not read → {out.as_posix()}/"
     manifest = json.loads((out / MANIFEST).read_text("utf-8"))
     assert {name: entry["output"] for name, entry in manifest.items()} == {
         "a/b.md": "a/b.json",
@@ -173,7 +175,7 @@ def test_distinct_source_names(tmp_path: Path) -> None:
     out = tmp_path / "out"
 
     def names(*inputs: str) -> list[str]:
-        return [s.name for s in collect_sources([tree / i for i in inputs], out)]
+        return [s.name for s in collect_sources([tree / i for i in inputs], out)[0]]
 
     assert names("d1", "d2") == ["d1/x.txt", "d2/x.txt", "y.txt"]
     assert names("p/samples", "q/samples") == ["samples-1/z.txt", "samples-2/z.txt"]
@@ -420,8 +422,8 @@ def test_leading_dash_file_on_the_command_line(tmp_path: Path, monkeypatch: pyte
     write_tree(tmp_path, {"-x.txt": announcement(0)})
     monkeypatch.chdir(tmp_path)
 
-    assert main(["extract", "-x.txt", "-o", "out"]) == 2  # an option to argparse, never a silent misreading
-    assert "required: INPUT" in capsys.readouterr().err
+    assert main(["extract", "-x.txt", "-o", "out"]) == 2  # an option, never a silent misreading
+    assert "No such option: -x" in capsys.readouterr().err
     assert main(["extract", "-o", "out", "--jobs", "1", "--", "-x.txt"]) == 0
     assert main(["extract", "./-x.txt", "-o", "out2", "--jobs", "1"]) == 0
 

@@ -14,8 +14,8 @@ import pytest
 
 from models import AgreementRecord, ErrorRecord, Record
 from pipeline import Extractor, ExtractorConfig
-from pipeline.batch import MANIFEST, run_batch
-from pipeline.cli import build_parser
+from pipeline.batch import MANIFEST, BatchError, run_batch
+from pipeline.cli import main
 from pipeline.deadline import DocumentTimeout, deadline
 from pipeline.extractor import DEFAULT_TIMEOUT_S
 from test_batch import announcement, jsonl, write_tree
@@ -139,11 +139,19 @@ def test_timeouts_are_remembered_and_retried_when_asked(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("argv", "timeout"), [([], DEFAULT_TIMEOUT_S), (["--timeout", "2.5"], 2.5), (["--timeout", "0"], None)]
 )
-def test_timeout_option(argv: list[str], timeout: float | None) -> None:
-    assert build_parser().parse_args(["extract", "in", *argv]).timeout == timeout
+def test_timeout_option(argv: list[str], timeout: float | None, monkeypatch: pytest.MonkeyPatch) -> None:
+    limits: list[float | None] = []
+
+    def stop(inputs: list[Path], output_dir: Path, config: ExtractorConfig, *args: object, **options: object) -> None:
+        limits.append(config.timeout_s)
+        raise BatchError("stopped here")
+
+    monkeypatch.setattr("pipeline.batch.run_batch", stop)
+    assert main(["extract", "in", *argv]) == 2
+    assert limits == [timeout]
 
 
 @pytest.mark.parametrize("value", ["-1", "nan", "inf", "soon"])
-def test_timeout_option_refuses(value: str) -> None:
-    with pytest.raises(SystemExit):
-        build_parser().parse_args(["extract", "in", "--timeout", value])
+def test_timeout_option_refuses(value: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["extract", "in", "--timeout", value]) == 2
+    assert "Invalid value for '--timeout'" in capsys.readouterr().err

@@ -32,7 +32,7 @@ def outcome(out: Path) -> dict[str, str | None]:
 
 
 def one_line_error(capsys: pytest.CaptureFixture[str]) -> str:
-    """The error's line (after argparse's usage lines, if any): one, and no traceback."""
+    """The error's line: one, and no traceback."""
     err = capsys.readouterr().err
     errors = [line for line in err.splitlines() if "error:" in line]
     assert "Traceback" not in err and len(errors) == 1 and err.endswith(errors[0] + "\n"), err
@@ -268,10 +268,10 @@ def fail_writes(code: int) -> object:
     [
         (["-o", "{tmp}/afile/sub"], "afile/sub: Not a directory"),
         (["-o", "{tmp}/" + "x" * 300], "File name too long"),
-        (["-o", "{tmp}/out", "--timeout", "1e10"], "argument --timeout: must be a number of seconds up to"),
-        (["-o", "{tmp}/out", "--max-bytes", "1e23"], "argument --max-bytes: must be a whole number"),
-        (["-o", "{tmp}/out", "--max-bytes", "1" + "0" * 23], "argument --max-bytes: must be at least 1 and at most"),
-        (["-o", "{tmp}/out", "--max-chars", "1" + "0" * 23], "argument --max-chars: must be at least 1 and at most"),
+        (["-o", "{tmp}/out", "--timeout", "1e10"], "Invalid value for '--timeout': wants a number of seconds from 0 (no limit) to 1e+06"),
+        (["-o", "{tmp}/out", "--max-bytes", "1e23"], "Invalid value for '--max-bytes': wants a positive integer up to"),
+        (["-o", "{tmp}/out", "--max-bytes", "1" + "0" * 23], "Invalid value for '--max-bytes': wants a positive integer up to"),
+        (["-o", "{tmp}/out", "--max-chars", "1" + "0" * 23], "Invalid value for '--max-chars': wants a positive integer up to"),
     ],
     ids=["output under a file", "output name too long", "huge timeout", "float bytes", "huge bytes", "huge chars"],
 )

@@ -250,7 +250,7 @@ def test_texts_are_found_under_the_names_extract_gave_them(tmp_path: Path) -> No
         (tmp_path / folder / "x.txt").write_text(text, "utf-8")
         records.append(review_record(folder) | {"source": {"path": f"{folder}/x.txt", "sha256": hashlib.sha256(text.encode()).hexdigest(), "format": "txt", "language": "en"}})
     (outputs / RECORDS).write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
-    assert [source.name for source in collect_sources([tmp_path / "a", tmp_path / "b"], outputs)] == ["a/x.txt", "b/x.txt"]
+    assert [source.name for source in collect_sources([tmp_path / "a", tmp_path / "b"], outputs)[0]] == ["a/x.txt", "b/x.txt"]
     data = _page_data(build_report(outputs, [tmp_path / "a", tmp_path / "b"], outputs / "report.html").path)
     assert [data["texts"][r["text"]] for r in data["records"]] == [TEXT, TEXT + " More."]
 

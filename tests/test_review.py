@@ -142,9 +142,9 @@ def test_review_json_limits_the_list_not_the_counts(tmp_path: Path, capsys: pyte
     ("argv", "message"),
     [
         (["review", "{tmp}/missing"], "no such file"),
-        (["review", "{tmp}/outputs", "--below", "1.5"], "must be a number from 0 to 1"),
-        (["review", "{tmp}/outputs", "--below", "nan"], "must be a number from 0 to 1"),
-        (["review", "{tmp}/outputs", "--limit", "0"], "must be at least 1"),
+        (["review", "{tmp}/outputs", "--below", "1.5"], "Invalid value for '--below': wants a number from 0 to 1"),
+        (["review", "{tmp}/outputs", "--below", "nan"], "Invalid value for '--below': wants a number from 0 to 1"),
+        (["review", "{tmp}/outputs", "--limit", "0"], "Invalid value for '--limit': wants a positive integer"),
     ],
 )
 def test_review_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str) -> None:
