@@ -139,6 +139,29 @@ def test_french_themes(extractor: Extractor) -> None:
     assert {"hydrogène vert", "mobilité aérienne"} <= themes and not themes & {"contrat", "lieu"}, themes
 
 
+@pytest.mark.parametrize(
+    ("text", "kept", "refused"),
+    [
+        # the noun of a compound preposition is no subject ("en marge de", "à l'occasion de", "en matière de")
+        ("En marge du sommet, Airbus et Thales ont signé une convention de partenariat sur l'hydrogène vert.", {"hydrogène vert"}, {"marge du sommet", "marge"}),
+        ("À l'occasion du salon, Airbus et Thales ont signé une convention de partenariat sur l'hydrogène vert.", {"hydrogène vert"}, {"occasion"}),
+        ("Airbus et Thales ont signé un accord en matière de logiciels libres.", {"logiciels libres"}, {"matière de logiciels libres"}),
+        # a duration is not a subject, nor are the efforts of those who take part
+        ("Airbus et Thales ont signé une convention de partenariat d'une durée de cinq ans sur l'hydrogène vert.", {"hydrogène vert"}, {"durée de cinq ans"}),
+        (
+            "Airbus et Thales ont signé une convention de partenariat sur l'hydrogène vert. Elle vise à soutenir les efforts des élus et des habitants.",
+            {"hydrogène vert"},
+            {"efforts des élus et des habitants"},
+        ),
+        # a conjunction opening a phrase is no part of it
+        ("Airbus et Thales ont signé une convention pour soutenir un ou plusieurs projets culturels.", {"projets culturels"}, {"ou plusieurs projets culturels"}),
+    ],
+)
+def test_french_theme_refusals(extractor: Extractor, text: str, kept: set[str], refused: set[str]) -> None:
+    themes = {t.value for t in extract_valid(extractor, text).themes}
+    assert kept <= themes and not themes & refused, themes
+
+
 def test_glued_sentences_are_split(extractor: Extractor) -> None:
     text = "Karma Automotive et Pininfarina ont signé un partenariat sur les modèles électriques.Le constructeur californien est connu."
     record = extract_valid(extractor, text)
