@@ -76,6 +76,8 @@ def test_french_dates(extractor: Extractor, text: str, expected: tuple[str | Non
         ("Le partenariat entre l’Institut Bolt et l’Université Acme a été signé à Lyon.", ["Institut Bolt", "Université Acme"]),
         # a name written after a lower-case institution noun takes it along
         ("La région Île-de-France et la mairie de Paris ont signé une convention de partenariat.", ["région Île-de-France", "mairie de Paris"]),
+        # the country a name goes on with, however the parse hung it
+        ("La CCSN a signé un accord de coopération avec la Nuclear Regulatory Commission des États-Unis.", ["CCSN", "Nuclear Regulatory Commission des États-Unis"]),
     ],
 )
 def test_french_parties(extractor: Extractor, text: str, parties: list[str]) -> None:
