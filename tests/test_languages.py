@@ -132,6 +132,26 @@ def test_french_people_and_places(extractor: Extractor) -> None:
     assert [(p.name, p.title, p.role) for p in record.people] == [("Phil Martin", "directeur général", "quoted")]
 
 
+@pytest.mark.parametrize(
+    ("text", "people"),
+    [
+        # a title NER ran into the name ends it, and is the title though no comma comes first
+        (
+            "Des conventions de partenariat ont été signées par Monsieur Ali AOUN Ministre de l'industrie et de la production pharmaceutique, "
+            "entre l'Agence Nationale des Produits Pharmaceutiques et la faculté de médecine d'Oran.",
+            [("Ali AOUN", "Ministre de l'industrie et de la production pharmaceutique")],
+        ),
+        # named formally later ("M. Lecornu"), a person mentioned without a title has a part in the news
+        (
+            "Airbus et Thales ont signé un accord de coopération. Le ministre a rencontré son homologue Sébastien Lecornu. M. Lecornu a salué l'accord.",
+            [("Sébastien Lecornu", None)],
+        ),
+    ],
+)
+def test_french_people(extractor: Extractor, text: str, people: list[tuple[str, str | None]]) -> None:
+    assert [(p.name, p.title) for p in extract_valid(extractor, text).people] == people
+
+
 def test_french_themes(extractor: Extractor) -> None:
     text = (
         "Airbus et Thales ont signé une convention de partenariat sur l'hydrogène vert et la mobilité aérienne. "
