@@ -122,6 +122,19 @@ def test_french_acronyms(extractor: Extractor, text: str, parties: list[tuple[st
     assert [(p.name, p.acronym) for p in extract_valid(extractor, text).parties] == parties
 
 
+def test_french_participle_tagged_as_adjective_signs(extractor: Extractor) -> None:
+    """The small French model tags "ont paraphé" as an adjective: the auxiliary makes it a verb."""
+    text = "Le 4 décembre 2025, lors de la 13e Réunion de haut niveau à Madrid, le Maroc et l'Espagne ont paraphé 14 accords de coopération."
+    record = extract_valid(extractor, text)
+    assert ([p.name for p in record.parties], record.signing_date.value) == (["Maroc", "Espagne"], "2025-12-04")
+
+
+def test_french_gerund_signs(extractor: Extractor) -> None:
+    """"En signant, mardi, ..." is a signing clause though the tagger reads "signant" as a noun."""
+    text = "---\ndate: 2024-10-31\n---\nEn signant, mardi à Evreux, le nouveau contrat de territoire, l'agglomération et la Région ont engagé 82 millions d'euros."
+    assert extract_valid(extractor, text).signing_date.value == "2024-10-29"
+
+
 def test_french_people_and_places(extractor: Extractor) -> None:
     text = (
         "Airbus et Thales ont signé une convention de partenariat le 19 juin 2023 à Toulouse. "
