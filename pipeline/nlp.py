@@ -15,7 +15,7 @@ import spacy
 from spacy.attrs import SENT_START
 from spacy.symbols import ORTH
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from pipeline import agreement_phrases
 from pipeline.rules import LanguageRules
@@ -104,6 +104,41 @@ def line_sentences(doc: Doc) -> Doc:
     return doc.from_array([SENT_START], starts.astype(numpy.uint64))  # uint64 is spaCy's array type; -1 wraps and back
 
 
+_COMPOUND_TENSE_AUXILIARIES = frozenset({"aux:tense", "aux:pass"})
+_MIN_PARTICIPLE_STEM = 3  # "signant", "créant"; not "tant" of "en tant que", "avant" of "en avant"
+
+
+@Language.factory("verb_forms", default_config={"gerund_markers": [], "participle_endings": []})
+def make_verb_forms(nlp: Language, name: str, gerund_markers: list[str], participle_endings: list[str]) -> Callable[[Doc], Doc]:
+    """Verbs the small French tagger misses, made verbs again so signing clauses find them:
+    a participle an auxiliary of a compound tense hangs on ("ont paraphé", tagged an
+    adjective; the labels are Universal Dependencies' ``aux:tense``/``aux:pass``, which English
+    parses do not use) and a gerund ("en signant", tagged a noun and left unlemmatised), its
+    lemma given by the model's rule lemmatizer."""
+    lemmatizer = nlp.get_pipe("lemmatizer") if "lemmatizer" in nlp.pipe_names else None
+    rule_lemmatizer = lemmatizer if getattr(lemmatizer, "mode", None) == "rule" else None
+    markers, endings = frozenset(gerund_markers), tuple(participle_endings)
+
+    def gerund(token: Token) -> bool:
+        word = token.lower_
+        return (
+            token.i > 0 and token.doc[token.i - 1].lower_ in markers and token.pos_ in ("NOUN", "ADJ", "PROPN")
+            and any(word.endswith(e) and len(word) - len(e) >= _MIN_PARTICIPLE_STEM for e in endings) and word.isalpha()
+        )
+
+    def retag(doc: Doc) -> Doc:
+        for token in doc:
+            if token.pos_ == "ADJ" and any(child.dep_ in _COMPOUND_TENSE_AUXILIARIES for child in token.children):
+                token.pos_ = "VERB"
+            elif gerund(token):
+                token.pos_ = "VERB"
+                if rule_lemmatizer is not None:
+                    token.lemma_ = rule_lemmatizer.rule_lemmatize(token)[0]
+        return doc
+
+    return retag
+
+
 @Language.factory("ner_label_map", default_config={"mapping": {}})
 def make_ner_label_map(nlp: Language, name: str, mapping: dict[str, str]) -> Callable[[Doc], Doc]:
     """Rename entity labels to the English scheme the stages use (French PER → PERSON, LOC → GPE)."""
@@ -171,6 +206,7 @@ def build_pipeline(rules: LanguageRules, model: str | Path | None = None) -> Lan
         for form in (abbreviation, abbreviation.capitalize()):
             nlp.tokenizer.add_special_case(form, [{ORTH: form}])
     if "parser" in nlp.pipe_names:
+        nlp.add_pipe("verb_forms", after=nlp.pipe_names[-1], config={"gerund_markers": list(rules.gerund_markers), "participle_endings": list(rules.participle_endings)})
         nlp.add_pipe("line_sentences", before="parser")
     nlp.add_pipe(agreement_phrases.FACTORY, config={"language": rules.language})
     dates = nlp.add_pipe(

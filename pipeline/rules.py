@@ -74,6 +74,8 @@ class LanguageRules:
     name_joiners: frozenset[str]
     name_prepositions: frozenset[str]
     locution_nouns: frozenset[str]
+    gerund_markers: frozenset[str]
+    participle_endings: tuple[str, ...]
     lower_case_name_heads: frozenset[str]
     signing_lemmas_needing_object: frozenset[str]
     signing_particles: frozenset[str]

@@ -76,6 +76,8 @@ def test_french_dates(extractor: Extractor, text: str, expected: tuple[str | Non
         ("Le partenariat entre l’Institut Bolt et l’Université Acme a été signé à Lyon.", ["Institut Bolt", "Université Acme"]),
         # a name written after a lower-case institution noun takes it along
         ("La région Île-de-France et la mairie de Paris ont signé une convention de partenariat.", ["région Île-de-France", "mairie de Paris"]),
+        # the country a name goes on with, however the parse hung it
+        ("La CCSN a signé un accord de coopération avec la Nuclear Regulatory Commission des États-Unis.", ["CCSN", "Nuclear Regulatory Commission des États-Unis"]),
     ],
 )
 def test_french_parties(extractor: Extractor, text: str, parties: list[str]) -> None:
@@ -120,6 +122,19 @@ def test_french_acronyms(extractor: Extractor, text: str, parties: list[tuple[st
     assert [(p.name, p.acronym) for p in extract_valid(extractor, text).parties] == parties
 
 
+def test_french_participle_tagged_as_adjective_signs(extractor: Extractor) -> None:
+    """The small French model tags "ont paraphé" as an adjective: the auxiliary makes it a verb."""
+    text = "Le 4 décembre 2025, lors de la 13e Réunion de haut niveau à Madrid, le Maroc et l'Espagne ont paraphé 14 accords de coopération."
+    record = extract_valid(extractor, text)
+    assert ([p.name for p in record.parties], record.signing_date.value) == (["Maroc", "Espagne"], "2025-12-04")
+
+
+def test_french_gerund_signs(extractor: Extractor) -> None:
+    """"En signant, mardi, ..." is a signing clause though the tagger reads "signant" as a noun."""
+    text = "---\ndate: 2024-10-31\n---\nEn signant, mardi à Evreux, le nouveau contrat de territoire, l'agglomération et la Région ont engagé 82 millions d'euros."
+    assert extract_valid(extractor, text).signing_date.value == "2024-10-29"
+
+
 def test_french_people_and_places(extractor: Extractor) -> None:
     text = (
         "Airbus et Thales ont signé une convention de partenariat le 19 juin 2023 à Toulouse. "
@@ -130,6 +145,26 @@ def test_french_people_and_places(extractor: Extractor) -> None:
     assert [(p.name, p.title, p.role) for p in record.people] == [("Phil Martin", "directeur général", "quoted")]
 
 
+@pytest.mark.parametrize(
+    ("text", "people"),
+    [
+        # a title NER ran into the name ends it, and is the title though no comma comes first
+        (
+            "Des conventions de partenariat ont été signées par Monsieur Ali AOUN Ministre de l'industrie et de la production pharmaceutique, "
+            "entre l'Agence Nationale des Produits Pharmaceutiques et la faculté de médecine d'Oran.",
+            [("Ali AOUN", "Ministre de l'industrie et de la production pharmaceutique")],
+        ),
+        # named formally later ("M. Lecornu"), a person mentioned without a title has a part in the news
+        (
+            "Airbus et Thales ont signé un accord de coopération. Le ministre a rencontré son homologue Sébastien Lecornu. M. Lecornu a salué l'accord.",
+            [("Sébastien Lecornu", None)],
+        ),
+    ],
+)
+def test_french_people(extractor: Extractor, text: str, people: list[tuple[str, str | None]]) -> None:
+    assert [(p.name, p.title) for p in extract_valid(extractor, text).people] == people
+
+
 def test_french_themes(extractor: Extractor) -> None:
     text = (
         "Airbus et Thales ont signé une convention de partenariat sur l'hydrogène vert et la mobilité aérienne. "
@@ -137,6 +172,29 @@ def test_french_themes(extractor: Extractor) -> None:
     )
     themes = {t.value for t in extract_valid(extractor, text).themes}
     assert {"hydrogène vert", "mobilité aérienne"} <= themes and not themes & {"contrat", "lieu"}, themes
+
+
+@pytest.mark.parametrize(
+    ("text", "kept", "refused"),
+    [
+        # the noun of a compound preposition is no subject ("en marge de", "à l'occasion de", "en matière de")
+        ("En marge du sommet, Airbus et Thales ont signé une convention de partenariat sur l'hydrogène vert.", {"hydrogène vert"}, {"marge du sommet", "marge"}),
+        ("À l'occasion du salon, Airbus et Thales ont signé une convention de partenariat sur l'hydrogène vert.", {"hydrogène vert"}, {"occasion"}),
+        ("Airbus et Thales ont signé un accord en matière de logiciels libres.", {"logiciels libres"}, {"matière de logiciels libres"}),
+        # a duration is not a subject, nor are the efforts of those who take part
+        ("Airbus et Thales ont signé une convention de partenariat d'une durée de cinq ans sur l'hydrogène vert.", {"hydrogène vert"}, {"durée de cinq ans"}),
+        (
+            "Airbus et Thales ont signé une convention de partenariat sur l'hydrogène vert. Elle vise à soutenir les efforts des élus et des habitants.",
+            {"hydrogène vert"},
+            {"efforts des élus et des habitants"},
+        ),
+        # a conjunction opening a phrase is no part of it
+        ("Airbus et Thales ont signé une convention pour soutenir un ou plusieurs projets culturels.", {"projets culturels"}, {"ou plusieurs projets culturels"}),
+    ],
+)
+def test_french_theme_refusals(extractor: Extractor, text: str, kept: set[str], refused: set[str]) -> None:
+    themes = {t.value for t in extract_valid(extractor, text).themes}
+    assert kept <= themes and not themes & refused, themes
 
 
 def test_glued_sentences_are_split(extractor: Extractor) -> None:

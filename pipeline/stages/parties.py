@@ -584,7 +584,7 @@ def _continued_end(name: Span, rules: LanguageRules) -> int:
     its last word ("Ministry of Foreign Affairs" + "and Human Mobility"), and the country
     a ministry is of ("... of Kenya", "... of the Republic of Malawi")."""
     doc, end = name.doc, name.end
-    while end < len(doc) and name.start <= doc[end].head.i < end:
+    while end < len(doc) and (name.start <= doc[end].head.i < end or _country_after(doc[end], rules) is not None):
         token = doc[end]
         if token.pos_ == "CCONJ" and token.head.i == end - 1 > name.root.i:
             field = next((c for c in token.head.children if c.dep_ == "conj" and c.i > end), None)
@@ -593,10 +593,21 @@ def _continued_end(name: Span, rules: LanguageRules) -> int:
             end = field.i + 1
         elif token.lower_ in rules.name_prepositions:
             country = next((e for c in token.children if c.dep_ == "pobj" for e in [entity_at(doc, c.i)] if e is not None and e.label_ == "GPE"), None)
+            country = country or _country_after(token, rules)
             return end if country is None else country.end
         else:
             return end
     return end
+
+
+def _country_after(token: Token, rules: LanguageRules) -> Span | None:
+    """The country a name's preposition introduces right after it ("Commission [des
+    États-Unis]"), whatever the parse hung the country on."""
+    doc = token.doc
+    if token.lower_ not in rules.name_prepositions or token.i + 1 >= len(doc):
+        return None
+    country = entity_at(doc, token.i + 1)
+    return country if country is not None and country.label_ == "GPE" and country.start == token.i + 1 else None
 
 
 def _located(name: Span, own: set[int], rules: LanguageRules) -> Span:

@@ -82,9 +82,12 @@ def _find_people(doc: Doc, document: Document, rules: LanguageRules, signatory_t
         words = key.split()
         surname_owner = next((k for k in people if k.endswith(" " + key) or k.startswith(key + " ")), None)  # "Mr Owusu-Ansah", "Lamine Diop", "Dato' Mohd Azlan"
         key = next((k for k in people if len(words) == 2 and k.split()[0] == words[0] and k.split()[-1] == words[-1]), key)
-        if surname_owner:
+        before = next((t.i for t in reversed(doc[: name.start]) if not t.is_space), None)
+        formal = before is not None and _honorific_at(doc, before, rules.name_prefixes)
+        if surname_owner:  # "M. Lecornu" after "Sébastien Lecornu": the same person, as formally named
             people[surname_owner]["spans"].append((name.start_char, name.end_char))
             people[surname_owner]["roles"].add(_role(name, rules, signatory_tokens))
+            people[surname_owner]["formal"] |= formal
             continue
         if len(words) == 1:
             continue
@@ -94,7 +97,7 @@ def _find_people(doc: Doc, document: Document, rules: LanguageRules, signatory_t
             people[key]["name"] = name.text
         entry = people.setdefault(key, {"name": name.text, "title": None, "affiliation": None, "spans": [], "roles": set(), "formal": False})
         entry["spans"].append((name.start_char, name.end_char))
-        entry["formal"] |= name.start > 0 and _honorific_at(doc, name.start - 1, rules.name_prefixes)
+        entry["formal"] |= formal
         entry["roles"].add(_role(name, rules, signatory_tokens))
         if entry["title"] is None:
             entry["title"], entry["affiliation"] = _title_and_affiliation(doc, name, rules, organisation_keys)
@@ -113,8 +116,19 @@ def _find_people(doc: Doc, document: Document, rules: LanguageRules, signatory_t
 def _person_spans(doc: Doc, rules: LanguageRules, evidenced: list[Span]) -> list[Span]:
     """NER persons and the names the text itself marks as people (``evidenced``, found once by
     the caller), the longer where they overlap."""
-    found = [_whole_name(e, rules) for e in _adjacent_joined([e for e in entities(doc) if e.label_ == "PERSON"])] + evidenced
+    persons = [doc[e.start : _before_title(e[1:], rules)] for e in _adjacent_joined([e for e in entities(doc) if e.label_ == "PERSON"])]
+    found = [_whole_name(e, rules) for e in persons] + evidenced
     return sorted(filter_spans(found), key=lambda s: s.start)
+
+
+def _before_title(words: Span, rules: LanguageRules) -> int:
+    """Where a name NER ran on into the title after it ends ("[Ali AOUN Ministre] de
+    l'industrie", "[Yannick Vignon Manager] du groupe"): before the title words that end
+    ``words`` (not "[Vice President Kamala Harris]")."""
+    end = words.end
+    while end > words.start and _listed(words.doc[end - 1].text, rules.title_words):
+        end -= 1
+    return end
 
 
 def _adjacent_joined(spans: list[Span]) -> list[Span]:
@@ -172,6 +186,7 @@ def _run_on(span: Span, rules: LanguageRules) -> Span:
     rule's title-case words miss ("Dr. Siale ['Akau'ola]", "Dr. Saia [Ma'u Piukala]")."""
     doc = span.doc
     end = max([span.end, *(e.end for e in entities(doc) if e.label_ == "PERSON" and e.start < span.end and span.start < e.end)])
+    end = _before_title(doc[span.end : end], rules)
     while end < len(doc) and doc[end - 1].whitespace_ == " " and _name_word(word := _hyphenated_word(doc, end), rules):
         end = word.end
     return doc[span.start : end]
@@ -387,6 +402,8 @@ def _clean_name(entity: Span, rules: LanguageRules) -> Span | None:
     start, end = entity.start, entity.end
     doc = entity.doc
     start = _after_honorifics(doc, start, end, rules)
+    while start < end and doc[start].is_space:
+        start += 1  # "M.\xa0Lecornu": the no-break space after the honorific is a token of its own
     possessive = next((t.i for t in doc[start:end] if t.lower_ in _POSSESSIVES), None)
     end = possessive if possessive is not None else end  # "Christopher Luxon’s Mission"
     while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space or _post_nominal(doc[end - 1], rules)):
@@ -535,11 +552,13 @@ def _is_title_phrase(tokens: list[Token], rules: LanguageRules) -> bool:
 
 
 def _title_after(doc: Doc, name: Span, rules: LanguageRules, organisation_keys: frozenset[str]) -> tuple[str | None, str | None]:
-    """"Christine Morin, Director of X at Inria" → ("Director of X", "Inria")."""
-    if name.end >= len(doc) or doc[name.end].text != ",":
+    """"Christine Morin, Director of X at Inria" → ("Director of X", "Inria"); the comma may
+    be left out before a title word ("Ali AOUN Ministre de l'industrie")."""
+    if name.end >= len(doc) or not (doc[name.end].text == "," or _is_title_phrase([doc[name.end]], rules)):
         return None, None
+    first = name.end + (doc[name.end].text == ",")
     tokens: list[Token] = []
-    for token in doc[name.end + 1 : name.end + 1 + _MAX_TITLE_TOKENS]:
+    for token in doc[first : first + _MAX_TITLE_TOKENS]:
         if (token.text in _TITLE_STOP and not _inner_hyphen(doc, token.i)) or "\n" in token.text or token.pos_ == "VERB":
             break  # "Vice-Chancellor" is one title, spaCy's three tokens
         if token.pos_ == "CCONJ" and token.i + 1 < len(doc) and _opens_person(doc[token.i + 1], rules):

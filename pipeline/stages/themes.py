@@ -293,12 +293,18 @@ def _generic(token: Token, rules: LanguageRules) -> bool:
     return token.lemma_.lower() in rules.theme_stop_heads or token.lower_ in rules.theme_stop_heads
 
 
+def _locution(token: Token, rules: LanguageRules) -> bool:
+    """The noun of a compound preposition ("en marge de", "à l'occasion de"): a listed
+    ``locution_nouns`` word that a preposition introduces."""
+    return token.lower_ in rules.locution_nouns and syntax.preposition_of(token) is not None
+
+
 def _clean(chunk: Span, rules: LanguageRules) -> Span | None:
     """Drop determiners and vague modifiers; refuse names, dates and generic heads."""
     start, end = chunk.start, chunk.end
     doc = chunk.doc
     while start < end and (doc[start].lower_ in rules.theme_drop_modifiers or doc[start].is_punct
-                           or doc[start].pos_ in ("DET", "PRON", "NUM", "ADP", "PART") and not _glued_number(doc[start])):
+                           or doc[start].pos_ in ("DET", "PRON", "NUM", "ADP", "PART", "CCONJ") and not _glued_number(doc[start])):
         start += 1
     if start >= end or end - start > _MAX_THEME_TOKENS:
         return None
@@ -309,6 +315,8 @@ def _clean(chunk: Span, rules: LanguageRules) -> Span | None:
         return None  # "en mars": a date the French model does not tag
     if phrase.root.lemma_.lower() in rules.theme_participants or phrase.root.lower_ in rules.theme_participants:
         return None  # who takes part ("students", "health providers") is not what it is about
+    if _locution(phrase.root, rules):
+        return None  # "à l'instar de", "en vertu de": the noun of a compound preposition, not a subject
     if _generic(phrase.root, rules) and not any(c.dep_ == "compound" and c.pos_ == "NOUN" and not _generic(c, rules) for c in phrase.root.children):
         return None  # "the partnership", but "research collaborations" names its subject
     if any(t.ent_type_ in _NAMED_LABELS and not _glued_number(t) or t.ent_type_ == "ORDINAL" and t.like_num for t in phrase):
