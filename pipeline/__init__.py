@@ -8,5 +8,7 @@ except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0+source"
 
 from pipeline.extractor import Extractor, ExtractorConfig  # noqa: E402  (needs __version__)
+from pipeline.readers import read_document  # noqa: E402
+from pipeline import component  # noqa: E402,F401  (registers the spaCy factory "agreement_extractor")
 
-__all__ = ["Extractor", "ExtractorConfig", "__version__"]
+__all__ = ["Extractor", "ExtractorConfig", "__version__", "read_document"]

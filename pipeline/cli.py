@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from models import record_json_schema
 from pipeline.review import DEFAULT_THRESHOLD
-from pipeline.extractor import DEFAULT_MAX_BYTES, DEFAULT_SCHEDULER_TIMEOUT_S, DEFAULT_MAX_CHARS, DEFAULT_TIMEOUT_S, ExtractorConfig
+from pipeline.extractor import DEFAULT_MAX_BYTES, DEFAULT_SCHEDULER_TIMEOUT_S, DEFAULT_MAX_CHARS, DEFAULT_TIMEOUT_S, ExtractorConfig, show_progress_messages
 from pipeline.rules import available_languages
 
 if TYPE_CHECKING:
@@ -77,7 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
     extract = commands.add_parser(
         "extract",
         help="extract records from files and folders",
-        description="Write one JSON record per document (outputs/<relative path>.json), records.jsonl, "
+        description="Write one JSON record per document (outputs/<id>.json, the id being the path relative to the input "
+        "folder, e.g. news/a.md.json) with the text its spans index beside it (<id>.txt), records.jsonl, "
         "run-summary.json and manifest.json. Unchanged documents are skipped on reruns. "
         "Exit status: 0 all documents extracted, 1 some gave error records, 2 usage or environment error "
         "(the output folder busy or not writable, ...), 130 interrupted, 143 terminated (SIGTERM).",
@@ -102,6 +103,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     extract.add_argument("--model", metavar="NAME_OR_PATH", help="spaCy pipeline to use instead of the language's default")
     extract.add_argument("--force", action="store_true", help="redo every document, even unchanged ones")
+    extract.add_argument(
+        "--embed-text",
+        action="store_true",
+        help="put the text the spans index in each record (its text key) instead of writing it beside the record as <id>.txt",
+    )
     extract.add_argument(
         "--max-bytes", type=_positive, default=DEFAULT_MAX_BYTES, help="larger files get an error record (default: %(default)s)"
     )
@@ -295,9 +301,9 @@ def _sigterm_unwinds() -> Iterator[None]:
 def _extract(args: argparse.Namespace) -> int:
     from pipeline.batch import BatchError, run_batch
 
-    config = ExtractorConfig(
-        language=args.lang, spacy_model=args.model, max_bytes=args.max_bytes, max_chars=args.max_chars, timeout_s=args.timeout
-    )
+    limits = dict(max_bytes=args.max_bytes, max_chars=args.max_chars, timeout_s=args.timeout)
+    config = ExtractorConfig(language=args.lang, spacy_model=args.model, embed_text=args.embed_text, **limits)
+    show_progress_messages()
     try:
         with _sigterm_unwinds():
             if args.scheduler:

@@ -468,7 +468,8 @@ function openRecord(index) {
     );
   });
   document.getElementById("document-fields").tBodies[0].replaceChildren(...corrections, ...fieldRows);
-  const warnings = record.warnings.length ? record.warnings : ["None."];
+  // Schema 3 warnings are {code, message}; older records' are strings.
+  const warnings = record.warnings.length ? record.warnings.map((w) => (typeof w === "string" ? w : `${w.message} (${w.code})`)) : ["None."];
   document.getElementById("document-warnings").replaceChildren(...warnings.map((w) => el("li", { text: w })));
   if (!dialog.open) dialog.showModal();
 }
