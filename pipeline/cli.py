@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from models import record_json_schema
 from pipeline.review import DEFAULT_THRESHOLD
-from pipeline.extractor import DEFAULT_MAX_BYTES, DEFAULT_SCHEDULER_TIMEOUT_S, DEFAULT_MAX_CHARS, DEFAULT_TIMEOUT_S, ExtractorConfig, show_progress_messages
+from pipeline.extractor import DEFAULT_MAX_BYTES, DEFAULT_SCHEDULER_TIMEOUT_S, DEFAULT_MAX_CHARS, DEFAULT_TIMEOUT_S, ExtractorConfig, progress_messages
 from pipeline.rules import available_languages
 
 if TYPE_CHECKING:
@@ -303,9 +303,8 @@ def _extract(args: argparse.Namespace) -> int:
 
     limits = dict(max_bytes=args.max_bytes, max_chars=args.max_chars, timeout_s=args.timeout)
     config = ExtractorConfig(language=args.lang, spacy_model=args.model, embed_text=args.embed_text, **limits)
-    show_progress_messages()
     try:
-        with _sigterm_unwinds():
+        with _sigterm_unwinds(), progress_messages():
             if args.scheduler:
                 summary = _run_on_dask(args, config)
             else:

