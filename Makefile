@@ -32,7 +32,7 @@ $(VENV)/.dev: $(LOCKS)/dev.lock $(VENV)/.runtime
 
 run: $(VENV)/.runtime
 	$(BIN)/extract-agreements extract samples -o outputs
-	$(BIN)/extract-agreements report outputs -o outputs/report.html --inputs samples
+	$(BIN)/extract-agreements report outputs -o outputs/report.html
 
 test: $(VENV)/.dev
 	$(BIN)/python -m pytest

@@ -13,8 +13,10 @@ from models.record import (
     Person,
     Place,
     Record,
+    RecordWarning,
     Source,
     Theme,
+    WarningCode,
     record_json_schema,
 )
 
@@ -31,7 +33,9 @@ __all__ = [
     "Person",
     "Place",
     "Record",
+    "RecordWarning",
     "Source",
     "Theme",
+    "WarningCode",
     "record_json_schema",
 ]

@@ -1,8 +1,10 @@
 """The write side of the pipeline: folders in, one JSON record per document out.
 
 ``run_batch`` walks the inputs, skips documents whose record is already up to date
-(``manifest.json``), extracts the others in this process or a pool, and writes each record,
-``records.jsonl`` and ``run-summary.json``. Every file is written atomically (temporary file,
+(``manifest.json``), extracts the others in this process or a pool, and writes each record
+(``<id>.json``) with the text its spans index beside it (``<id>.txt``, unless the records
+embed it), ``records.jsonl`` and ``run-summary.json``, which names the inputs
+(``recorded_inputs``). Every file is written atomically (temporary file,
 fsync, rename), and the manifest only ever lists records already on disk, so a run killed
 at any moment leaves no partial file and the next run resumes where it stopped. Outputs
 depend only on the inputs and the configuration, never on ``jobs`` or on timing.
@@ -34,8 +36,9 @@ from typing import IO, Annotated, Any, Literal
 import spacy.util
 from pydantic import AfterValidator, BaseModel, ConfigDict, TypeAdapter, ValidationError
 from tqdm import tqdm
+from tqdm.contrib.logging import logging_redirect_tqdm
 
-from models import Correction, Record
+from models import AgreementRecord, Correction, Record
 from pipeline import __version__
 from pipeline import corrections
 from pipeline.extractor import AUTO, ExtractorConfig
@@ -43,6 +46,7 @@ from pipeline.outlock import LOCK_NAME, FolderInUse, hold
 from pipeline.parallel import WORKER_DIED, Item, extract_items
 from pipeline.readers import SUPPORTED_SUFFIXES
 from pipeline.rules import available_languages, load_rules
+from pipeline.sources import SourceFile, SourceNameError, distinct, given_file, part
 
 MANIFEST = "manifest.json"
 RECORDS = "records.jsonl"
@@ -55,7 +59,10 @@ RUN_FILES = RESERVED_NAMES | {LOCK_NAME, TABLE, "report.html", corrections.CORRE
 """The files of the run itself (the review page's default, the analysts' corrections) at the top of the output folder:
 never the name of a record's top folder either."""
 FOLDER_SUFFIX = ".d"
-"""Appended to an input folder named like one of ``RUN_FILES``: ``records.jsonl/a.txt`` → ``records.jsonl.d/a.json``."""
+"""Appended to an input folder named like one of ``RUN_FILES``: ``records.jsonl/a.txt`` → ``records.jsonl.d/a.txt.json``."""
+RECORD_SUFFIX = ".json"
+TEXT_SUFFIX = ".txt"
+"""A record's file is its id with ``RECORD_SUFFIX`` added, the text its spans index the same with ``TEXT_SUFFIX``."""
 TEMP_SUFFIX = ".extract-tmp"
 """Marks this module's temporary files, so a later run can remove those a killed run left behind."""
 NAME_MAX = 255
@@ -80,18 +87,12 @@ Extract = Callable[[ExtractorConfig, Sequence[Item]], Iterator[Record]]
 """Records of ``(path, source name)`` items, in their order: in this process, a pool, or a cluster."""
 
 
-@dataclass(frozen=True)
-class SourceFile:
-    """A file to extract and its source name: the record's ``source.path`` and its manifest key."""
-
-    path: Path
-    name: str
-
-
 @dataclass
 class RunSummary:
     """What a run produced. ``to_json`` is ``run-summary.json``: no times, so equal runs give equal bytes."""
 
+    inputs: list[str]
+    """The inputs as given to the run, relative to the output folder where they can be (``recorded_inputs``)."""
     documents: int
     records: int
     errors_by_type: dict[str, int]
@@ -114,6 +115,7 @@ class RunSummary:
 
     def to_json(self) -> dict[str, Any]:
         return {
+            "inputs": self.inputs,
             "documents": self.documents,
             "records": self.records,
             "errors": self.errors,
@@ -219,7 +221,8 @@ def run_batch(
     output_dir.mkdir(parents=True, exist_ok=True)
     try:
         with hold(output_dir):
-            summary = _run(sources, unsupported, outputs, output_dir, config, spacy_model, fingerprint, jobs, force, progress, extract, retry_failures)
+            recorded = [_recorded_input(root, output_dir) for root in inputs]
+            summary = _run(sources, unsupported, outputs, output_dir, config, spacy_model, fingerprint, jobs, force, progress, extract, retry_failures, recorded)
     except FolderInUse as busy:
         raise BatchError(str(busy)) from None
     summary.seconds = time.monotonic() - started
@@ -239,6 +242,7 @@ def _run(
     progress: bool | None,
     extract: Extract | None,
     retry_failures: bool,
+    inputs: list[str],
 ) -> RunSummary:
     """``run_batch`` once the output folder is this run's."""
     try:
@@ -259,6 +263,7 @@ def _run(
             closing((extract or partial(extract_items, n_process=jobs))(config, todo)) as extracted,
             _atomic(output_dir / RECORDS) as jsonl,
             tqdm(total=len(tasks), unit="doc", file=sys.stderr, disable=not show) as bar,
+            logging_redirect_tqdm([logging.getLogger("pipeline")]),  # "loading the French model…" above the bar
         ):
             for task in tasks:
                 if task.skip:
@@ -266,7 +271,9 @@ def _run(
                     if (data := corrections.apply_corrections(stored, corrected)) is not stored:
                         write_json(output_dir / task.output, data)  # the corrections changed since
                 else:
-                    data = corrections.apply_corrections(next(extracted).model_dump(mode="json"), corrected)
+                    record = next(extracted)
+                    data = corrections.apply_corrections(record.model_dump(mode="json"), corrected)
+                    _write_text(output_dir / text_path(task.output), None if config.embed_text else _indexed_text(record))
                     write_json(output_dir / task.output, data)
                     manifest[task.source.name] = _entry(task, fingerprint, data, config.timeout_s)
                     unsaved += 1
@@ -289,6 +296,7 @@ def _run(
     _remove_outputs(output_dir, {name: e.output for name, e in old.items() if e.output not in outputs.values()})
     _save_manifest(output_dir, {name: manifest[name] for name in outputs if name in manifest})
     summary = RunSummary(
+        inputs=inputs,
         documents=len(tasks),
         records=records,
         errors_by_type=dict(errors),
@@ -320,13 +328,41 @@ def _corrections_summary(entries: list[corrections.Entry], corrected: dict[str, 
 # --------------------------------------------------------------------------- inputs
 
 
+def _recorded_input(root: Path, output_dir: Path) -> str:
+    """An input as ``run-summary.json`` names it: relative to the output folder when the two share a
+    folder (``../samples``), so that committed outputs hold no absolute path and a folder moved with
+    its inputs still finds them; else absolute (``/data/news``, not ``../../../data/news``)."""
+    real_root, real_output = os.path.realpath(root), os.path.realpath(output_dir)
+    try:
+        common = os.path.commonpath([real_root, real_output])
+    except ValueError:  # another drive
+        common = None
+    if common is None or common == os.path.dirname(common):  # nothing shared but the file system's root
+        return Path(real_root).as_posix()
+    return Path(os.path.relpath(real_root, real_output)).as_posix()
+
+
+def recorded_inputs(output_dir: Path) -> list[Path]:
+    """The inputs the last run of ``output_dir`` read, as ``run-summary.json`` names them, as absolute
+    paths; ``[]`` when the folder has no summary, or one written before runs recorded their inputs."""
+    try:
+        data = json.loads((output_dir / SUMMARY).read_text("utf-8"))
+    except (OSError, ValueError):
+        return []
+    inputs = data.get("inputs") if isinstance(data, dict) else None
+    if not isinstance(inputs, list):
+        return []
+    base = os.path.realpath(output_dir)
+    return [Path(os.path.normpath(os.path.join(base, item))) for item in inputs if isinstance(item, str) and item]
+
+
 def collect_sources(inputs: Iterable[Path], output_dir: Path) -> tuple[list[SourceFile], list[str]]:
     """The files to extract, sorted by source name, and the files of the input folders left unread.
 
     A folder gives its supported files, named by their path relative to it; its other files
     (hidden ones aside) are returned as paths, sorted, for the run summary to name them. A file
     named explicitly is taken whatever its suffix (an unsupported one becomes an error record)
-    and named by its file name. A file reached again through a later input is taken once.
+    and named by its file name (``pipeline.sources``). A file reached again through a later input is taken once.
     """
     skip = Path(os.path.realpath(output_dir))
     found: list[tuple[int, str, SourceFile]] = []
@@ -335,16 +371,19 @@ def collect_sources(inputs: Iterable[Path], output_dir: Path) -> tuple[list[Sour
     for index, root in enumerate(inputs):
         if not os.path.lexists(root):
             raise BatchError(f"{root}: no such file or folder")
-        absolute = Path(os.path.abspath(root))
         if root.is_dir():
-            label, files = _part(absolute.name), list(_walk(root, skip))
-            unsupported.update(f.path.as_posix() for f in files if not _supported(f.path) and not f.path.name.startswith("."))
-            files = [f for f in files if _supported(f.path)]
+            label = part(Path(os.path.abspath(root)).name)
+            walked = list(_walk(root, skip))
+            unsupported.update(f.path.as_posix() for f in walked if not _supported(f.path) and not f.path.name.startswith("."))
+            files = [(index, label, f) for f in walked if _supported(f.path)]
         else:
-            label, files = _part(absolute.parent.name), [SourceFile(root, _part(root.name))]
-        found += [(index, label, f) for f in files if os.path.realpath(f.path) not in seen]
-        seen.update(os.path.realpath(f.path) for f in files)
-    return sorted(_distinct(found), key=lambda s: s.name), sorted(unsupported)
+            files = [given_file(index, root)]
+        found += [f for f in files if os.path.realpath(f[2].path) not in seen]
+        seen.update(os.path.realpath(f[2].path) for f in files)
+    try:
+        return sorted(distinct(found), key=lambda s: s.name), sorted(unsupported)
+    except SourceNameError as error:
+        raise BatchError(str(error)) from None
 
 
 def _supported(path: Path) -> bool:
@@ -374,7 +413,7 @@ def _walk(root: Path, skip: Path) -> Iterator[SourceFile]:
             log.warning("cannot list %s: %s", folder, error.strerror or error)
             continue
         for entry in entries:
-            path, name = Path(entry.path), prefix + _part(entry.name)
+            path, name = Path(entry.path), prefix + part(entry.name)
             try:
                 is_dir = entry.is_dir()
             except OSError:  # a symlink loop, a vanished entry: not a folder
@@ -388,54 +427,27 @@ def _walk(root: Path, skip: Path) -> Iterator[SourceFile]:
                 yield SourceFile(path, name)
 
 
-def _part(name: str) -> str:
-    """A file name as one component of a source name: valid Unicode (undecodable bytes
-    shown as ``\\xff``), and never empty, ``.`` or ``..``, so it cannot climb out of a folder."""
-    text = os.fsencode(name).decode("utf-8", "backslashreplace")
-    return {"": "_", ".": "_", "..": "__"}.get(text, text)
-
-
-def _distinct(found: list[tuple[int, str, SourceFile]]) -> list[SourceFile]:
-    """Source names made unique across inputs: a name found under several inputs gets its
-    input's folder name in front (``a/x.txt``, ``b/x.txt``), and its position among the
-    inputs as well when those folder names are equal too (``samples-1/x.txt``)."""
-    prefixes = (lambda index, label: label, lambda index, label: f"{label}-{index + 1}")
-    names = [source.name for _, _, source in found]
-    for prefix in prefixes:
-        counts = Counter(names)
-        names = [
-            f"{prefix(index, label)}/{source.name}" if counts[name] > 1 else name
-            for (index, label, source), name in zip(found, names)
-        ]
-    if clashes := sorted(name for name, n in Counter(names).items() if n > 1):
-        raise BatchError(f"cannot give distinct names to the inputs: {', '.join(clashes)}")
-    return [SourceFile(source.path, name) for (_, _, source), name in zip(found, names)]
-
-
 # --------------------------------------------------------------------------- outputs
 
 
 def output_names(names: list[str]) -> dict[str, str]:
-    """Each source name's record file relative to the output folder: ``a/b.md`` → ``a/b.json``,
-    or ``a/b.md.json`` when the short name is shared (``a/b.md`` and ``a/b.txt``), reserved,
-    or a folder of the output tree. Over-long file names are shortened with a hash."""
-    names_out = {name: _clear_of_run_files(name) for name in names}
-    short = {name: _fit(str(PurePosixPath(names_out[name]).with_suffix(".json"))) for name in names}
-    full = {name: _fit(names_out[name] + ".json") for name in names}
-    folders = {str(parent) for name in names_out.values() for parent in PurePosixPath(name).parents}
-    counts = Counter(short.values())
-    use_full = {
-        name
-        for name in names
-        if counts[short[name]] > 1 or short[name] in folders or PurePosixPath(short[name]).name in RESERVED_NAMES
-    }
-    while more := {n for n in names if n not in use_full and short[n] in {full[f] for f in use_full}}:
-        use_full |= more
-    chosen = {name: full[name] if name in use_full else short[name] for name in names}
-    clashes = [o for o, n in Counter(chosen.values()).items() if n > 1 or o in folders or PurePosixPath(o).name in RESERVED_NAMES]
+    """Each source name's record file relative to the output folder: the name with ``.json`` added
+    (``a/b.md`` → ``a/b.md.json``, its text ``a/b.md.txt``: ``text_path``), so distinct sources get
+    distinct files. A top folder named like a run file gets ``FOLDER_SUFFIX``, an over-long file
+    name is shortened with a hash; a file that would be a folder of the output tree, or have a
+    reserved name (a source called ``manifest``), is a ``BatchError``."""
+    chosen = {name: _fit(_clear_of_run_files(name) + RECORD_SUFFIX) for name in names}
+    files = [*chosen.values(), *map(text_path, chosen.values())]
+    folders = {str(parent) for file in files for parent in PurePosixPath(file).parents}
+    clashes = [f for f, n in Counter(files).items() if n > 1 or f in folders or PurePosixPath(f).name in RESERVED_NAMES]
     if clashes:
         raise BatchError(f"cannot give distinct output files to: {', '.join(sorted(clashes))}")
     return chosen
+
+
+def text_path(record_path: str) -> str:
+    """Where the text a record's spans index is written: beside the record, ``a/b.md.json`` → ``a/b.md.txt``."""
+    return record_path.removesuffix(RECORD_SUFFIX) + TEXT_SUFFIX
 
 
 def _clear_of_run_files(name: str) -> str:
@@ -451,8 +463,8 @@ def _fit(relative: str) -> str:
     if len(encoded) <= NAME_MAX:
         return relative
     digest = hashlib.sha256(encoded).hexdigest()[:16]
-    stem = encoded[: NAME_MAX - len(digest) - len("~.json")].decode("utf-8", "ignore")
-    return f"{folder}/{stem}~{digest}.json" if folder else f"{stem}~{digest}.json"
+    stem = encoded[: NAME_MAX - len(digest) - len("~" + RECORD_SUFFIX)].decode("utf-8", "ignore")
+    return f"{folder}/{stem}~{digest}{RECORD_SUFFIX}" if folder else f"{stem}~{digest}{RECORD_SUFFIX}"
 
 
 def _inside(root: Path, relative: str, must: bool = False) -> Path | None:
@@ -476,6 +488,7 @@ def _remove_outputs(output_dir: Path, outputs: dict[str, str]) -> None:
         if path is None or _stored_record(path, name) is None:
             continue
         path.unlink()
+        Path(text_path(str(path))).unlink(missing_ok=True)
         for parent in path.parents:
             if parent == output_dir:
                 break
@@ -523,6 +536,21 @@ def _atomic(path: Path, binary: bool = False) -> Iterator[IO[Any]]:
         raise
 
 
+def _indexed_text(record: Record) -> str | None:
+    """The text an agreement record's spans index (an error record has none)."""
+    return record.indexed_text if isinstance(record, AgreementRecord) else None
+
+
+def _write_text(path: Path, text: str | None) -> None:
+    """A record's text file, written atomically; ``None`` removes a stale one (the record is now an
+    error, or embeds its text): the file at this path can only be this source's text."""
+    if text is None:
+        path.unlink(missing_ok=True)
+        return
+    with _atomic(path) as handle:
+        handle.write(text)
+
+
 def write_json(path: Path, data: Any, sort_keys: bool = False) -> None:
     """``data`` as indented UTF-8 JSON, written so that ``path`` holds either its old content or all of the new."""
     with _atomic(path) as handle:
@@ -554,8 +582,8 @@ def config_fingerprint(config: ExtractorConfig, spacy_model: str) -> str:
     rules = hashlib.sha256()
     for language in available_languages():
         rules.update(resources.files("pipeline.patterns").joinpath(f"{language}.json").read_bytes())
-    payload = {  # not timeout_s: it decides whether a record is made, not what it says (see RUN_TIME_FAILURES)
-        "config": asdict(replace(config, timeout_s=None)),
+    payload = {  # not timeout_s: it decides whether a record is made, not what it says (see RUN_TIME_FAILURES); not preload: when models load
+        "config": asdict(replace(config, timeout_s=None, preload=())),
         "rules": rules.hexdigest(),
         "code": _code_digest(),
         "spacy_model": spacy_model,
@@ -594,9 +622,18 @@ def _plan(
         and entry is not None
         and entry.model_dump(include=set(made_from)) == made_from
         and not (entry.failed and (retry_failures or _limit_raised(entry, config.timeout_s)))
-        and _stored_record(output_dir / output, source.name) is not None
+        and _outputs_complete(output_dir, output, source.name, config.embed_text)
     )
     return _Task(source, output, sha256, skip)
+
+
+def _outputs_complete(output_dir: Path, output: str, name: str, embed_text: bool) -> bool:
+    """The source's record is on disk and valid, with its text file beside it unless it embeds
+    its text or is an error record."""
+    record = _stored_record(output_dir / output, name)
+    if record is None:
+        return False
+    return embed_text or not isinstance(record, AgreementRecord) or (output_dir / text_path(output)).is_file()
 
 
 def _limit_raised(entry: ManifestEntry, timeout_s: float | None) -> bool:

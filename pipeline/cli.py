@@ -18,7 +18,7 @@ import sys
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
@@ -29,7 +29,7 @@ from typer.core import TyperGroup
 
 from models import record_json_schema
 from pipeline import __version__
-from pipeline.extractor import DEFAULT_MAX_BYTES, DEFAULT_MAX_CHARS, DEFAULT_SCHEDULER_TIMEOUT_S, DEFAULT_TIMEOUT_S, ExtractorConfig
+from pipeline.extractor import DEFAULT_MAX_BYTES, DEFAULT_MAX_CHARS, DEFAULT_SCHEDULER_TIMEOUT_S, DEFAULT_TIMEOUT_S, ExtractorConfig, progress_messages
 from pipeline.review import DEFAULT_THRESHOLD
 from pipeline.rules import available_languages
 
@@ -198,20 +198,10 @@ class Voice:
         shown = items if self.verbose else items[:LISTED]
         return shown, len(items) - len(shown)
 
-    @contextmanager
-    def logging(self) -> Iterator[None]:
-        """The pipeline's log on stderr while a command runs: warnings, errors only when quiet, notes too when verbose."""
-        logger = logging.getLogger("pipeline")
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter(f"{PROG}: %(message)s"))
-        level = logger.level
-        logger.setLevel(logging.ERROR if self.quiet else logging.INFO if self.verbose else logging.WARNING)
-        logger.addHandler(handler)
-        try:
-            yield
-        finally:
-            logger.removeHandler(handler)
-            logger.setLevel(level)
+    def logging(self) -> AbstractContextManager[None]:
+        """The pipeline's log on stderr while a command runs, in its worker processes too: errors
+        only when quiet, its progress ("loading the French model…") as usual, notes too when verbose."""
+        return progress_messages(logging.ERROR if self.quiet else logging.DEBUG if self.verbose else logging.INFO)
 
 
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only: no progress bar, no summary.")]
@@ -255,7 +245,7 @@ def _sigterm_unwinds() -> Iterator[None]:
 
 @app.command(
     short_help="Extract records from files and folders.",
-    help="Write one JSON record per document (OUTPUTS/<relative path>.json), records.jsonl, agreements.csv "
+    help="Write one JSON record per document (OUTPUTS/<id>.json, the id being the path relative to the input folder, e.g. news/a.md.json, with the text its spans index beside it as <id>.txt), records.jsonl, agreements.csv "
     "(one row per record), run-summary.json and manifest.json. Unchanged documents are skipped on reruns. "
     "Files of other formats in the input folders are not read; the summary names them. "
     "Exit status: 0 all documents extracted, 1 some gave error records (listed at the end), 2 usage or "
@@ -289,6 +279,10 @@ def extract(
     ] = "auto",
     model: Annotated[str | None, typer.Option(metavar="NAME_OR_PATH", help="The spaCy pipeline to use instead of the language's default.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Redo every document, even unchanged ones.")] = False,
+    embed_text: Annotated[
+        bool,
+        typer.Option("--embed-text", help="Put the text the spans index in each record (its text key) instead of writing it beside the record as <id>.txt."),
+    ] = False,
     max_bytes: Annotated[int, typer.Option(parser=_positive, metavar="N", help="Larger files get an error record.")] = DEFAULT_MAX_BYTES,
     max_chars: Annotated[int, typer.Option(parser=_positive, metavar="N", help="Documents with a longer text get an error record instead of being parsed.")] = DEFAULT_MAX_CHARS,
     timeout: Annotated[
@@ -317,7 +311,7 @@ def extract(
     voice = Voice(quiet, verbose)
     if jobs is not None and scheduler is not None:
         raise typer.BadParameter("not with --scheduler (the cluster's workers do the work)", param_hint="'--jobs'")
-    config = ExtractorConfig(language=lang, spacy_model=model, max_bytes=max_bytes, max_chars=max_chars, timeout_s=timeout)
+    config = ExtractorConfig(language=lang, spacy_model=model, max_bytes=max_bytes, max_chars=max_chars, timeout_s=timeout, embed_text=embed_text)
     with voice.logging():
         paths = _read_inputs(inputs)
 
@@ -347,7 +341,7 @@ def _read_inputs(inputs: list[Path]) -> list[Path]:
     listed = [Path(os.fsdecode(line)) for line in lines if line.strip()]
     if not listed:
         raise typer.BadParameter("- but stdin lists no paths", param_hint="'INPUT'")
-    log.info("%d paths read from stdin", len(listed))
+    log.debug("%d paths read from stdin", len(listed))
     at = inputs.index(STANDARD_STREAM)
     return [*inputs[:at], *listed, *inputs[at + 1 :]]
 

@@ -3,7 +3,7 @@
 ``corrections.jsonl`` in the output folder holds one correction per line, appended by
 ``extract-agreements correct`` (or written by hand)::
 
-    {"id": "mou-acronyms", "field": "signing_place", "value": "Tartu", "note": "the dateline", "at": "2026-12-05T22:50:00Z"}
+    {"id": "mou-acronyms.md", "field": "signing_place", "value": "Tartu", "note": "the dateline", "at": "2026-12-05T22:50:00Z"}
 
 ``value`` is what the field should hold, shaped per field (``models.record.Correction``): a kind,
 an ISO date or a place (``null``: there is none), or for a list field the whole corrected list.

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from models import RecordWarning
+
 SourceFormat = Literal["txt", "md", "html"]
 
 
@@ -35,18 +37,16 @@ class Document:
     title: Evidence | None = None
     publication_date: Evidence | None = None
     language: str | None = None
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[RecordWarning, ...] = ()
     """What reading did that the record should say (a guessed charset, a replaced character)."""
 
     @property
     def id(self) -> str:
-        """The record id: the source path (as given, POSIX separators) without its extension."""
+        """The record id: the source name with its extension, '/'-separated (``news/a.md``), so
+        ``news/a.md`` and ``news/a.txt`` are two records; unique within a run, stable across runs."""
         return record_id(self.path)
 
 
-def record_id(path: str) -> str:
-    """``"news/a.md"`` → ``"news/a"``: unique within a run, stable across runs."""
-    posix = path.replace("\\", "/")
-    folder, _, name = posix.rpartition("/")
-    stem = name.rsplit(".", 1)[0] if "." in name.lstrip(".") else name
-    return f"{folder}/{stem}" if folder else stem
+def record_id(source_name: str) -> str:
+    """The id of the record of ``source_name``: the name, '/'-separated (``pipeline.sources``)."""
+    return source_name.replace("\\", "/")

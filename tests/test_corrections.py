@@ -96,18 +96,18 @@ def _run(folder: Path) -> tuple[Path, Path]:
 
 def test_corrections_stick_across_reruns_and_the_gone_ones_are_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     source, out = _run(tmp_path)
-    assert main(["correct", str(out), "a", "signing_place", "Lyon", "--note", "the dateline says Paris, the signing was in Lyon"]) == 0
-    assert main(["correct", str(out), "b", "parties", '["CNRS", "Inria"]']) == 0
-    assert capsys.readouterr().out.splitlines()[-1] == f'b parties = ["CNRS", "Inria"] → {(out / CORRECTIONS).as_posix()}'
+    assert main(["correct", str(out), "a.txt", "signing_place", "Lyon", "--note", "the dateline says Paris, the signing was in Lyon"]) == 0
+    assert main(["correct", str(out), "b.txt", "parties", '["CNRS", "Inria"]']) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == f'b.txt parties = ["CNRS", "Inria"] → {(out / CORRECTIONS).as_posix()}'
     before = jsonl(out)
 
     summary = run_batch([source], out, CONFIG, progress=False)  # nothing to extract: the corrections alone change the records
     assert summary.skipped_unchanged == 2
     after = {r["id"]: r for r in jsonl(out)}
-    assert [(c["field"], c["value"]) for c in after["a"]["corrections"]] == [("signing_place", "Lyon")]
-    assert after["a"]["signing_place"] == before[0]["signing_place"]  # the extractor's value, with its confidence
-    assert json.loads((out / "a.json").read_text("utf-8")) == after["a"]
-    RECORD.validate_python(after["b"])
+    assert [(c["field"], c["value"]) for c in after["a.txt"]["corrections"]] == [("signing_place", "Lyon")]
+    assert after["a.txt"]["signing_place"] == before[0]["signing_place"]  # the extractor's value, with its confidence
+    assert json.loads((out / "a.txt.json").read_text("utf-8")) == after["a.txt"]
+    RECORD.validate_python(after["b.txt"])
     assert json.loads((out / SUMMARY).read_text("utf-8"))["corrections"] == {"applied": 2, "unmatched": []}
 
     files = snapshot(out)
@@ -118,18 +118,18 @@ def test_corrections_stick_across_reruns_and_the_gone_ones_are_reported(tmp_path
 
     (source / "b.txt").unlink()
     summary = run_batch([source], out, CONFIG, progress=False)
-    assert summary.corrections == {"applied": 1, "unmatched": [{"id": "b", "field": "parties"}]}
+    assert summary.corrections == {"applied": 1, "unmatched": [{"id": "b.txt", "field": "parties"}]}
     assert "1 correction for records not in this run" in summary.line()
-    assert [e.id for e in load_corrections(out)] == ["a", "b"]  # kept in the file, never lost
+    assert [e.id for e in load_corrections(out)] == ["a.txt", "b.txt"]  # kept in the file, never lost
 
 
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
         (["nope", "themes", "[]"], "no record with id 'nope'"),
-        (["a", "colour", "[]"], "'colour' cannot be corrected"),
-        (["a", "signing_date", '"2024-02-30"'], "day is out of range"),
-        (["a", "parties", "CNRS"], "value: Input should be a valid list"),
+        (["a.txt", "colour", "[]"], "'colour' cannot be corrected"),
+        (["a.txt", "signing_date", '"2024-02-30"'], "day is out of range"),
+        (["a.txt", "parties", "CNRS"], "value: Input should be a valid list"),
     ],
 )
 def test_correct_refuses_with_one_line_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str) -> None:
@@ -154,9 +154,9 @@ def test_a_damaged_corrections_file_stops_a_run_before_it_writes(tmp_path: Path,
 
 def test_a_hand_edited_file_without_a_final_newline_keeps_its_last_line(tmp_path: Path) -> None:
     _, out = _run(tmp_path)
-    (out / CORRECTIONS).write_text('{"id": "a", "field": "themes", "value": ["AI"]}', "utf-8")
-    assert main(["correct", str(out), "b", "themes", '["robotics"]']) == 0
-    assert [(e.id, e.correction.value) for e in load_corrections(out)] == [("a", ["AI"]), ("b", ["robotics"])]
+    (out / CORRECTIONS).write_text('{"id": "a.txt", "field": "themes", "value": ["AI"]}', "utf-8")
+    assert main(["correct", str(out), "b.txt", "themes", '["robotics"]']) == 0
+    assert [(e.id, e.correction.value) for e in load_corrections(out)] == [("a.txt", ["AI"]), ("b.txt", ["robotics"])]
 
 
 def test_the_entry_line_omits_what_was_not_given() -> None:

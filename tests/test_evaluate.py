@@ -122,7 +122,7 @@ def test_flatten_gives_the_gold_shape() -> None:
 def test_error_record_flattens_to_nothing_found() -> None:
     error = {"source": {"path": "news/broken.html"}, "error": {"type": "EmptyText", "message": "empty"}}
     assert flatten(error) == {
-        "id": "news/broken",
+        "id": "news/broken.html",
         "language": None,
         "publication_date": None,
         "agreement_type": None,

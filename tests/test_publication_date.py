@@ -82,7 +82,7 @@ def test_front_matter_date_beats_a_dateline(extractor: Extractor, declared: str,
 
 def test_ambiguous_front_matter_date_warns(extractor: Extractor) -> None:
     text = f"---\ntitle: Acme and Bolt sign a partnership\ndate: 03/04/2024 14:30\n---\n{SIGNED_EN}\n"
-    assert any("ambiguous" in w and "03/04/2024" in w for w in record(extractor, text, "md").warnings)
+    assert any(w.code == "ambiguous_date" and "03/04/2024" in w.message for w in record(extractor, text, "md").warnings)
 
 
 def test_implausible_timestamp_falls_back_to_the_dateline(extractor: Extractor) -> None:

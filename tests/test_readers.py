@@ -73,7 +73,7 @@ def test_path_sha256_and_source_name(tmp_path: Path) -> None:
     assert read_document(path).path == path.as_posix()
     doc = read_document(path, source_name="news/a.txt")
     assert doc.path == "news/a.txt"
-    assert doc.id == "news/a"
+    assert doc.id == "news/a.txt"
     assert doc.sha256 == hashlib.sha256(raw).hexdigest()
 
 

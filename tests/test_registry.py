@@ -11,8 +11,9 @@ import pytest
 from models import AgreementRecord
 from pipeline.registry import STAGES
 
-RECORD_BOOKKEEPING = {"schema_version", "id", "source", "warnings", "corrections", "extractor"}
-"""Keys no stage proposes: the corrections are an analyst's (pipeline/corrections.py), never the extractor's."""
+RECORD_BOOKKEEPING = {"schema_version", "id", "source", "warnings", "corrections", "extractor", "text"}
+"""Keys no stage proposes: the corrections are an analyst's (pipeline/corrections.py), never the extractor's;
+the text is the document's, embedded on request."""
 
 
 def test_every_extracted_field_has_one_stage() -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import hostile
-from models import AgreementRecord
+from models import AgreementRecord, RecordWarning
 from pipeline import Extractor, ExtractorConfig
 from pipeline.batch import run_batch
 from pipeline.nlp import line_sentences
@@ -82,7 +82,7 @@ def test_deep_html_is_read_whole_with_a_warning(extractor: Extractor, tmp_path: 
     """A page nested 10,000 levels deep read as "no text": libxml2 stopped at its depth limit."""
     record = extractor.extract_file(hostile.deep_html(tmp_path))
     assert isinstance(record, AgreementRecord)
-    assert any("nested deeper than" in w for w in record.warnings)
+    assert any(w.code == "html_too_deep" and "nested deeper than" in w.message for w in record.warnings)
     assert "Halvorsen Polytechnic University" in [p.name for p in record.parties]
 
 
@@ -97,7 +97,7 @@ def test_unknown_charset_is_read_as_windows_1252_with_a_warning(tmp_path: Path) 
     """A Latin-1 page declaring an unknown charset was decoded with an Icelandic/Baltic code page ("Peþa")."""
     document = read_document(hostile.latin1_unknown_charset(tmp_path))
     assert "Fundación Peña sign an agreement in León, España" in document.text
-    assert document.warnings == ("declared charset 'x-western-latin' is unknown: decoded as cp1252, a guess",)
+    assert document.warnings == (RecordWarning(code="encoding_guessed", message="declared charset 'x-western-latin' is unknown: decoded as cp1252, a guess"),)
 
 
 def test_declared_charset_that_does_not_fit_is_warned(tmp_path: Path) -> None:
@@ -106,7 +106,7 @@ def test_declared_charset_that_does_not_fit_is_warned(tmp_path: Path) -> None:
     path.write_bytes('<meta charset="ascii"><p>Acme and the Fundación Peña sign an agreement.</p>'.encode("latin-1"))
     document = read_document(path)
     assert "Fundación Peña" in document.text
-    assert document.warnings == ("declared charset 'ascii' does not fit the bytes: decoded as cp1252, a guess",)
+    assert document.warnings == (RecordWarning(code="encoding_guessed", message="declared charset 'ascii' does not fit the bytes: decoded as cp1252, a guess"),)
 
 
 def test_lone_surrogate_is_replaced_keeping_offsets(extractor: Extractor) -> None:
@@ -114,7 +114,7 @@ def test_lone_surrogate_is_replaced_keeping_offsets(extractor: Extractor) -> Non
     text = hostile.text_with_lone_surrogate()
     record = extractor.extract_text(text)
     assert isinstance(record, AgreementRecord)
-    assert record.warnings[0] == "1 lone surrogate code point(s) replaced by U+FFFD"
+    assert record.warnings[0] == RecordWarning(code="surrogates_replaced", message="1 lone surrogate code point(s) replaced by U+FFFD")
     place, surrogate = record.signing_place, text.index("\ud800")
     assert place is not None and place.span[0] > surrogate and text[place.span[0] : place.span[1]] == "Innsbruck"
 

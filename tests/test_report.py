@@ -416,17 +416,24 @@ def test_the_page_lists_filters_and_highlights_the_samples(
     dated = sorted(r["signing_date"]["value"] for r in sample_records if r["signing_date"])
     assert page.page.inner_text("#agreements-table tbody tr:first-child td:nth-child(3)") == dated[0]
 
-    record = next(r for r in sample_records if r["id"] == "framework-html")
-    page.page.click("#agreements-table tbody tr[data-id='framework-html'] button")
+    record = next(r for r in sample_records if r["id"] == "framework-html.html")
+    page.page.click("#agreements-table tbody tr[data-id='framework-html.html'] button")
     assert page.page.is_visible("#document")
     assert page.page.inner_text("mark[data-field=signing_date]") == record["signing_date"]["text"]
     assert page.marks() == _evidence(record)
+    assert page.page.locator("#document-warnings li").all_inner_texts() == ["None."]
     page.page.hover("mark[data-field=signing_date]")
     date = record["signing_date"]
     assert page.page.inner_text("#document .tip") == f"Signing date: {date['value']} (day) · confidence {date['confidence']:.2f}"
     page.page.screenshot(path=str(SCREENSHOTS / "report-document.png"))
     page.page.keyboard.press("Escape")
     assert not page.page.is_visible("#document")
+
+    warned = next(r for r in sample_records if r["id"] == "us-numeric-date.txt")
+    page.page.click("#agreements-table tbody tr[data-id='us-numeric-date.txt'] button")
+    shown = page.page.locator("#document-warnings li").all_inner_texts()
+    assert shown == [f"{w['message']} ({w['code']})" for w in warned["warnings"]] and "(ambiguous_date)" in shown[0]
+    page.page.keyboard.press("Escape")
 
     page.page.wait_for_timeout(300)
     page.page.screenshot(path=str(SCREENSHOTS / "report.png"), full_page=True)

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import Extractor
+from pipeline.batch import recorded_inputs
 from pipeline.evaluate import EXACT_FIELDS, compare_document, flatten
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
@@ -78,20 +79,52 @@ def test_not_an_agreement_says_so(predictions: dict[str, dict], extractor: Extra
     path = _announcement(SAMPLES / "not-an-agreement.expected.json")
     record = extractor.extract_file(path, path.name)
     assert record.agreement_type is None and record.signing_date is None and record.parties == []
-    assert any("not be about an agreement" in w for w in record.warnings)
+    assert any(w.code == "no_agreement_found" and "not be about an agreement" in w.message for w in record.warnings)
 
 
-def test_committed_outputs_match_a_fresh_run(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def fresh_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """What `make run` writes for samples/, written once for this module's tests."""
+    from pipeline.cli import main
+
+    out = tmp_path_factory.mktemp("samples-out")
+    assert main(["extract", str(SAMPLES), "-o", str(out), "--jobs", "1"]) in (0, 1)
+    return out
+
+
+def test_committed_outputs_match_a_fresh_run(fresh_run: Path) -> None:
     """outputs/ shows readers the real output format: it must be what `make run` writes."""
     outputs = SAMPLES.parent / "outputs"
     if not (outputs / "records.jsonl").exists():
         pytest.skip("outputs/ not generated yet")
-    from pipeline.cli import main
-
-    assert main(["extract", str(SAMPLES), "-o", str(tmp_path), "--jobs", "1"]) in (0, 1)
-    # run-summary.json counts skipped files, so it differs between a first run and a rerun.
-    committed = sorted(p.relative_to(outputs) for p in outputs.rglob("*.json*") if p.name != "run-summary.json")
+    written = sorted(p.relative_to(fresh_run) for p in fresh_run.rglob("*") if p.is_file())
+    committed = sorted(p.relative_to(outputs) for p in outputs.rglob("*") if p.is_file() and p.suffix in (".json", ".jsonl", ".txt"))
+    assert committed == written, "outputs/ holds other files than a run writes: run `make run`"
     for relative in committed:
-        fresh = tmp_path / relative
-        assert fresh.exists(), f"{relative} is committed but no longer written"
+        fresh = fresh_run / relative
+        if relative.name == "run-summary.json":  # it names the inputs as seen from the output folder
+            assert recorded_inputs(fresh_run) == recorded_inputs(outputs) == [SAMPLES]
+            assert json.loads((outputs / relative).read_text("utf-8"))["inputs"] == ["../samples"]  # no absolute path committed
+            continue
         assert fresh.read_bytes() == (outputs / relative).read_bytes(), f"outputs/{relative} is stale: run `make run`"
+
+
+def test_every_span_of_every_sample_indexes_the_text_written_beside_it(fresh_run: Path) -> None:
+    """The provenance promise, checkable by a reader without the extractor: for every record,
+    ``<id>.txt`` holds the text its spans index, HTML and Markdown included."""
+    records = [json.loads(line) for line in (fresh_run / "records.jsonl").read_text("utf-8").splitlines()]
+    assert {r["source"]["format"] for r in records} == {"txt", "md", "html"} and len(records) == len(EXPECTED)
+    checked = 0
+    for record in records:
+        text = (fresh_run / f"{record['id']}.txt").read_text("utf-8")
+        for name in ("agreement_type", "signing_date", "publication_date", "signing_place"):
+            for value in [record[name], *(record[name] or {}).get("alternatives", [])] if record[name] else []:
+                start, end = value["span"]
+                assert text[start:end] == value["text"], f"{record['id']} {name}"
+                checked += 1
+        for name in ("parties", "organizations", "people", "themes"):
+            for item in record[name]:
+                for start, end in item["spans"]:
+                    assert 0 <= start < end <= len(text) and text[start:end].strip(), f"{record['id']} {name}"
+                    checked += 1
+    assert checked > 100

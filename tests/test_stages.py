@@ -133,7 +133,7 @@ def test_publication_date(extractor: Extractor, text: str, expected: str | None)
 def test_ambiguous_numeric_date_is_flagged(extractor: Extractor) -> None:
     record = extract_valid(extractor, "LONDON, 05/04/2018 — Acme Ltd and Bolt University signed an MoU.")
     assert record.publication_date.value == "2018-04-05"
-    assert any("ambiguous" in w for w in record.warnings)
+    assert any(w.code == "ambiguous_date" and "05/04/2018" in w.message for w in record.warnings)
 
 
 @pytest.mark.parametrize(

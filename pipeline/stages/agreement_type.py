@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span
 
+from models import RecordWarning
 from pipeline.agreement_phrases import AGREEMENT_LEMMA
 from pipeline.document import Document
 from pipeline.rules import LanguageRules
@@ -23,7 +24,7 @@ def propose(context: Context) -> Proposal:
     return Proposal({"agreement_type": found}, warnings)
 
 
-def _agreement_type(doc: Doc, document: Document, clauses: list[SigningClause], rules: LanguageRules) -> tuple[Found | None, list[str]]:
+def _agreement_type(doc: Doc, document: Document, clauses: list[SigningClause], rules: LanguageRules) -> tuple[Found | None, list[RecordWarning]]:
     named = [c for c in clauses if c.agreement is not None]
     mentions = agreement_mentions(doc)
     headline = [m for m in mentions if m.start_char < document.body_start or m.sent == doc[0].sent]
@@ -34,11 +35,13 @@ def _agreement_type(doc: Doc, document: Document, clauses: list[SigningClause], 
         choice = _antecedent(choice, mentions) or later or choice
         return Found.of(choice.label_, choice), []
     if headline:
-        return Found.of(headline[0].label_, headline[0]), ["agreement type read from the headline only"]
+        return Found.of(headline[0].label_, headline[0]), [RecordWarning(code="agreement_type_from_headline", message="agreement type read from the headline only")]
     body = [m for m in mentions if m.start_char >= document.body_start]
     if clauses and body:
-        return Found.of(body[0].label_, body[0]), ["agreement type read from a mention outside any signing sentence"]
-    return None, ["no agreement or signing found: this announcement may not be about an agreement"]
+        message = "agreement type read from a mention outside any signing sentence"
+        return Found.of(body[0].label_, body[0]), [RecordWarning(code="agreement_type_outside_signing", message=message)]
+    message = "no agreement or signing found: this announcement may not be about an agreement"
+    return None, [RecordWarning(code="no_agreement_found", message=message)]
 
 
 def _antecedent(mention: Span, mentions: list[Span]) -> Span | None:

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from spacy.tokens import Doc, Span
 
+from models import RecordWarning
 from pipeline.document import Document
 from pipeline.rules import LanguageRules
 from pipeline.stages.signals import SigningClause
@@ -56,7 +57,7 @@ class Proposal:
     later stages may read."""
 
     values: dict[str, Any]
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[RecordWarning] = field(default_factory=list)
     candidates: list[Any] = field(default_factory=list)
     evidence: dict[str, Any] = field(default_factory=dict)
 

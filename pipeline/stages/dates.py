@@ -19,6 +19,7 @@ from dateparser.date import DateDataParser
 from dateparser.languages.loader import default_loader
 from spacy.tokens import Doc, Span
 
+from models import RecordWarning
 from pipeline.document import Document
 from pipeline.nlp import DATE_SPANS
 from pipeline.rules import LanguageRules
@@ -167,8 +168,9 @@ def date_order(doc: Doc, document: Document, rules: LanguageRules) -> str:
     return rules.date_order
 
 
-def ambiguity_warning(field: str, mention: DateMention, order: str) -> str:
-    return f"{field} date {mention.text!r} is ambiguous (day/month); read as {order} → {mention.value}"
+def ambiguity_warning(field: str, mention: DateMention, order: str) -> RecordWarning:
+    message = f"{field} date {mention.text!r} is ambiguous (day/month); read as {order} → {mention.value}"
+    return RecordWarning(code="ambiguous_date", message=message)
 
 
 def metadata_date(document: Document, order: str = "DMY") -> DateMention | None:

@@ -15,6 +15,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
+from models import RecordWarning
 from pipeline.decisions import load_decision, select
 from pipeline.document import Document
 from pipeline.features.parties import PartyEvidence, party_features
@@ -118,9 +119,13 @@ def propose(context: Context) -> Proposal:
     candidates = [replace(c, probability=decision.probability(c.features)) for c in found]
     chosen = [candidates[i] for i in select([c.probability for c in candidates], decision)]
     parties = [OrgRecord(c.name, c.acronym, c.spans) for c in chosen]
-    warnings = [f"party {c.name!r} found only in the headline" for c in chosen if c.features["in_lead"] == 0 and c.features["in_headline"] == 1 and not c.features["in_signing_sentence"]]
+    warnings = [
+        RecordWarning(code="party_from_headline", message=f"party {c.name!r} found only in the headline")
+        for c in chosen
+        if c.features["in_lead"] == 0 and c.features["in_headline"] == 1 and not c.features["in_signing_sentence"]
+    ]
     if len(parties) == 1:
-        warnings.append("only one party found")
+        warnings.append(RecordWarning(code="one_party", message="only one party found"))
     party_keys = {c.key for c in chosen} | {name_key(c.acronym, rules) for c in chosen if c.acronym}
     organizations = _other_organizations(index, party_keys, document, rules)
     return Proposal({"parties": parties, "organizations": organizations}, warnings, candidates, {SIGNATORY_TOKENS: frozenset(findings.slot_tokens)})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from models import RecordWarning
 from pipeline.layout import looks_like_dateline
 from pipeline.stages.contract import Context, Proposal
 from pipeline.stages.dates import HEAD_REGION_CHARS, DateMention, ambiguity_warning, date_spans, metadata_date, normalise
@@ -16,7 +17,7 @@ def propose(context: Context) -> Proposal:
     return Proposal({"publication_date": found}, warnings)
 
 
-def _publication_date(context: Context) -> tuple[DateMention | None, list[str]]:
+def _publication_date(context: Context) -> tuple[DateMention | None, list[RecordWarning]]:
     doc, document, rules, order = context.doc, context.document, context.rules, context.date_order
     found = metadata_date(document, order)
     if found is not None:

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from spacy.tokens import Span, Token
 
+from models import RecordWarning
 from pipeline.decisions import best, load_decision
 from pipeline.features.signing_date import DateEvidence, date_features
 from pipeline.layout import LAYOUT_HEADLINE, LAYOUT_LEAD, in_dateline, in_layout
@@ -37,11 +38,11 @@ def propose(context: Context) -> Proposal:
         warnings.append(ambiguity_warning("signing", chosen, context.date_order))
     close = sorted({c.value.value for c in scored if c.value.value != chosen.value and c.probability >= decision.accept})
     if close:
-        warnings.append(f"signing date: chose {chosen.text!r} over {', '.join(close)}")
+        warnings.append(RecordWarning(code="signing_date_close_call", message=f"signing date: chose {chosen.text!r} over {', '.join(close)}"))
     return Proposal({"signing_date": chosen}, warnings, scored)
 
 
-def _candidates(context: Context, publication: DateMention | None) -> tuple[list[Candidate], list[str]]:
+def _candidates(context: Context, publication: DateMention | None) -> tuple[list[Candidate], list[RecordWarning]]:
     """One candidate per date span of the body's headline, lead, signing sentences and
     agreement sentences (a date anywhere else dates something else, and normalising costs) that
     the date rules allow, normalised against the publication day (a future signing clause reads "on Monday"
@@ -52,7 +53,7 @@ def _candidates(context: Context, publication: DateMention | None) -> tuple[list
     earlier = [c for c in context.clauses if c.earlier_agreement]
     agreement_sentences = {m.sent.start for m in agreement_mentions(doc, context.document.body_start)}
     found: list[tuple[Span, DateMention, int | None, SigningClause | None]] = []
-    warnings: list[str] = []
+    warnings: list[RecordWarning] = []
     relevant = agreement_sentences | {c.sentence.start for c in context.clauses}
     for span in date_spans(doc):
         if span.start_char < context.document.body_start or not (span.sent.start in relevant or in_layout(span, LAYOUT_LEAD) or in_layout(span, LAYOUT_HEADLINE)):
@@ -63,7 +64,8 @@ def _candidates(context: Context, publication: DateMention | None) -> tuple[list
         mention = normalise(text_of(doc), span.start_char, span.end_char, rules, anchor, order, clause is not None and clause.future)
         if mention is None:
             if clause is not None and anchor is None and _mentions_relative_day(span.text, rules):
-                warnings.append(f"signing date {span.text.strip()!r} is relative and there is no publication date to resolve it")
+                message = f"signing date {span.text.strip()!r} is relative and there is no publication date to resolve it"
+                warnings.append(RecordWarning(code="relative_date_unresolved", message=message))
             continue
         found.append((span, mention, rank, clause))
     rule_choice = _rule_choice([span for span, *_ in found], clauses, rules)
