@@ -165,7 +165,7 @@ def test_dash_input_reads_paths_from_stdin(tmp_path: Path, capsys: pytest.Captur
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(listed)))
     assert main(["extract", "-", "-o", str(tmp_path / "out"), "--jobs", "1", "--verbose"]) == 0
     assert sorted(r["source"]["path"] for r in jsonl(tmp_path / "out")) == ["a.txt", "c.md"]
-    assert "extract-agreements: 2 paths read from stdin\n" in capsys.readouterr().err
+    assert "2 paths read from stdin\n" in capsys.readouterr().err
 
 
 def test_dash_input_with_nothing_on_stdin_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:

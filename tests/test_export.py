@@ -111,7 +111,7 @@ def test_extract_writes_agreements_csv_with_the_same_bytes_on_rerun(tmp_path: Pa
     assert main(["extract", str(source), "-o", str(out), "--jobs", "1"]) == 1
     table = (out / TABLE).read_bytes()
     rows = list(csv.DictReader(io.StringIO(table.decode("utf-8"))))
-    assert [(r["id"], r["source_path"], r["error"]) for r in rows] == [("a", "a.txt", ""), ("empty.txt", "empty.txt", rows[1]["error"]), ("sub/b", "sub/b.md", "")]
+    assert [(r["id"], r["source_path"], r["error"]) for r in rows] == [("a.txt", "a.txt", ""), ("empty.txt", "empty.txt", rows[1]["error"]), ("sub/b.md", "sub/b.md", "")]
     assert rows[1]["error"].startswith("empty: ") and rows[0]["parties"] == "Inria; CNRS"
     assert main(["extract", str(source), "-o", str(out), "--jobs", "1", "--force"]) == 1
     assert (out / TABLE).read_bytes() == table
@@ -121,7 +121,7 @@ def test_agreements_csv_follows_the_corrections(tmp_path: Path) -> None:
     source = write_tree(tmp_path / "in", {"a.txt": announcement(0)})
     out = tmp_path / "out"
     assert main(["extract", str(source), "-o", str(out), "--jobs", "1"]) == 0
-    assert main(["correct", str(out), "a", "signing_place", "Lyon"]) == 0
+    assert main(["correct", str(out), "a.txt", "signing_place", "Lyon"]) == 0
     assert export(out, tmp_path / "now.csv") == ("csv", 1)  # at once, before any rerun
     assert main(["extract", str(source), "-o", str(out), "--jobs", "1"]) == 0
     for table in (out / TABLE, tmp_path / "now.csv"):

@@ -98,7 +98,7 @@ def test_committed_outputs_match_a_fresh_run(fresh_run: Path) -> None:
     if not (outputs / "records.jsonl").exists():
         pytest.skip("outputs/ not generated yet")
     written = sorted(p.relative_to(fresh_run) for p in fresh_run.rglob("*") if p.is_file())
-    committed = sorted(p.relative_to(outputs) for p in outputs.rglob("*") if p.is_file() and p.suffix in (".json", ".jsonl", ".txt"))
+    committed = sorted(p.relative_to(outputs) for p in outputs.rglob("*") if p.is_file() and p.suffix in (".json", ".jsonl", ".txt", ".csv"))
     assert committed == written, "outputs/ holds other files than a run writes: run `make run`"
     for relative in committed:
         fresh = fresh_run / relative
