@@ -14,7 +14,7 @@ Two runs, each ``extract-agreements extract`` in its own subprocess:
 For each run it prints: inputs tried, exit status, a crash (a traceback, or a status that is not
 0, 1 or 2), a hang (still running after ``--wall`` seconds), leaked processes (any process still
 alive afterwards that carries the run's marker in its environment), files lost (inputs with
-neither a record nor an error record in ``records.jsonl``), error records by type, wall time and
+neither a record nor an error record in ``records.jsonl``), each error record's file, type and message, wall time and
 the peak RSS of the largest process.
 """
 
@@ -31,7 +31,6 @@ import sys
 import tempfile
 import time
 import uuid
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -99,7 +98,7 @@ def probe(inputs: Path, output: Path, jobs: int, timeout: float, wall: float) ->
     time.sleep(2)  # workers told to stop get a moment before they count as leaked
     tried = sorted(p.name for p in inputs.iterdir())
     records = [json.loads(line) for line in (output / "records.jsonl").read_text("utf-8").splitlines()] if (output / "records.jsonl").is_file() else []
-    accounted = {Path(r["source"]["path"]).name for r in records if "source" in r} | {Path(r["error"]["path"]).name for r in records if "error" in r}
+    accounted = {Path(r["source"]["path"]).name for r in records}  # error records name their source too
     return {
         "inputs tried": len(tried),
         "exit status": process.returncode,
@@ -107,7 +106,7 @@ def probe(inputs: Path, output: Path, jobs: int, timeout: float, wall: float) ->
         "hang": hung,
         "leaked processes": len(_survivors(marker)),
         "files lost": len(set(tried) - accounted),
-        "error records": dict(Counter(r["error"]["type"] for r in records if "error" in r)),
+        "error records": {f'{r["source"]["path"]}: {r["error"]["type"]}': r["error"]["message"][:160] for r in records if "error" in r},
         "seconds": round(seconds, 1),
         "peak RSS MB (largest process so far)": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024,
     }

@@ -62,6 +62,7 @@ WarningCode = Literal[
     "encoding_guessed",
     "surrogates_replaced",
     "html_too_deep",
+    "front_matter_not_read",
     "language_unsure",
     "language_without_rules",
     "no_agreement_found",

@@ -1,7 +1,7 @@
 """Hide markup from the NLP without moving a single character.
 
 Markdown link targets, image links, HTML tags and character references left in Markdown,
-and kramdown attribute lists (``{:start="3"}``), confuse the tagger, the NER and the sentence
+kramdown attribute lists (``{:start="3"}``), and "words" too long to be prose, confuse the tagger, the NER and the sentence
 and heading boundaries ("Victoria University of Wellington](https://..." became an organisation).
 They are replaced by spaces of the same length (emphasis and heading markers are kept:
 the model handles them better than runs of spaces), so every offset found in the masked text
@@ -19,6 +19,10 @@ _LINK = re.compile(r"(!?)\[([^\[\]\n]*)\]\(([^)\[\]\n]*)\)")
 with the link text as "anything but ``]``" a line of ten thousand ``[`` took seconds to mask (every ``[`` scanned to the line's end)."""
 _HTML_TAG = re.compile(r"</?[A-Za-z][^<>\n]{0,300}>")
 _ATTRIBUTE_LIST = re.compile(r"\{:[^{}\n]{0,300}\}")
+_NOT_A_WORD = re.compile(r"\S{%d,}" % 300)
+"""A run of 300 non-space characters is no word of prose (a long URL at most) but payload or
+debris, such as a front matter of 15,000 nested brackets: spaCy's tokenizer splits affixes off
+such a run one at a time, in quadratic time (30,000 brackets: over a minute)."""
 _CHARACTER_REFERENCE = re.compile(r"&(?:[A-Za-z]{2,8}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
 
 
@@ -41,7 +45,8 @@ def _link_text_only(match: re.Match[str]) -> str:
 def mask_markup(text: str) -> str:
     """``text`` with markup replaced by spaces: same length, same newlines."""
     text = _HTML_TAG.sub(_blank, _LINK.sub(_link_text_only, text))
-    return _CHARACTER_REFERENCE.sub(_blank_whitespace, _ATTRIBUTE_LIST.sub(_blank, text))
+    text = _CHARACTER_REFERENCE.sub(_blank_whitespace, _ATTRIBUTE_LIST.sub(_blank, text))
+    return _NOT_A_WORD.sub(_blank, text)
 
 
 def with_straight_apostrophes(text: str, apostrophes: frozenset[str]) -> str:

@@ -288,7 +288,7 @@ def _lines(text: str, start: int, end: int) -> Iterator[tuple[int, str]]:
         start = stop + 1
 
 
-def _front_matter(text: str) -> tuple[_Header, tuple[str, ...]]:
+def _front_matter(text: str) -> tuple[_Header, tuple[RecordWarning, ...]]:
     """Markdown front matter, a leading ``---`` line up to the next ``---`` (or ``...``) line,
     read as YAML; when it is not a YAML mapping a warning says why and the body starts after it."""
     match = _FRONT_MATTER.match(text)
@@ -296,22 +296,25 @@ def _front_matter(text: str) -> tuple[_Header, tuple[str, ...]]:
         return _Header(), ()
     source, offset = match.group("yaml"), match.start("yaml")
     if len(source) > MAX_FRONT_MATTER_CHARS:
-        return _Header(match.end()), (
-            f"front matter of {len(source):,} characters, over the limit of {MAX_FRONT_MATTER_CHARS:,}: not read",
-        )
+        return _Header(match.end()), (_unread(f"front matter of {len(source):,} characters, over the limit of {MAX_FRONT_MATTER_CHARS:,}"),)
     try:
         # Composed, not loaded: the nodes keep their positions and no value is constructed.
         root = yaml.compose(source, Loader=yaml.SafeLoader)
     except yaml.YAMLError as error:
-        return _Header(match.end()), (f"front matter is not valid YAML ({_yaml_problem(error)}): not read",)
+        return _Header(match.end()), (_unread(f"front matter is not valid YAML ({_yaml_problem(error)})"),)
     except RecursionError:
-        return _Header(match.end()), ("front matter nested too deeply: not read",)
+        return _Header(match.end()), (_unread("front matter nested too deeply"),)
     if root is None:
         return _Header(match.end()), ()
     if not isinstance(root, yaml.MappingNode):
-        return _Header(match.end()), ("front matter is not a YAML mapping of keys to values: not read",)
+        return _Header(match.end()), (_unread("front matter is not a YAML mapping of keys to values"),)
     fields = _yaml_fields(text, offset, root)
     return _Header(match.end(), _first_field(fields, _TITLE_KEYS), _first_field(fields, _DATE_KEYS)), ()
+
+
+def _unread(problem: str) -> RecordWarning:
+    """The warning of front matter left unread: no title or date from it, the body still read."""
+    return RecordWarning(code="front_matter_not_read", message=f"{problem}: not read")
 
 
 def _yaml_problem(error: yaml.YAMLError) -> str:

@@ -155,7 +155,7 @@ def test_front_matter_evidence(tmp_path: Path, source: str, title: str | None, d
 def test_front_matter_that_is_not_read_is_warned(source: str, warning: str) -> None:
     """Front matter that is no YAML mapping gives no title or date, and says why; the body still starts after it."""
     doc = document_from_text(source, fmt="md")
-    assert doc.warnings == (warning,)
+    assert [(w.code, w.message) for w in doc.warnings] == [("front_matter_not_read", warning)]
     assert doc.text[doc.body_start :] == "Body line\n"
     assert doc.title == Evidence("Body line", doc.body_start, doc.body_start + 9)
     assert doc.publication_date is None
@@ -584,6 +584,8 @@ def test_corpus_scraped_txt_header_gives_the_date() -> None:
         ("<li>Acme</li>", "    Acme     "),
         ('{:start="3"}\n3. Acme', '            \n3. Acme'),
         ("2.&nbsp;&nbsp;Acme R&amp;D", "2.            Acme R&amp;D"),
+        ("tags: " + "[" * 400 + " Acme", "tags: " + " " * 400 + " Acme"),
+        ("https://acme.edu/" + "a" * 200 + " Acme", "https://acme.edu/" + "a" * 200 + " Acme"),
     ],
 )
 def test_markup_is_masked_in_place(text: str, masked: str) -> None:
