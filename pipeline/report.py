@@ -25,7 +25,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from pipeline.batch import RECORDS, SUMMARY, BatchError, collect_sources
+from pipeline.batch import RECORDS, SUMMARY, BatchError, collect_sources, recorded_inputs
 from pipeline.corrections import corrected_records
 from pipeline.extractor import DEFAULT_MAX_BYTES
 from pipeline.readers import ReadError, read_document
@@ -100,15 +100,6 @@ def build_report(
         without_text=sum(record["text"] is None for record in data["records"]),
         warnings=warnings,
     )
-
-
-def recorded_inputs(outputs_dir: Path) -> list[Path]:
-    """The inputs ``extract`` read, as ``run-summary.json`` records them (relative to the output
-    folder, or absolute); [] for a run that did not record them."""
-    inputs = read_summary(outputs_dir).get("inputs")
-    if not isinstance(inputs, list):
-        return []
-    return [Path(os.path.normpath(outputs_dir / path)) for path in inputs if isinstance(path, str)]
 
 
 def run_texts(outputs_dir: Path, inputs: Path | Sequence[Path] | None) -> tuple[SourceTexts, tuple[str, ...]]:
