@@ -261,7 +261,7 @@ def _run(
     try:
         with (
             closing((extract or partial(extract_items, n_process=jobs))(config, todo)) as extracted,
-            _atomic(output_dir / RECORDS) as jsonl,
+            atomic_file(output_dir / RECORDS) as jsonl,
             tqdm(total=len(tasks), unit="doc", file=sys.stderr, disable=not show) as bar,
             logging_redirect_tqdm([logging.getLogger("pipeline")]),  # "loading the French model…" above the bar
         ):
@@ -517,7 +517,7 @@ _FILE_MODE = _new_file_mode()
 
 
 @contextmanager
-def _atomic(path: Path, binary: bool = False) -> Iterator[IO[Any]]:
+def atomic_file(path: Path, binary: bool = False) -> Iterator[IO[Any]]:
     """A text file (UTF-8; bytes with ``binary``) that appears at ``path`` complete, or not at all."""
     path.parent.mkdir(parents=True, exist_ok=True)
     text = {} if binary else {"encoding": "utf-8", "newline": "\n"}
@@ -547,13 +547,13 @@ def _write_text(path: Path, text: str | None) -> None:
     if text is None:
         path.unlink(missing_ok=True)
         return
-    with _atomic(path) as handle:
+    with atomic_file(path) as handle:
         handle.write(text)
 
 
 def write_json(path: Path, data: Any, sort_keys: bool = False) -> None:
     """``data`` as indented UTF-8 JSON, written so that ``path`` holds either its old content or all of the new."""
-    with _atomic(path) as handle:
+    with atomic_file(path) as handle:
         handle.write(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=sort_keys) + "\n")
 
 

@@ -21,7 +21,7 @@ from typing import IO, TYPE_CHECKING, Any, Literal, get_args
 
 from pydantic import BaseModel
 
-from pipeline.batch import TABLE, _atomic
+from pipeline.batch import TABLE, atomic_file
 from pipeline.corrections import corrected_records
 from pipeline.report import load_records
 
@@ -173,7 +173,7 @@ def write_csv(records: Iterable[dict[str, Any]], handle: IO[str]) -> None:
 
 def write_table(outputs_dir: Path) -> Path:
     """``outputs_dir/agreements.csv`` from its ``records.jsonl``; same records, same bytes."""
-    with _atomic(outputs_dir / TABLE) as handle:
+    with atomic_file(outputs_dir / TABLE) as handle:
         write_csv(load_run(outputs_dir), handle)
     return outputs_dir / TABLE
 
@@ -253,9 +253,9 @@ def export(outputs_dir: Path, output: Path, format: str | None = None) -> tuple[
     chosen = export_format(output, format)
     records = list(load_run(outputs_dir))
     if chosen == "csv":
-        with _atomic(output) as text:
+        with atomic_file(output) as text:
             write_csv(records, text)
     else:
-        with _atomic(output, binary=True) as binary:
+        with atomic_file(output, binary=True) as binary:
             WRITERS[chosen](records, binary)
     return chosen, len(records)

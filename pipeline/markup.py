@@ -19,8 +19,9 @@ _LINK = re.compile(r"(!?)\[([^\[\]\n]*)\]\(([^)\[\]\n]*)\)")
 with the link text as "anything but ``]``" a line of ten thousand ``[`` took seconds to mask (every ``[`` scanned to the line's end)."""
 _HTML_TAG = re.compile(r"</?[A-Za-z][^<>\n]{0,300}>")
 _ATTRIBUTE_LIST = re.compile(r"\{:[^{}\n]{0,300}\}")
-_NOT_A_WORD = re.compile(r"\S{%d,}" % 300)
-"""A run of 300 non-space characters is no word of prose (a long URL at most) but payload or
+MAX_WORD_CHARS = 300
+_NOT_A_WORD = re.compile(r"\S{%d,}" % MAX_WORD_CHARS)
+"""A run of ``MAX_WORD_CHARS`` non-space characters is no word of prose (a long URL at most) but payload or
 debris, such as a front matter of 15,000 nested brackets: spaCy's tokenizer splits affixes off
 such a run one at a time, in quadratic time (30,000 brackets: over a minute)."""
 _CHARACTER_REFERENCE = re.compile(r"&(?:[A-Za-z]{2,8}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
