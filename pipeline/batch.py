@@ -312,8 +312,10 @@ def _run(
     )
     write_json(output_dir / SUMMARY, summary.to_json())
     from pipeline.export import write_table  # here: export reads what this module writes, by its names
+    from pipeline.grouping import write_groups
 
     write_table(output_dir)
+    write_groups(output_dir)
     return summary
 
 

@@ -1,0 +1,444 @@
+"""Across documents: one organisation, one agreement.
+
+``group_records`` takes the records of a batch and returns, as plain data, the organisations
+(every party and other organisation of every record with the ``canonical_id`` of the
+organisation it names, the canonical name, and the evidence of every merge) and the
+agreements (records that report the same signing, with all their sources, and the fields on
+which the sources disagree). It is a pure function of the records (and, when given, the texts
+their spans index), called once at the end of a batch (``write_groups``: ``organizations.jsonl``
+and ``agreements.jsonl`` beside ``records.jsonl``) and by the export and the review page.
+
+Names are only ever merged on evidence the records hold, since a wrong merge is worse than a
+missed one:
+
+- ``same_name``: the same name up to case, accents, punctuation, a leading article and a legal
+  suffix (Ltd, GmbH, S.A.: ``cleanco``); a name made only of generic words ("the University")
+  stays within its record;
+- ``acronym``: a record defines the acronym ("Lusitania Institute of Technology (LIT)") and no
+  other name of the batch has the same one; another record's bare "LIT" is then that organisation;
+- ``text``: a record's text calls one organisation by two names (the spans of one party quote
+  "University of Waikato" and "Waikato University"), and no other organisation goes by that name.
+
+Agreements are blocked by their set of canonical parties (at least two), so grouping is linear
+in the records: only records with the same parties are ever compared. Within a block, records
+join one agreement when their types agree (or one has none) and their dates are compatible
+(``_compatible``); values the sources give differently are all kept and the field named in
+``conflicts``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import cache, lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from cleanco import basename
+
+from models import AgreementRecord, Record
+from pipeline.batch import atomic_file, output_names, text_path
+
+ORGANIZATIONS = "organizations.jsonl"
+AGREEMENTS = "agreements.jsonl"
+MENTION_FIELDS = ("parties", "organizations")
+"""The record fields whose items are organisations."""
+
+Texts = Callable[[str], str | None]
+"""A record id's text (the one its spans index), or None when it is not at hand."""
+
+
+@dataclass(frozen=True)
+class Rules:
+    """``patterns/grouping.json``: see its comment."""
+
+    articles: frozenset[str]
+    generic_words: frozenset[str]
+    same_signing_days: int
+    publication_days: int
+
+
+@cache
+def rules() -> Rules:
+    data = json.loads(resources.files("pipeline.patterns").joinpath("grouping.json").read_text("utf-8"))
+    return Rules(
+        articles=frozenset(data["articles"]),
+        generic_words=frozenset(data["generic_words"]),
+        same_signing_days=data["same_signing_days"],
+        publication_days=data["publication_days"],
+    )
+
+
+# --------------------------------------------------------------------------- names
+
+_NOT_WORD = re.compile(r"[^\w]+")
+
+
+def _fold(text: str) -> str:
+    """Lower case, accents off, ``&`` as "and", punctuation as spaces, spaces collapsed."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("&", " and "))
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(_NOT_WORD.sub(" ", plain.casefold()).replace("_", " ").split())
+
+
+@lru_cache(maxsize=1 << 16)
+def name_key(name: str) -> str:
+    """The key two spellings of one name share: folded, without a leading article or a legal
+    suffix (``"The Boeing Company"`` and ``"boeing"`` → ``"boeing"``)."""
+    words = _fold(name).split()
+    if len(words) > 1 and words[0] in rules().articles:
+        words = words[1:]
+    stripped = _fold(basename(" ".join(words)))
+    return stripped or " ".join(words)
+
+
+def is_generic(key: str) -> bool:
+    """A name made only of words for a kind of organisation ("the university", "la region"):
+    it names an organisation only within its own record."""
+    return all(word in rules().generic_words for word in key.split())
+
+
+# --------------------------------------------------------------------------- values as readers take them
+
+
+def _fixed(record: AgreementRecord) -> dict[str, Any]:
+    """The analyst's corrections of a record, by field (``models.record.Correction``)."""
+    return {c.field: c.value for c in record.corrections}
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One organisation of one record: where it is, the name it has there, and every name the
+    record gives it (its acronym, the words its spans quote)."""
+
+    record: str
+    field: str
+    position: int
+    name: str
+    acronym: str | None
+    aliases: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"record": self.record, "field": self.field, "position": self.position, "name": self.name}
+
+
+def mentions(record: AgreementRecord, text: str | None) -> Iterator[Mention]:
+    """The record's organisations (an analyst's list replaces the extractor's, without acronyms or spans)."""
+    fixed = _fixed(record)
+    for field_name in MENTION_FIELDS:
+        if field_name in fixed:
+            for position, name in enumerate(fixed[field_name] or []):
+                yield Mention(record.id, field_name, position, str(name), None, ())
+            continue
+        for position, org in enumerate(getattr(record, field_name)):
+            quoted = {text[start:end] for start, end in org.spans} if text is not None and all(end <= len(text) for _, end in org.spans) else set()
+            aliases = tuple(sorted(q for q in quoted | {org.acronym or ""} if q.strip() and q != org.name))
+            yield Mention(record.id, field_name, position, org.name, org.acronym, aliases)
+
+
+# --------------------------------------------------------------------------- organisations
+
+
+class _Sets:
+    """Union-find over mention indexes."""
+
+    def __init__(self, size: int) -> None:
+        self.parent = list(range(size))
+
+    def find(self, item: int) -> int:
+        while self.parent[item] != item:
+            self.parent[item] = self.parent[self.parent[item]]
+            item = self.parent[item]
+        return item
+
+    def union(self, a: int, b: int) -> None:
+        a, b = self.find(a), self.find(b)
+        if a != b:
+            self.parent[max(a, b)] = min(a, b)
+
+
+def _scoped_key(mention: Mention, key: str) -> str:
+    """A name's key, kept within its record when the name is generic."""
+    return f"{mention.record}\x00{key}" if is_generic(key) else key
+
+
+def resolve_organizations(all_mentions: list[Mention]) -> tuple[list[int], list[dict[str, Any]]]:
+    """Each mention's organisation (an index into the list returned) and the organisations, as
+    ``organizations.jsonl`` lines: ``canonical_id``, ``name``, ``acronym``, ``names``, ``mentions``, ``evidence``."""
+    sets = _Sets(len(all_mentions))
+    first_of_key: dict[str, int] = {}
+    for index, mention in enumerate(all_mentions):
+        sets.union(first_of_key.setdefault(_scoped_key(mention, name_key(mention.name)), index), index)
+    # An alias a record gives a name links the two when it means one organisation in the whole batch.
+    owners: dict[str, set[int]] = defaultdict(set)
+    givers: dict[str, list[tuple[int, str, str, str, int, str]]] = defaultdict(list)
+    for index, mention in enumerate(all_mentions):
+        for alias in mention.aliases:
+            key = name_key(alias)
+            if key and not is_generic(key) and key != name_key(mention.name):
+                owners[key].add(sets.find(index))
+                rule = "acronym" if alias == mention.acronym else "text"
+                givers[key].append((rule != "acronym", mention.record, mention.field, mention.position, alias, index))
+    evidence: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for key in sorted(owners):
+        roots = {sets.find(owner) for owner in owners[key]}
+        if len(roots) == 1 and key in first_of_key and sets.find(first_of_key[key]) not in roots:
+            not_acronym, record, _, _, alias, index = min(givers[key])
+            sets.union(first_of_key[key], index)
+            rule = "text" if not_acronym else "acronym"
+            evidence[index].append({"rule": rule, "alias": alias, "name": all_mentions[index].name, "record": record})
+    return _organizations(all_mentions, sets, evidence)
+
+
+def _organizations(
+    all_mentions: list[Mention], sets: _Sets, alias_evidence: dict[int, list[dict[str, Any]]]
+) -> tuple[list[int], list[dict[str, Any]]]:
+    """The organisations of the resolved sets, each with its canonical name and the evidence of its merges."""
+    members: dict[int, list[int]] = defaultdict(list)
+    for index in range(len(all_mentions)):
+        members[sets.find(index)].append(index)
+    organizations: list[dict[str, Any]] = []
+    organization_of = [0] * len(all_mentions)
+    for indexes in members.values():
+        group = sorted((all_mentions[i] for i in indexes), key=lambda m: (m.record, m.field, m.position))
+        names = Counter(m.name for m in group)
+        acronyms = Counter(m.acronym for m in group if m.acronym)
+        canonical = min(names, key=lambda n: (n in acronyms or n.isupper(), -names[n], -len(n), n))
+        linked = sorted((e for i in indexes for e in alias_evidence.get(i, [])), key=lambda e: (e["alias"], e["record"]))
+        for i in indexes:
+            organization_of[i] = len(organizations)
+        organizations.append(
+            {
+                "canonical_id": "org-" + _digest(_scoped_key(group[0], name_key(canonical)) if is_generic(name_key(canonical)) else name_key(canonical)),
+                "name": canonical,
+                "acronym": min(acronyms, key=lambda a: (-acronyms[a], a)) if acronyms else None,
+                "names": sorted(names),
+                "mentions": [m.to_json() for m in group],
+                "evidence": _same_name_evidence(group) + linked,
+            }
+        )
+    return organization_of, organizations
+
+
+def _same_name_evidence(group: list[Mention]) -> list[dict[str, Any]]:
+    """One ``same_name`` item per key spelt more than one way in the group: the spellings it joined."""
+    spellings: dict[str, set[str]] = defaultdict(set)
+    for mention in group:
+        spellings[name_key(mention.name)].add(mention.name)
+    return [{"rule": "same_name", "key": key, "names": sorted(names)} for key, names in sorted(spellings.items()) if len(names) > 1]
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+# --------------------------------------------------------------------------- agreements
+
+
+@dataclass(frozen=True)
+class _When:
+    """A date as the interval of days it may mean (``2024-11``: the whole of November)."""
+
+    value: str
+    precision: str
+    first: date
+    last: date
+
+    @classmethod
+    def of(cls, value: str | None) -> _When | None:
+        if not value:
+            return None
+        parts = [int(p) for p in value.split("-")]
+        if len(parts) == 3:
+            day = date(*parts)
+            return cls(value, "day", day, day)
+        if len(parts) == 2:
+            following = date(parts[0] + parts[1] // 12, parts[1] % 12 + 1, 1)
+            return cls(value, "month", date(parts[0], parts[1], 1), following - timedelta(days=1))
+        return cls(value, "year", date(parts[0], 1, 1), date(parts[0], 12, 31))
+
+    def gap(self, other: _When) -> int:
+        """Days between the two intervals (0 when they overlap)."""
+        return max(0, (other.first - self.last).days, (self.first - other.last).days)
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """What a record says about its agreement, as readers take it (corrections first)."""
+
+    record: str
+    parties: frozenset[str]
+    kind: str | None
+    signed: _When | None
+    published: _When | None
+    place: str | None
+
+
+def _facts(record: AgreementRecord, parties: frozenset[str]) -> _Facts:
+    fixed = _fixed(record)
+
+    def value(name: str) -> Any:
+        if name in fixed:
+            return fixed[name]
+        quoted = getattr(record, name)
+        return quoted.value if quoted is not None else None
+
+    return _Facts(record.id, parties, value("agreement_type"), _When.of(value("signing_date")), _When.of(value("publication_date")), value("signing_place"))
+
+
+def _compatible(a: _Facts, b: _Facts) -> bool:
+    """Could ``a`` and ``b`` report one signing? Types agree (or one is missing or "other") and
+    the dates fit: signing dates overlap or are a few days apart (a conflict, flagged), a
+    publication date is close to the other's signing or publication date. No date at all: no."""
+    if a.kind and b.kind and a.kind != b.kind and "other" not in (a.kind, b.kind):
+        return False
+    limits = rules()
+    if a.signed and b.signed:
+        day_precise = a.signed.precision == b.signed.precision == "day"
+        return a.signed.gap(b.signed) == 0 or (day_precise and a.signed.gap(b.signed) <= limits.same_signing_days)
+    one, other = a.signed or a.published, b.signed or b.published
+    return one is not None and other is not None and one.gap(other) <= limits.publication_days
+
+
+def _in_blocks(facts: list[_Facts]) -> list[list[_Facts]]:
+    """The records grouped into agreements: blocked by their parties, then joined greedily, in date
+    order, to the first agreement all of whose records they are compatible with."""
+    blocks: dict[frozenset[str], list[_Facts]] = defaultdict(list)
+    groups: list[list[_Facts]] = []
+    for fact in facts:
+        if len(fact.parties) >= 2:
+            blocks[fact.parties].append(fact)
+        else:  # one party or none: too little to tell two signings apart
+            groups.append([fact])
+    for block in blocks.values():
+        formed: list[list[_Facts]] = []
+        for fact in sorted(block, key=lambda f: ((f.signed or f.published or _NO_DATE).first, f.record)):
+            home = next((group for group in formed if all(_compatible(fact, member) for member in group)), None)
+            if home is None:
+                formed.append([fact])
+            else:
+                home.append(fact)
+        groups += formed
+    return groups
+
+
+_NO_DATE = _When("", "day", date.max, date.max)
+
+
+def _values(group: list[_Facts], read: Callable[[_Facts], Any], extra: Callable[[Any], dict[str, Any]]) -> list[dict[str, Any]]:
+    """A field's distinct values across the sources, each with the records that give it."""
+    given: dict[Any, list[str]] = defaultdict(list)
+    for fact in group:
+        if (value := read(fact)) is not None:
+            given[value].append(fact.record)
+    return [{**extra(value), "records": records} for value, records in sorted(given.items(), key=lambda item: str(item[0]))]
+
+
+def _conflicts(group: list[_Facts]) -> list[str]:
+    """The fields the sources give differently: two types, two places, or two signing dates
+    neither of which is a coarser form of the other ("2024-11" and "2024-11-19" agree)."""
+    conflicts = []
+    if len({f.kind for f in group if f.kind and f.kind != "other"}) > 1:
+        conflicts.append("agreement_type")
+    dates = {f.signed.value for f in group if f.signed}
+    if any(not (x.startswith(y) or y.startswith(x)) for x in dates for y in dates):
+        conflicts.append("signing_date")
+    if len({_fold(f.place) for f in group if f.place}) > 1:
+        conflicts.append("signing_place")
+    return conflicts
+
+
+def _agreement(group: list[_Facts], organizations: list[dict[str, Any]], index_of: dict[str, int]) -> dict[str, Any]:
+    records = sorted(f.record for f in group)
+    parties = sorted((organizations[index_of[p]] for p in group[0].parties), key=lambda o: (o["name"], o["canonical_id"]))
+    return {
+        "agreement_id": "agr-" + _digest("\x00".join(records)),
+        "records": records,
+        "parties": [{"canonical_id": o["canonical_id"], "name": o["name"]} for o in parties],
+        "agreement_type": _values(group, lambda f: f.kind, lambda v: {"value": v}),
+        "signing_date": _values(group, lambda f: f.signed, lambda w: {"value": w.value, "precision": w.precision}),
+        "signing_place": _values(group, lambda f: f.place, lambda v: {"value": v}),
+        "conflicts": _conflicts(group),
+    }
+
+
+# --------------------------------------------------------------------------- the contract
+
+
+@dataclass
+class Grouping:
+    """The organisations and agreements of a batch, as ``organizations.jsonl`` and ``agreements.jsonl`` lines.
+
+    ``organization_of`` maps ``(record id, field, position)`` to a canonical id, ``agreement_of``
+    a record id to its agreement's id (records that report no agreement have none)."""
+
+    organizations: list[dict[str, Any]] = field(default_factory=list)
+    agreements: list[dict[str, Any]] = field(default_factory=list)
+    organization_of: dict[tuple[str, str, int], str] = field(default_factory=dict)
+    agreement_of: dict[str, str] = field(default_factory=dict)
+
+
+def group_records(records: Iterable[Record], texts: Texts | None = None) -> Grouping:
+    """Resolve the organisations and the agreements of ``records`` (error records are skipped).
+
+    ``texts`` gives a record's text when the record does not carry it (``indexed_text``): the
+    words its spans quote are then evidence that two names are one organisation. The result
+    depends only on the records and texts, not on their order."""
+    agreements = sorted((r for r in records if isinstance(r, AgreementRecord)), key=lambda r: r.id)
+    all_mentions = [
+        m for r in agreements for m in mentions(r, r.indexed_text if r.indexed_text is not None or texts is None else texts(r.id))
+    ]
+    organization_of, organizations = resolve_organizations(all_mentions)
+    order = sorted(range(len(organizations)), key=lambda i: (_fold(organizations[i]["name"]), organizations[i]["canonical_id"]))
+    organizations = [organizations[i] for i in order]
+    position = {old: new for new, old in enumerate(order)}
+    grouping = Grouping(organizations=organizations)
+    parties: dict[str, set[str]] = defaultdict(set)
+    for mention, index in zip(all_mentions, organization_of):
+        canonical_id = organizations[position[index]]["canonical_id"]
+        grouping.organization_of[(mention.record, mention.field, mention.position)] = canonical_id
+        if mention.field == "parties":
+            parties[mention.record].add(canonical_id)
+    reported = [_facts(r, frozenset(parties[r.id])) for r in agreements]
+    facts = [f for f in reported if f.parties or f.kind]
+    index_of = {o["canonical_id"]: i for i, o in enumerate(organizations)}
+    grouping.agreements = sorted((_agreement(g, organizations, index_of) for g in _in_blocks(facts)), key=lambda a: a["records"])
+    grouping.agreement_of = {record: a["agreement_id"] for a in grouping.agreements for record in a["records"]}
+    return grouping
+
+
+# --------------------------------------------------------------------------- a run's files
+
+
+def group_run(output_dir: Path, records: Iterable[dict[str, Any]]) -> Grouping:
+    """``group_records`` over a run's records (JSON data, corrections applied), with the texts
+    written beside them (``<id>.txt``) as evidence."""
+    parsed = [AgreementRecord.model_validate(r) for r in records if "error" not in r]
+    files = output_names([r.id for r in parsed])
+
+    def text(record_id: str) -> str | None:
+        try:
+            return (output_dir / text_path(files[record_id])).read_text("utf-8")
+        except OSError:
+            return None
+
+    return group_records(parsed, text)
+
+
+def write_groups(output_dir: Path) -> Grouping:
+    """``organizations.jsonl`` and ``agreements.jsonl`` beside ``records.jsonl``, atomically; the
+    same records (and corrections) give the same bytes."""
+    from pipeline.export import load_run  # here: export reads what this module and batch write
+
+    grouping = group_run(output_dir, load_run(output_dir))
+    for name, lines in ((ORGANIZATIONS, grouping.organizations), (AGREEMENTS, grouping.agreements)):
+        with atomic_file(output_dir / name) as handle:
+            handle.writelines(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
+    return grouping
