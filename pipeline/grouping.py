@@ -39,9 +39,10 @@ from datetime import date, timedelta
 from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from cleanco import basename
+from cleanco import basename, prepare_default_terms
+from cleanco.clean import normalized, strip_punct
 
 from models import AgreementRecord, Record
 from pipeline.batch import atomic_file, output_names, text_path
@@ -60,6 +61,7 @@ class Rules:
     """``patterns/grouping.json``: see its comment."""
 
     articles: frozenset[str]
+    linking_words: frozenset[str]
     generic_words: frozenset[str]
     same_signing_days: int
     publication_days: int
@@ -70,6 +72,7 @@ def rules() -> Rules:
     data = json.loads(resources.files("pipeline.patterns").joinpath("grouping.json").read_text("utf-8"))
     return Rules(
         articles=frozenset(data["articles"]),
+        linking_words=frozenset(data["linking_words"]),
         generic_words=frozenset(data["generic_words"]),
         same_signing_days=data["same_signing_days"],
         publication_days=data["publication_days"],
@@ -88,21 +91,63 @@ def _fold(text: str) -> str:
     return " ".join(_NOT_WORD.sub(" ", plain.casefold()).replace("_", " ").split())
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 18)
 def name_key(name: str) -> str:
-    """The key two spellings of one name share: folded, without a leading article or a legal
-    suffix (``"The Boeing Company"`` and ``"boeing"`` → ``"boeing"``)."""
-    words = _fold(name).split()
+    """The key two spellings of one name share: folded, without a legal suffix or a leading
+    article (``"The Boeing Company"`` and ``"boeing"`` → ``"boeing"``)."""
+    words = (_fold(_without_legal_suffix(name)) or _fold(name)).split()
     if len(words) > 1 and words[0] in rules().articles:
         words = words[1:]
-    stripped = _fold(basename(" ".join(words)))
-    return stripped or " ".join(words)
+    return " ".join(words)
+
+
+@cache
+def _suffix_ends() -> frozenset[str]:
+    """The last word of every legal suffix ``cleanco`` knows, as it normalises them."""
+    return frozenset(parts[-1] for _, parts in prepare_default_terms())
+
+
+def _without_legal_suffix(name: str) -> str:
+    """``name`` less its legal suffixes; ``cleanco`` tries its thousands of terms only on a name
+    whose last word ends one of them."""
+    words = strip_punct(normalized(name)).split()
+    return basename(name) if words and words[-1] in _suffix_ends() else name
 
 
 def is_generic(key: str) -> bool:
     """A name made only of words for a kind of organisation ("the university", "la region"):
     it names an organisation only within its own record."""
     return all(word in rules().generic_words for word in key.split())
+
+
+def _major_words(name: str) -> list[str]:
+    """The name's folded words less the linking ones ("of", "de", "the")."""
+    return [w for w in _fold(name).split() if w not in rules().linking_words]
+
+
+def is_initials(alias: str, name: str) -> bool:
+    """Is ``alias`` the name's initials, of all its words or of its major ones ("UoW", "IARN")?"""
+    squeezed = _fold(alias).replace(" ", "")
+    return len(squeezed) > 1 and squeezed in ("".join(w[0] for w in _fold(name).split()), "".join(w[0] for w in _major_words(name)))
+
+
+def is_reordered(alias: str, name: str) -> bool:
+    """Is one name the other turned around a linking word ("Waikato University", "University of
+    Waikato")? The same words with the same linking words ("Chamber of Commerce and Industry",
+    "Chamber of Industry and Commerce") may be two bodies, and are not taken."""
+    linking = rules().linking_words
+    joints = [sorted(w for w in _fold(n).split() if w in linking) for n in (alias, name)]
+    return joints[0] != joints[1] and sorted(_major_words(alias)) == sorted(_major_words(name))
+
+
+def is_short_form(short: str, name: str) -> bool:
+    """Is ``short`` the company ``name`` without its trailing words, ``name`` ending with a legal
+    suffix ("Nordvik" for "Nordvik Pharma A/S")? A short form of a name without one ("NASA" of
+    "NASA Wallops") may name a parent, so it is not taken."""
+    key, short_key = name_key(name), name_key(short)
+    if key == " ".join(_fold(name).split()) or not short_key:
+        return False  # no legal suffix
+    return key.startswith(short_key + " ")
 
 
 # --------------------------------------------------------------------------- values as readers take them
@@ -139,7 +184,8 @@ def mentions(record: AgreementRecord, text: str | None) -> Iterator[Mention]:
             continue
         for position, org in enumerate(getattr(record, field_name)):
             quoted = {text[start:end] for start, end in org.spans} if text is not None and all(end <= len(text) for _, end in org.spans) else set()
-            aliases = tuple(sorted(q for q in quoted | {org.acronym or ""} if q.strip() and q != org.name))
+            alike = {q for q in quoted if q != org.name and (is_initials(q, org.name) or is_reordered(q, org.name))}
+            aliases = tuple(sorted(alike | ({org.acronym} if org.acronym else set())))
             yield Mention(record.id, field_name, position, org.name, org.acronym, aliases)
 
 
@@ -176,25 +222,78 @@ def resolve_organizations(all_mentions: list[Mention]) -> tuple[list[int], list[
     first_of_key: dict[str, int] = {}
     for index, mention in enumerate(all_mentions):
         sets.union(first_of_key.setdefault(_scoped_key(mention, name_key(mention.name)), index), index)
-    # An alias a record gives a name links the two when it means one organisation in the whole batch.
-    owners: dict[str, set[int]] = defaultdict(set)
-    givers: dict[str, list[tuple[int, str, str, str, int, str]]] = defaultdict(list)
+    evidence: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    _link_within_records(all_mentions, sets, evidence)
+    _link_aliases(all_mentions, sets, first_of_key, evidence)
+    return _organizations(all_mentions, sets, evidence)
+
+
+def _link_within_records(all_mentions: list[Mention], sets: _Sets, evidence: dict[int, list[dict[str, Any]]]) -> None:
+    """Two organisations of one record that are one: the same words in another order, or a
+    company's short form when it is the only name of the record that it shortens."""
+    by_record: dict[str, list[int]] = defaultdict(list)
+    for index, mention in enumerate(all_mentions):
+        by_record[mention.record].append(index)
+    for record, indexes in by_record.items():
+        names = {all_mentions[i].name: i for i in indexes if not is_generic(name_key(all_mentions[i].name))}
+        acronyms = {name: all_mentions[i].acronym for name, i in names.items()}
+
+        def other_acronym(a: str, b: str) -> bool:
+            return None not in (acronyms[a], acronyms[b]) and acronyms[a] != acronyms[b]
+
+        for short, i in sorted(names.items()):
+            longer = [name for name in names if is_short_form(short, name) and not other_acronym(short, name)]
+            reordered = [name for name in names if is_reordered(short, name) and not other_acronym(short, name)]
+            for name, rule in [*((n, "reordered") for n in reordered), *((n, "short_form") for n in longer[:1] if len(longer) == 1)]:
+                if sets.find(i) != sets.find(names[name]):
+                    sets.union(i, names[name])
+                    evidence[names[name]].append({"rule": rule, "alias": short, "name": name, "record": record})
+
+
+class _Given(NamedTuple):
+    """A record giving a name an alias; sorted, an acronym definition comes first."""
+
+    not_acronym: bool
+    record: str
+    field: str
+    position: int
+    alias: str
+    index: int
+
+
+def _link_aliases(
+    all_mentions: list[Mention], sets: _Sets, first_of_key: dict[str, int], evidence: dict[int, list[dict[str, Any]]]
+) -> None:
+    """An alias a record gives a name (an acronym it defines, a form its spans quote) joins the
+    organisations that go by it, when it means one organisation in the whole batch: the names
+    given it are one, or only one of them is what the acronym abbreviates."""
+    givers: dict[str, list[_Given]] = defaultdict(list)
     for index, mention in enumerate(all_mentions):
         for alias in mention.aliases:
             key = name_key(alias)
             if key and not is_generic(key) and key != name_key(mention.name):
-                owners[key].add(sets.find(index))
-                rule = "acronym" if alias == mention.acronym else "text"
-                givers[key].append((rule != "acronym", mention.record, mention.field, mention.position, alias, index))
-    evidence: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for key in sorted(owners):
-        roots = {sets.find(owner) for owner in owners[key]}
-        if len(roots) == 1 and key in first_of_key and sets.find(first_of_key[key]) not in roots:
-            not_acronym, record, _, _, alias, index = min(givers[key])
-            sets.union(first_of_key[key], index)
-            rule = "text" if not_acronym else "acronym"
-            evidence[index].append({"rule": rule, "alias": alias, "name": all_mentions[index].name, "record": record})
-    return _organizations(all_mentions, sets, evidence)
+                givers[key].append(_Given(alias != mention.acronym, mention.record, mention.field, mention.position, alias, index))
+    for key in sorted(givers):
+        given = sorted(givers[key])
+        fitting = [g for g in given if is_initials(g.alias, all_mentions[g.index].name)]
+        if len({sets.find(g.index) for g in given}) == 1:
+            source = given[0]
+        elif fitting and len({sets.find(g.index) for g in fitting}) == 1:
+            source = fitting[0]
+        else:
+            continue  # two organisations go by this alias: it names neither for sure
+        for index in [g.index for g in given] + ([first_of_key[key]] if key in first_of_key else []):
+            if sets.find(index) != sets.find(source.index):
+                sets.union(index, source.index)
+                evidence[source.index].append(
+                    {
+                        "rule": "text" if source.not_acronym else "acronym",
+                        "alias": source.alias,
+                        "name": all_mentions[source.index].name,
+                        "record": source.record,
+                        "joined": all_mentions[index].name,
+                    }
+                )
 
 
 def _organizations(
@@ -338,7 +437,8 @@ def _values(group: list[_Facts], read: Callable[[_Facts], Any], extra: Callable[
     for fact in group:
         if (value := read(fact)) is not None:
             given[value].append(fact.record)
-    return [{**extra(value), "records": records} for value, records in sorted(given.items(), key=lambda item: str(item[0]))]
+    shown = [{**extra(value), "records": records} for value, records in given.items()]
+    return sorted(shown, key=lambda item: item["value"])
 
 
 def _conflicts(group: list[_Facts]) -> list[str]:
