@@ -53,9 +53,12 @@ RECORDS = "records.jsonl"
 SUMMARY = "run-summary.json"
 TABLE = "agreements.csv"
 """One row per record (``pipeline.export``), for spreadsheets and data frames."""
+ORGANIZATIONS = "organizations.jsonl"
+AGREEMENTS = "agreements.jsonl"
+"""The organisations and the agreements resolved across the run's records (``pipeline.grouping``)."""
 RESERVED_NAMES = frozenset({MANIFEST, SUMMARY, RECORDS})
 """Never a record's file name, at any depth: ``evaluate`` skips these names wherever they are."""
-RUN_FILES = RESERVED_NAMES | {LOCK_NAME, TABLE, "report.html", corrections.CORRECTIONS}
+RUN_FILES = RESERVED_NAMES | {LOCK_NAME, TABLE, ORGANIZATIONS, AGREEMENTS, "report.html", corrections.CORRECTIONS}
 """The files of the run itself (the review page's default, the analysts' corrections) at the top of the output folder:
 never the name of a record's top folder either."""
 FOLDER_SUFFIX = ".d"

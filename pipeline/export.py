@@ -23,6 +23,7 @@ from pydantic import BaseModel
 
 from pipeline.batch import TABLE, atomic_file
 from pipeline.corrections import corrected_records
+from pipeline.grouping import Grouping, group_run
 from pipeline.report import load_records
 
 if TYPE_CHECKING:
@@ -51,6 +52,21 @@ SQL_TYPES = {"position": "INTEGER", "warnings": "INTEGER", "span_start": "INTEGE
 SQL_REQUIRED = frozenset({"id", "source_path", "warnings", "agreement_id", "position", "type", "message"})
 """Columns never NULL."""
 SEPARATOR = "; "
+GROUPING_TABLES: dict[str, str] = {
+    "canonical_organizations": "canonical_id TEXT NOT NULL, name TEXT NOT NULL, acronym TEXT, names TEXT NOT NULL, evidence TEXT NOT NULL, "
+    "PRIMARY KEY (canonical_id)",
+    "organization_mentions": "agreement_id TEXT NOT NULL, field TEXT NOT NULL, position INTEGER NOT NULL, name TEXT NOT NULL, "
+    "canonical_id TEXT NOT NULL, PRIMARY KEY (agreement_id, field, position), FOREIGN KEY (agreement_id) REFERENCES agreements (id), "
+    "FOREIGN KEY (canonical_id) REFERENCES canonical_organizations (canonical_id)",
+    "grouped_agreements": "group_id TEXT NOT NULL, parties TEXT NOT NULL, agreement_type TEXT, signing_date TEXT, signing_place TEXT, "
+    "conflicts TEXT, sources INTEGER NOT NULL, PRIMARY KEY (group_id)",
+    "grouped_agreement_sources": "group_id TEXT NOT NULL, agreement_id TEXT NOT NULL, PRIMARY KEY (group_id, agreement_id), "
+    "FOREIGN KEY (group_id) REFERENCES grouped_agreements (group_id), FOREIGN KEY (agreement_id) REFERENCES agreements (id)",
+}
+"""The SQLite tables of ``pipeline.grouping``: organisations resolved across the run (names and
+evidence as JSON) and each record's organisations keyed to them; agreements grouped across
+records (each field's values joined by "; ", the fields the sources disagree on in ``conflicts``)
+and the records that report each."""
 
 
 class ExportError(Exception):
@@ -152,6 +168,33 @@ def tidy_tables(records: Iterable[dict[str, Any]]) -> dict[str, tuple[tuple[str,
     return tables
 
 
+def grouping_tables(grouping: Grouping) -> dict[str, list[tuple[Any, ...]]]:
+    """The rows of ``GROUPING_TABLES``."""
+    def values(agreement: dict[str, Any], field: str) -> str | None:
+        return SEPARATOR.join(item["value"] for item in agreement[field]) or None
+
+    return {
+        "canonical_organizations": [
+            (o["canonical_id"], o["name"], o["acronym"], json.dumps(o["names"], ensure_ascii=False), json.dumps(o["evidence"], ensure_ascii=False))
+            for o in grouping.organizations
+        ],
+        "organization_mentions": [
+            (m["record"], m["field"], m["position"], m["name"], o["canonical_id"]) for o in grouping.organizations for m in o["mentions"]
+        ],
+        "grouped_agreements": [
+            (
+                a["agreement_id"],
+                SEPARATOR.join(p["name"] for p in a["parties"]),
+                *(values(a, field) for field in ("agreement_type", "signing_date", "signing_place")),
+                SEPARATOR.join(a["conflicts"]) or None,
+                len(a["records"]),
+            )
+            for a in grouping.agreements
+        ],
+        "grouped_agreement_sources": [(a["agreement_id"], record) for a in grouping.agreements for record in a["records"]],
+    }
+
+
 def _create_table(name: str, columns: tuple[str, ...]) -> str:
     """SQL for one tidy table: typed columns, its key, and its foreign key to ``agreements``."""
     typed = [f"{c} {SQL_TYPES.get(c, 'TEXT')}" + (" NOT NULL" if c in SQL_REQUIRED else "") for c in columns]
@@ -217,13 +260,18 @@ def _write_parquet(records: Iterable[dict[str, Any]], handle: IO[bytes]) -> None
     pyarrow.parquet.write_table(table, handle)
 
 
-def _write_sqlite(records: Iterable[dict[str, Any]], handle: IO[bytes]) -> None:
-    """The tidy tables with their keys, built in memory and written whole (``sqlite3``)."""
+def _write_sqlite(records: Iterable[dict[str, Any]], handle: IO[bytes], grouping: Grouping | None = None) -> None:
+    """The tidy tables with their keys, and the grouping's (``GROUPING_TABLES``), built in memory
+    and written whole (``sqlite3``)."""
     with closing(sqlite3.connect(":memory:")) as database:
         database.execute("PRAGMA foreign_keys = ON")
         for name, (columns, rows) in tidy_tables(records).items():
             database.execute(_create_table(name, columns))
             database.executemany(f"INSERT INTO {name} VALUES ({', '.join('?' * len(columns))})", rows)
+        for name, rows in grouping_tables(grouping or Grouping()).items():
+            database.execute(f"CREATE TABLE {name} ({GROUPING_TABLES[name]})")
+            if rows:
+                database.executemany(f"INSERT INTO {name} VALUES ({', '.join('?' * len(rows[0]))})", rows)
         database.execute("CREATE INDEX parties_name ON parties (name)")
         database.commit()
         handle.write(database.serialize())
@@ -232,8 +280,8 @@ def _write_sqlite(records: Iterable[dict[str, Any]], handle: IO[bytes]) -> None:
 WRITERS: dict[Format, Callable[[Iterable[dict[str, Any]], IO[bytes]], None]] = {
     "xlsx": _write_xlsx,
     "parquet": _write_parquet,
-    "sqlite": _write_sqlite,
 }
+"""The binary formats but SQLite, which also holds the grouping (``export``)."""
 
 
 def export_format(output: Path, format: str | None) -> Format:
@@ -255,6 +303,9 @@ def export(outputs_dir: Path, output: Path, format: str | None = None) -> tuple[
     if chosen == "csv":
         with atomic_file(output) as text:
             write_csv(records, text)
+    elif chosen == "sqlite":
+        with atomic_file(output, binary=True) as binary:
+            _write_sqlite(records, binary, group_run(outputs_dir, records))
     else:
         with atomic_file(output, binary=True) as binary:
             WRITERS[chosen](records, binary)

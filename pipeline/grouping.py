@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -42,15 +43,17 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from cleanco import basename, prepare_default_terms
+from pydantic import ValidationError
 from cleanco.clean import normalized, strip_punct
 
 from models import AgreementRecord, Record
-from pipeline.batch import atomic_file, output_names, text_path
+from pipeline.batch import AGREEMENTS, ORGANIZATIONS, atomic_file, output_names, text_path
+from pipeline.corrections import one_line
 
-ORGANIZATIONS = "organizations.jsonl"
-AGREEMENTS = "agreements.jsonl"
 MENTION_FIELDS = ("parties", "organizations")
 """The record fields whose items are organisations."""
+
+log = logging.getLogger(__name__)
 
 Texts = Callable[[str], str | None]
 """A record id's text (the one its spans index), or None when it is not at hand."""
@@ -84,6 +87,7 @@ def rules() -> Rules:
 _NOT_WORD = re.compile(r"[^\w]+")
 
 
+@lru_cache(maxsize=1 << 18)
 def _fold(text: str) -> str:
     """Lower case, accents off, ``&`` as "and", punctuation as spaces, spaces collapsed."""
     decomposed = unicodedata.normalize("NFKD", text.replace("&", " and "))
@@ -120,9 +124,10 @@ def is_generic(key: str) -> bool:
     return all(word in rules().generic_words for word in key.split())
 
 
-def _major_words(name: str) -> list[str]:
+@lru_cache(maxsize=1 << 18)
+def _major_words(name: str) -> tuple[str, ...]:
     """The name's folded words less the linking ones ("of", "de", "the")."""
-    return [w for w in _fold(name).split() if w not in rules().linking_words]
+    return tuple(w for w in _fold(name).split() if w not in rules().linking_words)
 
 
 def is_initials(alias: str, name: str) -> bool:
@@ -135,9 +140,11 @@ def is_reordered(alias: str, name: str) -> bool:
     """Is one name the other turned around a linking word ("Waikato University", "University of
     Waikato")? The same words with the same linking words ("Chamber of Commerce and Industry",
     "Chamber of Industry and Commerce") may be two bodies, and are not taken."""
+    if sorted(_major_words(alias)) != sorted(_major_words(name)):
+        return False
     linking = rules().linking_words
     joints = [sorted(w for w in _fold(n).split() if w in linking) for n in (alias, name)]
-    return joints[0] != joints[1] and sorted(_major_words(alias)) == sorted(_major_words(name))
+    return joints[0] != joints[1]
 
 
 def is_short_form(short: str, name: str) -> bool:
@@ -519,8 +526,16 @@ def group_records(records: Iterable[Record], texts: Texts | None = None) -> Grou
 
 def group_run(output_dir: Path, records: Iterable[dict[str, Any]]) -> Grouping:
     """``group_records`` over a run's records (JSON data, corrections applied), with the texts
-    written beside them (``<id>.txt``) as evidence."""
-    parsed = [AgreementRecord.model_validate(r) for r in records if "error" not in r]
+    written beside them (``<id>.txt``) as evidence. A record that is not one (edited by hand,
+    another version's) is left out of the grouping, with a warning, rather than stop the rest."""
+    parsed: list[AgreementRecord] = []
+    for data in records:
+        if "error" in data:
+            continue
+        try:
+            parsed.append(AgreementRecord.model_validate(data))
+        except ValidationError as error:
+            log.warning("%s: not grouped, not a valid record (%s)", data.get("id"), one_line(error))
     files = output_names([r.id for r in parsed])
 
     def text(record_id: str) -> str | None:

@@ -28,6 +28,7 @@ from markupsafe import Markup
 from pipeline.batch import RECORDS, SUMMARY, BatchError, collect_sources, recorded_inputs
 from pipeline.corrections import corrected_records
 from pipeline.extractor import DEFAULT_MAX_BYTES
+from pipeline.grouping import Grouping, group_run
 from pipeline.readers import ReadError, read_document
 from pipeline.review import DEFAULT_THRESHOLD, review_queue
 
@@ -85,7 +86,7 @@ def build_report(
     records = list(corrected_records(load_records(outputs_dir), outputs_dir))
     summary = read_summary(outputs_dir)
     texts, warnings = run_texts(outputs_dir, inputs)
-    data = report_data(records, texts, summary.get("extractor"))
+    data = report_data(records, texts, summary.get("extractor"), group_run(outputs_dir, records))
     data["summary"]["outputs_dir"] = outputs_dir.as_posix()
     data["summary"]["inputs"] = [_shown(path) for path in texts.inputs]
     data["summary"]["diagram"] = diagram_uri(diagram or outputs_dir / DIAGRAM, required=diagram is not None)
@@ -227,10 +228,16 @@ class SourceTexts:
             return f"the inputs cannot be read as `extract` read them: {error}"
 
 
-def report_data(records: list[dict[str, Any]], texts: SourceTexts, extractor: dict[str, Any] | None = None) -> dict[str, Any]:
+def report_data(
+    records: list[dict[str, Any]], texts: SourceTexts, extractor: dict[str, Any] | None = None, grouping: Grouping | None = None
+) -> dict[str, Any]:
     """The page's JSON: a summary, the agreement records (with an index into ``texts`` or the
-    reason they have no text, and ``review``: how many of their cells are under the threshold),
-    the error records, and each distinct source text once."""
+    reason they have no text, ``review``: how many of their cells are under the threshold, and
+    what ``grouped`` takes from ``grouping``), the error records, each distinct source text once,
+    the organisations of the run (``[name, acronym]``) and the agreements reported by more than one record."""
+    grouping = grouping or Grouping()
+    shown = {o["canonical_id"]: i for i, o in enumerate(grouping.organizations)}
+    several = {a["agreement_id"]: a for a in grouping.agreements if len(a["records"]) > 1}
     agreements: list[dict[str, Any]] = []
     errors: list[dict[str, Any]] = []
     for record in records:
@@ -242,6 +249,7 @@ def report_data(records: list[dict[str, Any]], texts: SourceTexts, extractor: di
         index, note = texts.lookup(source)
         page_record = {key: value for key, value in record.items() if key not in _DROPPED_KEYS}
         page_record.update(text=index, note=note, review=len(review_queue([record]).cells))
+        page_record.update(grouped(record["id"], grouping, shown, several))
         agreements.append(page_record)
         extractor = extractor or record.get("extractor")
     return {
@@ -249,7 +257,20 @@ def report_data(records: list[dict[str, Any]], texts: SourceTexts, extractor: di
         "records": agreements,
         "errors": errors,
         "texts": texts.texts,
+        "organizations": [[o["name"], o["acronym"]] for o in grouping.organizations],
+        "agreements": {key: {"records": a["records"], "conflicts": a["conflicts"]} for key, a in several.items()},
     }
+
+
+def grouped(record_id: str, grouping: Grouping, shown: dict[str, int], several: dict[str, Any]) -> dict[str, Any]:
+    """What the page needs of a record's grouping: its parties' organisations (their index in the
+    page's ``organizations``), in the order of the parties as readers take them (an analyst's
+    list first), and the id of its agreement when other records report it too (else null)."""
+    party_ids: list[int] = []
+    while (found := grouping.organization_of.get((record_id, "parties", len(party_ids)))) is not None:
+        party_ids.append(shown[found])
+    agreement = grouping.agreement_of.get(record_id)
+    return {"party_ids": party_ids, "agreement": agreement if agreement in several else None}
 
 
 def _summary(agreements: list[dict[str, Any]], errors: list[dict[str, Any]], extractor: Any) -> dict[str, Any]:

@@ -18,7 +18,9 @@ import pytest
 from models import AgreementRecord
 from pipeline import Extractor, ExtractorConfig, __version__
 from pipeline.batch import (
+    AGREEMENTS,
     MANIFEST,
+    ORGANIZATIONS,
     RECORDS,
     SUMMARY,
     TABLE,
@@ -115,7 +117,7 @@ def test_nested_layout(nested: Path, tmp_path: Path, extractor: Extractor) -> No
     records = ["a/b.md.json", "a/c/d.txt.json", "e.html.json"]
     assert record_files(out) == records
     assert text_files(out) == ["a/b.md.txt", "a/c/d.txt.txt", "e.html.txt"]
-    assert set(snapshot(out)) == {*records, *text_files(out), RECORDS, SUMMARY, MANIFEST, TABLE}
+    assert set(snapshot(out)) == {*records, *text_files(out), RECORDS, SUMMARY, MANIFEST, TABLE, ORGANIZATIONS, AGREEMENTS}
     lines = jsonl(out)
     assert [r["source"]["path"] for r in lines] == [r["id"] for r in lines] == ["a/b.md", "a/c/d.txt", "e.html"]
     for line, name in zip(lines, records):

@@ -21,7 +21,7 @@ from models import Record
 from pipeline.batch import RECORDS, TABLE
 from pipeline.cli import main
 from pipeline.corrections import CORRECTIONS
-from pipeline.export import COLUMNS, agreement_row, export, records_to_frame, write_table
+from pipeline.export import COLUMNS, GROUPING_TABLES, agreement_row, export, records_to_frame, write_table
 from test_batch import announcement, write_tree
 from test_review import record, span
 
@@ -147,7 +147,7 @@ def test_sqlite_answers_who_partnered_with_whom_since_2020(tmp_path: Path, capsy
         start, end = span("Gamma AG")
         assert database.execute("SELECT name, span_start, span_end, spans FROM organizations").fetchall()[0] == ("Gamma AG", start, end, f"[[{start}, {end}]]")
         tables = {name for (name,) in database.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        assert tables == {"agreements", "parties", "people", "themes", "organizations", "errors"}
+        assert tables == {"agreements", "parties", "people", "themes", "organizations", "errors", *GROUPING_TABLES}
         assert {row[2] for row in database.execute("PRAGMA foreign_key_list(parties)")} == {"agreements"}
 
 

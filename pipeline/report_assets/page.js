@@ -221,6 +221,12 @@ function cellsOf(record, fixed, key, label, fromCorrected) {
 }
 const valueOf = (record, fixed, key) => (fixed[key] ? fixed[key].value || "" : record[key] ? record[key].value : "");
 
+/* Organisations resolved across the run and agreements reported by several records (pipeline/grouping.py). */
+const ORGS = (DATA.organizations || []).map(([name, acronym]) => ({ name, acronym }));
+const GROUPS = DATA.agreements || {};
+/** The rows that count: one per agreement, however many records report it. */
+const oneRowPerAgreement = (rows) => [...new Map(rows.map((r) => [r.agreement, r])).values()];
+
 /** What the table shows, filters and sorts on for each record, computed once. */
 const ROWS = DATA.records.map((record, index) => {
   const fixed = correctionsOf(record);
@@ -233,9 +239,12 @@ const ROWS = DATA.records.map((record, index) => {
     themes: cellsOf(record, fixed, "themes", (t) => t.value, name),
     people: cellsOf(record, fixed, "people", (p) => p.name, (p) => p.name),
   };
-  const partyKeys = fixed.parties
-    ? fixed.parties.value.map((s) => s.toLowerCase())
-    : (record.parties || []).flatMap((p) => [p.name, p.acronym, orgLabel(p)].filter(Boolean).map((s) => s.toLowerCase()));
+  const partyIds = record.party_ids || [];
+  const canonicalNames = partyIds.flatMap((id) => [ORGS[id].name, ORGS[id].acronym]);
+  const partyKeys = (fixed.parties ? fixed.parties.value : (record.parties || []).flatMap((p) => [p.name, p.acronym, orgLabel(p)]))
+    .concat(canonicalNames)
+    .filter(Boolean)
+    .map((s) => s.toLowerCase());
   const date = valueOf(record, fixed, "signing_date");
   return {
     index,
@@ -244,6 +253,8 @@ const ROWS = DATA.records.map((record, index) => {
     cells,
     parties: cells.parties.map((c) => c.text),
     partyKeys,
+    partyIds,
+    agreement: record.agreement || `record:${index}`,
     kind: valueOf(record, fixed, "agreement_type"),
     date,
     year: date.slice(0, 4),
@@ -269,6 +280,12 @@ function agreementRow(row) {
   if (r.warnings.length) badges.push(el("span", { class: "badge", text: plural(r.warnings.length, "warning") }));
   if (r.text === null) badges.push(el("span", { class: "badge", text: "no text" }));
   if (r.review) badges.push(el("span", { class: "badge review", text: `${r.review} to review` }));
+  const group = GROUPS[row.agreement];
+  if (group) {
+    const others = group.records.filter((id) => id !== r.id);
+    badges.push(el("span", { class: "badge", text: `1 of ${group.records.length} sources`, title: `The same agreement is also reported by: ${others.join(", ")}` }));
+    if (group.conflicts.length) badges.push(el("span", { class: "badge review", text: `sources disagree: ${group.conflicts.join(", ").replaceAll("_", " ")}` }));
+  }
   return el(
     "tr",
     { data: { index: row.index, id: r.id } },
@@ -547,7 +564,7 @@ const timeline = {
   chart: null,
   canvas: document.getElementById("timeline-chart"),
   bins(rows) {
-    const dated = rows.filter((r) => r.date);
+    const dated = oneRowPerAgreement(rows).filter((r) => r.date);
     const years = dated.map((r) => Number(r.year));
     const [low, high] = [Math.min(...years), Math.max(...years)];
     const monthly = high - low < MONTHLY_YEARS && dated.some((r) => r.date.length >= 7);
@@ -608,7 +625,8 @@ const timeline = {
 
 /* ------------------------------------------------------------------ network */
 
-/** Parties as nodes (size: agreements signed), agreements as edges between co-signatories. */
+/** Organisations as nodes (size: agreements signed), agreements as edges between co-signatories:
+    each party is its canonical organisation and each agreement counts once, however many records report it. */
 const network = {
   cy: null,
   box: document.getElementById("network-graph"),
@@ -616,16 +634,17 @@ const network = {
   hintText: document.getElementById("network-hint").textContent,
   tip: new Tip(document.body),
   elements(rows) {
-    const nodes = new Map(); // name → {name, label, count}
+    const nodes = new Map(); // canonical id → {name, label, count}
     const pairs = new Map(); // "a\u0000b" → agreements together
-    for (const row of rows) {
-      const parties = [...new Map((row.record.parties || []).map((p) => [p.name, p])).values()];
-      for (const p of parties) {
-        const node = nodes.get(p.name) || { name: p.name, label: p.acronym || p.name, count: 0 };
+    for (const row of oneRowPerAgreement(rows)) {
+      const parties = [...new Set(row.partyIds)];
+      for (const id of parties) {
+        const org = ORGS[id];
+        const node = nodes.get(id) || { key: id, name: org.name, label: org.acronym || org.name, count: 0 };
         node.count += 1;
-        nodes.set(p.name, node);
+        nodes.set(id, node);
       }
-      const names = parties.map((p) => p.name).sort();
+      const names = parties.sort((a, b) => a - b);
       for (let i = 0; i < names.length; i++)
         for (let j = i + 1; j < names.length; j++) {
           const key = `${names[i]}\u0000${names[j]}`;
@@ -633,16 +652,16 @@ const network = {
         }
     }
     const kept = [...nodes.values()].sort((a, b) => b.count - a.count || collator.compare(a.name, b.name)).slice(0, MAX_NODES);
-    const ids = new Map(kept.map((node, i) => [node.name, `n${i}`]));
+    const ids = new Map(kept.map((node, i) => [String(node.key), `n${i}`]));
     const most = Math.max(1, ...kept.map((n) => n.count));
-    const edges = [...pairs].filter(([key]) => key.split("\u0000").every((name) => ids.has(name)));
+    const edges = [...pairs].filter(([key]) => key.split("\u0000").every((id) => ids.has(id)));
     const heaviest = Math.max(1, ...edges.map(([, weight]) => weight));
     return {
       total: nodes.size,
       shown: kept.length,
       elements: [
         ...kept.map((n) => ({
-          data: { id: ids.get(n.name), ...n, size: 16 + 40 * Math.sqrt((n.count - 1) / Math.max(1, most - 1)) },
+          data: { ...n, id: ids.get(String(n.key)), size: 16 + 40 * Math.sqrt((n.count - 1) / Math.max(1, most - 1)) },
         })),
         ...edges.map(([key, weight], i) => {
           const [a, b] = key.split("\u0000");
