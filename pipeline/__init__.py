@@ -9,7 +9,8 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 
 from pipeline.extractor import Extractor, ExtractorConfig  # noqa: E402  (needs __version__)
 from pipeline.export import records_to_frame  # noqa: E402
+from pipeline.grouping import Grouping, group_records  # noqa: E402
 from pipeline.readers import read_document  # noqa: E402
 from pipeline import component  # noqa: E402,F401  (registers the spaCy factory "agreement_extractor")
 
-__all__ = ["Extractor", "ExtractorConfig", "__version__", "read_document", "records_to_frame"]
+__all__ = ["Extractor", "ExtractorConfig", "Grouping", "__version__", "group_records", "read_document", "records_to_frame"]

@@ -1,0 +1,345 @@
+"""Organisations and agreements resolved across records (``pipeline/grouping.py``), on hand-built records."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from models import AgreementRecord
+from pipeline import group_records
+from pipeline import grouping as grouping_module
+from pipeline.batch import AGREEMENTS, ORGANIZATIONS, RECORDS
+from pipeline.export import export
+from pipeline.grouping import Grouping, name_key, write_groups
+
+
+def party(name: str, acronym: str | None = None, spans: list[list[int]] | None = None) -> dict[str, Any]:
+    return {"name": name, "acronym": acronym, "spans": spans or [[0, 1]]}
+
+
+def quoted(value: str, **more: Any) -> dict[str, Any]:
+    return {"value": value, "text": "x", "span": [0, 1], **more}
+
+
+def record(
+    record_id: str,
+    parties: list[dict[str, Any]],
+    kind: str | None = "memorandum_of_understanding",
+    signed: str | None = "2024-05-02",
+    published: str | None = None,
+    place: str | None = None,
+    organizations: list[dict[str, Any]] | None = None,
+) -> AgreementRecord:
+    """A record as the extractor writes one, with only what grouping reads."""
+
+    def date(value: str | None) -> dict[str, Any] | None:
+        return quoted(value, precision={10: "day", 7: "month", 4: "year"}[len(value)]) if value else None
+
+    return AgreementRecord.model_validate(
+        {
+            "id": record_id,
+            "source": {"path": record_id},
+            "agreement_type": quoted(kind) if kind else None,
+            "signing_date": date(signed),
+            "publication_date": date(published),
+            "signing_place": quoted(place) if place else None,
+            "parties": parties,
+            "organizations": organizations or [],
+            "extractor": {"version": "test", "spacy_model": None},
+        }
+    )
+
+
+def same_organization(grouping: Grouping, a: tuple[str, str, int], b: tuple[str, str, int]) -> bool:
+    return grouping.organization_of[a] == grouping.organization_of[b]
+
+
+def two_records(first: dict[str, Any], second: dict[str, Any]) -> Grouping:
+    """Two records whose first parties are ``first`` and ``second`` (and whose second parties differ)."""
+    return group_records([record("a.md", [first, party("Aalto Works Oy")]), record("b.md", [second, party("Brill Foundry")])])
+
+
+# --------------------------------------------------------------------------- organisations
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("Inria", "INRIA"),  # case
+        ("Université de Valromey", "Universite de Valromey"),  # accents
+        ("The Boeing Company", "Boeing"),  # article and legal suffix
+        ("Marlinha Renewables S.A.", "Marlinha Renewables"),  # legal suffix
+        ("Vellmar Energie GmbH", "VELLMAR ENERGIE"),
+        ("Holm & Varga Architects", "Holm and Varga Architects"),
+    ],
+)
+def test_spellings_of_one_name_are_one_organization(first: str, second: str) -> None:
+    grouping = two_records(party(first), party(second))
+    assert same_organization(grouping, ("a.md", "parties", 0), ("b.md", "parties", 0))
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("University of Marwick", "Marwick University"),  # similar, but no record links them
+        ("University of California", "University of California, Santa Cruz"),
+        ("Ministry of Health", "Ministry of Health of Veloria"),
+        ("the University", "The University"),  # generic: a different university in each record
+        ("Région", "région"),
+    ],
+)
+def test_unlinked_names_are_never_merged(first: str, second: str) -> None:
+    grouping = two_records(party(first), party(second))
+    assert not same_organization(grouping, ("a.md", "parties", 0), ("b.md", "parties", 0))
+
+
+def test_an_acronym_one_record_defines_names_that_organization_in_another() -> None:
+    grouping = two_records(party("Lusitania Institute of Technology", "LIT"), party("LIT"))
+    assert same_organization(grouping, ("a.md", "parties", 0), ("b.md", "parties", 0))
+    (organization,) = [o for o in grouping.organizations if o["name"] == "Lusitania Institute of Technology"]
+    assert organization["acronym"] == "LIT"
+    assert {"rule": "acronym", "alias": "LIT", "name": "Lusitania Institute of Technology", "record": "a.md", "joined": "LIT"} in organization["evidence"]
+
+
+def test_an_acronym_two_organizations_define_names_neither() -> None:
+    grouping = group_records(
+        [
+            record("a.md", [party("Salisbury University", "SU"), party("Aalto Works Oy")]),
+            record("b.md", [party("Stanford University", "SU"), party("Brill Foundry")]),
+            record("c.md", [party("SU"), party("Cobalt Labs")]),
+        ]
+    )
+    ids = {grouping.organization_of[(r, "parties", 0)] for r in ("a.md", "b.md", "c.md")}
+    assert len(ids) == 3
+
+
+def test_a_truncated_name_with_the_acronym_joins_the_name_the_acronym_abbreviates() -> None:
+    grouping = two_records(party("Institut Armorique de Recherche Numérique", "IARN"), party("Recherche Numérique", "IARN"))
+    assert same_organization(grouping, ("a.md", "parties", 0), ("b.md", "parties", 0))
+
+
+def test_a_text_calling_one_party_by_both_names_links_them_across_records() -> None:
+    text = "Thornbury University (the University of Thornbury) signed."
+    linked = party("Thornbury University", spans=[[0, 20], [26, 50]])
+    grouping = group_records(
+        [
+            record("a.md", [linked, party("Kestrel Marine Systems Ltd")]),
+            record("b.md", [party("University of Thornbury"), party("Kestrel Marine Systems")]),
+        ],
+        texts={"a.md": text}.get,
+    )
+    assert same_organization(grouping, ("a.md", "parties", 0), ("b.md", "parties", 0))
+    assert same_organization(grouping, ("a.md", "parties", 1), ("b.md", "parties", 1))
+    evidence = {e["rule"] for o in grouping.organizations for e in o["evidence"]}
+    assert evidence == {"text", "same_name"}
+
+
+def test_a_shorter_form_the_spans_quote_is_no_evidence() -> None:
+    """"NASA" quoted inside "NASA Wallops" may be NASA itself: not taken as another name of the facility."""
+    text = "NASA Wallops hosts it. NASA said."
+    grouping = group_records(
+        [
+            record("a.md", [party("NASA Wallops", spans=[[0, 12], [23, 27]]), party("Aalto Works Oy")]),
+            record("b.md", [party("NASA"), party("Brill Foundry")]),
+        ],
+        texts={"a.md": text}.get,
+    )
+    assert not same_organization(grouping, ("a.md", "parties", 0), ("b.md", "parties", 0))
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "merged"),
+    [
+        ("Department of Energy", "Energy Department", True),
+        ("Nordvik", "Nordvik Pharma A/S", True),  # a company's short form
+        ("NASA", "NASA Wallops", False),  # no legal suffix: maybe a part of NASA
+        ("Indonesian Chamber of Commerce and Industry", "Indonesian Chamber of Industry and Commerce", False),
+    ],
+)
+def test_two_names_in_one_record(first: str, second: str, merged: bool) -> None:
+    grouping = group_records([record("a.md", [party(first), party(second)])])
+    assert same_organization(grouping, ("a.md", "parties", 0), ("a.md", "parties", 1)) is merged
+
+
+def test_other_organizations_are_resolved_with_the_parties() -> None:
+    grouping = group_records(
+        [
+            record("a.md", [party("Aalto Works Oy"), party("Brill Foundry")], organizations=[party("Tagus Maritime Ltd")]),
+            record("b.md", [party("Tagus Maritime"), party("Cobalt Labs")]),
+        ]
+    )
+    assert same_organization(grouping, ("a.md", "organizations", 0), ("b.md", "parties", 0))
+
+
+def test_an_analysts_parties_replace_the_extractors() -> None:
+    corrected = record("a.md", [party("Inria Paris"), party("CAS")]).model_dump(mode="json")
+    corrected["corrections"] = [{"field": "parties", "value": ["Inria", "Chinese Academy of Sciences"]}]
+    grouping = group_records([AgreementRecord.model_validate(corrected), record("b.md", [party("INRIA"), party("Chinese Academy of Sciences", "CAS")])])
+    assert same_organization(grouping, ("a.md", "parties", 0), ("b.md", "parties", 0))
+    assert grouping.agreement_of["a.md"] == grouping.agreement_of["b.md"]
+
+
+def test_the_canonical_name_is_the_most_used_full_name() -> None:
+    grouping = group_records(
+        [
+            record("a.md", [party("Inria"), party("CAS")]),
+            record("b.md", [party("INRIA"), party("CAS")], signed="2020-01-01"),
+            record("c.md", [party("Inria"), party("CAS")], signed="2016-01-01"),
+        ]
+    )
+    names = {o["name"]: o["names"] for o in grouping.organizations}
+    assert names["Inria"] == ["INRIA", "Inria"]
+    assert names["CAS"] == ["CAS"]
+
+
+# --------------------------------------------------------------------------- agreements
+
+PARTIES = [party("Inria"), party("Chinese Academy of Sciences", "CAS")]
+REVERSED = [party("CAS"), party("INRIA")]
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "together"),
+    [
+        ({}, {}, True),
+        ({"signed": "2024-05"}, {}, True),  # a month holds the day
+        ({"signed": None, "published": "2024-05-06"}, {}, True),  # published four days after the signing
+        ({"signed": None, "published": "2024-05-06"}, {"signed": None, "published": "2024-05-20"}, True),
+        ({"signed": "2024-05-04"}, {}, True),  # two days apart: one signing, a conflict
+        ({"kind": None}, {}, True),
+        ({"kind": "other"}, {}, True),
+        ({"signed": "2023-05-02"}, {}, False),  # a year apart: two signings
+        ({"signed": "2024-06-02"}, {}, False),
+        ({"kind": "letter_of_intent"}, {}, False),
+        ({"signed": None, "published": "2024-09-01"}, {}, False),
+        ({"signed": None}, {}, False),  # no date at all: nothing tells it is the same signing
+    ],
+)
+def test_records_of_the_same_parties_join_when_type_and_dates_fit(first: dict[str, Any], second: dict[str, Any], together: bool) -> None:
+    grouping = group_records([record("a.md", PARTIES, **first), record("b.md", REVERSED, **second)])
+    assert (grouping.agreement_of["a.md"] == grouping.agreement_of["b.md"]) is together
+
+
+def test_other_parties_make_another_agreement() -> None:
+    grouping = group_records([record("a.md", PARTIES), record("b.md", [party("Inria"), party("Tsinghua University")])])
+    assert grouping.agreement_of["a.md"] != grouping.agreement_of["b.md"]
+
+
+def test_a_one_party_record_is_never_grouped() -> None:
+    grouping = group_records([record("a.md", [party("Zambia")]), record("b.md", [party("Zambia")])])
+    assert grouping.agreement_of["a.md"] != grouping.agreement_of["b.md"]
+
+
+def test_conflicting_values_are_all_kept_and_flagged() -> None:
+    grouping = group_records(
+        [
+            record("a.md", PARTIES, signed="2024-05-02", place="Paris"),
+            record("b.md", REVERSED, signed="2024-05-03", place="paris"),
+            record("c.md", PARTIES, signed="2024-05", place=None),
+        ]
+    )
+    (agreement,) = grouping.agreements
+    assert agreement["records"] == ["a.md", "b.md", "c.md"]
+    assert agreement["conflicts"] == ["signing_date"]  # "Paris" and "paris" agree, "2024-05" holds both days
+    assert agreement["signing_date"] == [
+        {"value": "2024-05", "precision": "month", "records": ["c.md"]},
+        {"value": "2024-05-02", "precision": "day", "records": ["a.md"]},
+        {"value": "2024-05-03", "precision": "day", "records": ["b.md"]},
+    ]
+    assert [p["name"] for p in agreement["parties"]] == ["Chinese Academy of Sciences", "Inria"]
+
+
+def test_records_that_report_no_agreement_are_in_no_agreement() -> None:
+    grouping = group_records([record("a.md", [], kind=None, signed=None)])
+    assert grouping.agreements == [] and grouping.agreement_of == {}
+
+
+def test_the_result_does_not_depend_on_the_order_of_the_records() -> None:
+    records = [
+        record("a.md", PARTIES),
+        record("b.md", REVERSED, signed="2024-05-03"),
+        record("c.md", [party("LIT"), party("Inria")], signed="2021-02-02"),
+        record("d.md", [party("Lusitania Institute of Technology", "LIT"), party("INRIA")], signed="2021-02-02"),
+    ]
+    assert group_records(records) == group_records(records[::-1])
+
+
+def test_grouping_compares_only_records_of_the_same_parties(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Blocking: 3,000 records over 1,000 pairs of parties make at most a few comparisons per record, not n²."""
+    calls = 0
+    compatible = grouping_module._compatible
+
+    def counted(a: Any, b: Any) -> bool:
+        nonlocal calls
+        calls += 1
+        return compatible(a, b)
+
+    monkeypatch.setattr(grouping_module, "_compatible", counted)
+    records = [
+        record(f"{n:04d}-{source}.md", [party(f"Firm {n} Ltd"), party(f"Lab {n}")], signed=f"20{10 + n % 10}-0{1 + n % 9}-1{source}")
+        for n in range(1000)
+        for source in range(3)
+    ]
+    grouping = group_records(records)
+    assert len(grouping.agreements) == 1000
+    assert calls <= 3 * len(records)
+
+
+# --------------------------------------------------------------------------- the run's files
+
+
+def test_name_key_drops_what_does_not_tell_two_names_apart() -> None:
+    assert name_key("The Boeing Company") == name_key("boeing") == "boeing"
+    assert name_key("L'Université de Valromey") == "universite de valromey"
+
+
+def _run_folder(tmp_path: Path) -> Path:
+    records = [record("a.md", PARTIES), record("b.md", REVERSED, signed="2024-05-03"), record("c.md", [party("Solo Ltd")])]
+    lines = [json.dumps(r.model_dump(mode="json"), ensure_ascii=False) for r in records]
+    lines.append(json.dumps({"id": "broken.txt", "source": {"path": "broken.txt"}, "error": {"type": "empty", "message": "broken.txt: no text"}}))
+    tmp_path.mkdir(exist_ok=True)
+    (tmp_path / RECORDS).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return tmp_path
+
+
+def test_write_groups_gives_the_same_bytes_every_time(tmp_path: Path) -> None:
+    folder = _run_folder(tmp_path)
+    write_groups(folder)
+    first = [(folder / name).read_bytes() for name in (ORGANIZATIONS, AGREEMENTS)]
+    write_groups(folder)
+    assert [(folder / name).read_bytes() for name in (ORGANIZATIONS, AGREEMENTS)] == first
+    agreements = [json.loads(line) for line in first[1].decode("utf-8").splitlines()]
+    assert [a["records"] for a in agreements] == [["a.md", "b.md"], ["c.md"]]
+    assert agreements[0]["conflicts"] == ["signing_date"]
+
+
+def test_the_sqlite_export_holds_the_grouping(tmp_path: Path) -> None:
+    folder = _run_folder(tmp_path / "run")
+    export(folder, tmp_path / "run.sqlite")
+    database = sqlite3.connect(tmp_path / "run.sqlite")
+    try:
+        assert database.execute("PRAGMA foreign_key_check").fetchall() == []
+        sources = database.execute(
+            "SELECT g.signing_date, g.conflicts, COUNT(*) FROM grouped_agreements g JOIN grouped_agreement_sources s USING (group_id) "
+            "GROUP BY g.group_id ORDER BY COUNT(*) DESC"
+        ).fetchall()
+        assert sources == [("2024-05-02; 2024-05-03", "signing_date", 2), ("2024-05-02", None, 1)]
+        partners = database.execute(
+            "SELECT DISTINCT c.name FROM organization_mentions m JOIN canonical_organizations c USING (canonical_id) ORDER BY c.name"
+        ).fetchall()
+        assert partners == [("Chinese Academy of Sciences",), ("Inria",), ("Solo Ltd",)]
+    finally:
+        database.close()
+
+
+def test_a_record_that_does_not_validate_is_left_out_not_fatal(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    folder = _run_folder(tmp_path)
+    with (folder / RECORDS).open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps({"id": "odd.md", "source": {"path": "odd.md"}, "parties": "not a list"}) + "\n")
+    grouping = write_groups(folder)
+    assert "odd.md" not in grouping.agreement_of and "a.md" in grouping.agreement_of
+    assert "odd.md: not grouped" in caplog.text
