@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/grouping.py score [--output DIR] [--regroup]
     .venv/bin/python benchmarks/grouping.py scale [--records 100000]
+    .venv/bin/python benchmarks/grouping.py network [--output DIR]
 
 ``score`` extracts ``INPUTS`` with ``run_batch`` into ``--output`` (a rerun only redoes what
 changed), then scores the run's ``organizations.jsonl`` and ``agreements.jsonl`` against
@@ -14,6 +15,11 @@ merge, so every merge the grouping makes is either in the gold or counted agains
 organisations, each signing reported by one to three sources, names spelt with and without
 accents, articles and legal suffixes) and times ``group_records`` over it, so that what the
 README states about 100,000 records can be checked.
+
+``network`` extracts the paired announcements (``grouping/docs``) and saves the review page's
+network, in headless Chromium as the report tests drive it, as ``docs/network-before.png`` (an
+organisation per spelling and an agreement per record, as the page was before grouping) and
+``docs/network-after.png`` (the run's grouping).
 """
 
 from __future__ import annotations
@@ -31,15 +37,19 @@ from pathlib import Path
 from typing import Any
 
 from models import AgreementRecord
-from pipeline.batch import run_batch
+from pipeline.batch import AGREEMENTS, ORGANIZATIONS, run_batch
+from pipeline.export import load_run
 from pipeline.extractor import ExtractorConfig
-from pipeline.grouping import AGREEMENTS, ORGANIZATIONS, group_records, write_groups
+from pipeline.grouping import Grouping, group_records, group_run, write_groups
+from pipeline.report import render_html, report_data, run_texts
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus" / "docs"
 INPUTS = (CORPUS, ROOT / "samples", *sorted((ROOT / "benchmarks" / "announcements").glob("*/docs")), ROOT / "benchmarks" / "grouping" / "docs")
 """Every announcement the project has, in the order that names their records as ``gold.json`` does."""
+PAIRED = ROOT / "benchmarks" / "grouping" / "docs"
 GOLD = ROOT / "benchmarks" / "grouping" / "gold.json"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 TARGETS = {"precision": 0.98, "recall": 0.85}
 
 
@@ -153,6 +163,44 @@ def scale(count: int) -> int:
     return 0
 
 
+# --------------------------------------------------------------------------- network
+
+
+def as_recorded(records: list[dict[str, Any]]) -> Grouping:
+    """The page's network before grouping: an organisation per distinct party name, an agreement per record."""
+    organizations: dict[str, dict[str, Any]] = {}
+    organization_of: dict[tuple[str, str, int], str] = {}
+    for record in records:
+        for position, item in enumerate(record.get("parties", [])):
+            organizations.setdefault(item["name"], {"canonical_id": item["name"], "name": item["name"], "acronym": item.get("acronym")})
+            organization_of[(record["id"], "parties", position)] = item["name"]
+    return Grouping(organizations=list(organizations.values()), organization_of=organization_of)
+
+
+def network(output: Path) -> int:
+    from playwright.sync_api import sync_playwright
+
+    run = output / "paired"
+    print(run_batch([PAIRED], run, ExtractorConfig(), progress=False).line(), file=sys.stderr)
+    records = list(load_run(run))
+    texts, _ = run_texts(run, None)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        for name, grouping in (("before", as_recorded(records)), ("after", group_run(run, records))):
+            page_file = run / f"report-{name}.html"
+            data = report_data(records, texts, None, grouping)
+            data["summary"].update(outputs_dir=run.as_posix(), inputs=[PAIRED.as_posix()], diagram=None)  # as build_report adds them
+            page_file.write_text(render_html(data, title=f"Network {name} grouping"), encoding="utf-8")
+            page = browser.new_page(viewport={"width": 1280, "height": 860})
+            page.goto(page_file.as_uri())
+            page.wait_for_selector("#network-graph canvas")
+            page.wait_for_timeout(1500)
+            page.locator("#network").screenshot(path=str(ROOT / "docs" / f"network-{name}.png"))
+            print(f"docs/network-{name}.png: {page.inner_text('#network-hint')}")
+        browser.close()
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -161,8 +209,12 @@ def main() -> int:
     scoring.add_argument("--regroup", action="store_true", help="do not extract: group the records already in --output again")
     scaling = commands.add_parser("scale", help="time the grouping of a generated batch")
     scaling.add_argument("--records", type=int, default=100_000)
+    drawing = commands.add_parser("network", help="save the review page's network before and after grouping (docs/network-*.png)")
+    drawing.add_argument("--output", type=Path, default=Path(tempfile.gettempdir()) / "agreement-grouping-benchmark")
     args = parser.parse_args()
-    return score(args.output, args.regroup) if args.command == "score" else scale(args.records)
+    if args.command == "scale":
+        return scale(args.records)
+    return score(args.output, args.regroup) if args.command == "score" else network(args.output)
 
 
 if __name__ == "__main__":

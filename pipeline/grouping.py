@@ -148,13 +148,14 @@ def is_reordered(alias: str, name: str) -> bool:
 
 
 def is_short_form(short: str, name: str) -> bool:
-    """Is ``short`` the company ``name`` without its trailing words, ``name`` ending with a legal
-    suffix ("Nordvik" for "Nordvik Pharma A/S")? A short form of a name without one ("NASA" of
-    "NASA Wallops") may name a parent, so it is not taken."""
+    """Is ``short`` the company ``name`` without some of its leading or trailing words, ``name``
+    ending with a legal suffix ("Nordvik" for "Nordvik Pharma A/S", "Dalvik Robotics GmbH" for
+    "entreprise allemande Dalvik Robotics GmbH")? A short form of a name without one ("NASA" of
+    "NASA Wallops", "Shell" of "Qatar Shell") may name a parent or a part, so it is not taken."""
     key, short_key = name_key(name), name_key(short)
     if key == " ".join(_fold(name).split()) or not short_key:
         return False  # no legal suffix
-    return key.startswith(short_key + " ")
+    return key.startswith(short_key + " ") or key.endswith(" " + short_key)
 
 
 # --------------------------------------------------------------------------- values as readers take them

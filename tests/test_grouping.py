@@ -156,6 +156,8 @@ def test_a_shorter_form_the_spans_quote_is_no_evidence() -> None:
     [
         ("Department of Energy", "Energy Department", True),
         ("Nordvik", "Nordvik Pharma A/S", True),  # a company's short form
+        ("Dalvik Robotics GmbH", "entreprise allemande Dalvik Robotics GmbH", True),
+        ("Shell", "Qatar Shell", False),
         ("NASA", "NASA Wallops", False),  # no legal suffix: maybe a part of NASA
         ("Indonesian Chamber of Commerce and Industry", "Indonesian Chamber of Industry and Commerce", False),
     ],
