@@ -43,8 +43,8 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from cleanco import basename, prepare_default_terms
-from pydantic import ValidationError
 from cleanco.clean import normalized, strip_punct
+from pydantic import ValidationError
 
 from models import AgreementRecord, Record
 from pipeline.batch import AGREEMENTS, ORGANIZATIONS, atomic_file, output_names, text_path
@@ -61,7 +61,7 @@ Texts = Callable[[str], str | None]
 
 @dataclass(frozen=True)
 class Rules:
-    """``patterns/grouping.json``: see its comment."""
+    """``patterns/grouping/rules.json``: see its comment."""
 
     articles: frozenset[str]
     linking_words: frozenset[str]
@@ -72,7 +72,7 @@ class Rules:
 
 @cache
 def rules() -> Rules:
-    data = json.loads(resources.files("pipeline.patterns").joinpath("grouping.json").read_text("utf-8"))
+    data = json.loads(resources.files("pipeline.patterns").joinpath("grouping", "rules.json").read_text("utf-8"))
     return Rules(
         articles=frozenset(data["articles"]),
         linking_words=frozenset(data["linking_words"]),

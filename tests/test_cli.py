@@ -16,7 +16,7 @@ from pydantic import TypeAdapter
 
 from models import Record, record_json_schema
 from pipeline import __version__
-from pipeline.batch import MANIFEST, RECORDS, SUMMARY, TABLE
+from pipeline.batch import AGREEMENTS, MANIFEST, ORGANIZATIONS, RECORDS, SUMMARY, TABLE
 from pipeline.cli import BROKEN_PIPE, LISTED, app, main
 from pipeline.extractor import DEFAULT_MAX_BYTES
 from test_batch import announcement, jsonl, snapshot, write_tree
@@ -279,7 +279,7 @@ def test_hostile_folder(tmp_path: Path) -> None:
         RECORD.validate_python(record)
     assert manifest["manifest.md"]["output"] == "manifest.md.json"
     texts = {m["output"].removesuffix(".json") + ".txt" for p, m in manifest.items() if p not in errors}
-    assert set(snapshot(out)) == {m["output"] for m in manifest.values()} | texts | {MANIFEST, RECORDS, SUMMARY, TABLE}
+    assert set(snapshot(out)) == {m["output"] for m in manifest.values()} | texts | {MANIFEST, RECORDS, SUMMARY, TABLE, ORGANIZATIONS, AGREEMENTS}
     summary = json.loads((out / SUMMARY).read_text("utf-8"))
     assert summary["errors"] == len(errors) and summary["records"] == len(records) - len(errors)
     assert summary["unsupported"] == [f"{root.as_posix()}/notes.csv"]
