@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -180,12 +181,16 @@ def as_recorded(records: list[dict[str, Any]]) -> Grouping:
 def network(output: Path) -> int:
     from playwright.sync_api import sync_playwright
 
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        print("no `chromium` executable (Debian: apt-get install chromium)", file=sys.stderr)
+        return 2
     run = output / "paired"
     print(run_batch([PAIRED], run, ExtractorConfig(), progress=False).line(), file=sys.stderr)
     records = list(load_run(run))
     texts, _ = run_texts(run, None)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         for name, grouping in (("before", as_recorded(records)), ("after", group_run(run, records))):
             page_file = run / f"report-{name}.html"
             data = report_data(records, texts, None, grouping)
