@@ -13,8 +13,10 @@ from models import AgreementRecord
 from pipeline import group_records
 from pipeline import grouping as grouping_module
 from pipeline.batch import AGREEMENTS, ORGANIZATIONS, RECORDS
-from pipeline.export import export
-from pipeline.grouping import Grouping, name_key, write_groups
+from pipeline.export import export, load_run
+from pipeline.extractor import DEFAULT_MAX_BYTES
+from pipeline.grouping import Grouping, group_run, name_key, write_groups
+from pipeline.report import SourceTexts, report_data
 
 
 def party(name: str, acronym: str | None = None, spans: list[list[int]] | None = None) -> dict[str, Any]:
@@ -345,3 +347,14 @@ def test_a_record_that_does_not_validate_is_left_out_not_fatal(tmp_path: Path, c
     grouping = write_groups(folder)
     assert "odd.md" not in grouping.agreement_of and "a.md" in grouping.agreement_of
     assert "odd.md: not grouped" in caplog.text
+
+
+def test_the_review_page_draws_canonical_organizations_and_grouped_agreements(tmp_path: Path) -> None:
+    folder = _run_folder(tmp_path)
+    records = list(load_run(folder))
+    data = report_data(records, SourceTexts([], DEFAULT_MAX_BYTES, folder), None, group_run(folder, records))
+    a, b, c = data["records"]
+    assert a["party_ids"] == b["party_ids"][::-1]  # "Inria", "CAS" and "CAS", "INRIA": the same two nodes
+    assert [data["organizations"][i] for i in a["party_ids"]] == [["Inria", None], ["Chinese Academy of Sciences", "CAS"]]
+    assert a["agreement"] == b["agreement"] and c["agreement"] is None  # one agreement drawn once, c alone
+    assert data["agreements"] == {a["agreement"]: {"records": ["a.md", "b.md"], "conflicts": ["signing_date"]}}
