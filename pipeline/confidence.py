@@ -12,9 +12,12 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from spacy.tokens import Doc, Span, Token
+
 from pipeline.decisions import load_calibration
 from pipeline.features.confidence import ValueEvidence, confidence_features
 from pipeline.layout import LAYOUT_BOILERPLATE, LAYOUT_HEADLINE, LAYOUT_LEAD, LAYOUT_QUOTES, in_layout
+from pipeline.rules import LanguageRules
 from pipeline.stages.contract import Candidate, Context
 
 CALIBRATED_FIELDS = ("agreement_type", "signing_date", "publication_date", "signing_place", "parties", "people", "themes")
@@ -26,6 +29,7 @@ DECIDED_FIELDS = frozenset(RULE_FEATURES)
 SINGLE_DECIDED_FIELDS = ("signing_date", "signing_place")
 """The fields of one value a learned decision chooses: the record shows their runner-ups."""
 _DIGITS = 3  # confidences as the record writes them: steady bytes, no false precision
+_JOINER_CHARS = 4  # "für", "von", "pour": a preposition a model of another language may not tag as one
 ALTERNATIVES = 2
 """Runner-up values a single decided field shows a reviewer ..."""
 ALTERNATIVE_FLOOR = 0.05
@@ -46,7 +50,7 @@ def value_evidence(context: Context, field: str, value: Any) -> ValueEvidence:
         from_metadata=bool(char_spans) and all(s < document.body_start for s, _ in char_spans),
         mentions=len(char_spans),
         words=len(_words(value).split()),
-        flags=_flags(field, value),
+        flags=_flags(field, value) | (name_flags(doc, context.rules, parts, name) if (name := getattr(value, "name", None)) else frozenset()),
     )
 
 
@@ -54,7 +58,7 @@ def _decided(evidence: ValueEvidence, field: str, features: dict[str, float], pr
     """The evidence of a value a learned decision kept (``features``: the candidate's own):
     its probability, the best one not kept, and whether the hand-written rule named it too."""
     flags = evidence.flags | {"rule_agrees"} if features.get(RULE_FEATURES[field]) else evidence.flags
-    return replace(evidence, probability=probability, runner_up=runner_up, rank=rank, count=count, flags=flags)
+    return replace(evidence, probability=probability, runner_up=runner_up, rank=rank, count=count, flags=flags, decided=features)
 
 
 def kept_evidence(field: str, evidence: list[ValueEvidence], kept: list[int | None], candidates: list[Any], probabilities: list[float]) -> list[ValueEvidence]:
@@ -127,6 +131,48 @@ def _flags(field: str, value: Any) -> frozenset[str]:
         **{f"role_{role}": getattr(value, "role", None) == role for role in ("signatory", "quoted", "contact")},
     }
     return frozenset(name for name, on in flags.items() if on)
+
+
+def name_flags(doc: Doc, rules: LanguageRules, parts: list[Span], name: str) -> frozenset[str]:
+    """What a name's words and the words beside its mentions say of where it starts and ends
+    (``pipeline.features.confidence.FLAGS``)."""
+    words = name.split()
+    flags = {
+        "lowercase_start": name[:1].islower(),
+        "function_word_end": bool(words) and doc.vocab[words[-1].lower()].is_stop,
+        "name_continues": any(name_continues(rules, p) for p in parts),
+    }
+    return frozenset(flag for flag, on in flags.items() if on)
+
+
+def name_continues(rules: LanguageRules, mention: Span) -> bool:
+    """The text goes on naming right after ``mention`` (a capitalised word that is no title or
+    legal suffix; a preposition, comma or bracket before a capitalised word that is no acronym)
+    or right before it (a capitalised word that does not start its sentence and is no title),
+    on the same line."""
+    doc, titles = mention.doc, rules.title_words | rules.person_honorifics
+
+    def named(token: Token) -> bool:
+        return token.is_alpha and token.text[:1].isupper() and token.lower_ not in titles
+
+    def on_line(start: int, end: int) -> bool:
+        return "\n" not in doc.text[start:end]
+
+    after = doc[mention.end : mention.end + 2]
+    if len(after) and named(after[0]) and after[0].lower_ not in rules.legal_suffixes and on_line(mention.end_char, after[0].idx):
+        return True
+    joined = len(after) == 2 and (_joins(after[0]) or (after[0].text == "(" and not after[1].is_upper))
+    if joined and named(after[1]) and on_line(mention.end_char, after[1].idx):
+        return True
+    before = doc[mention.start - 1] if mention.start > mention.sent.start else None
+    return before is not None and named(before) and before.pos_ != "DET" and on_line(before.idx, mention.start_char)
+
+
+def _joins(token: Token) -> bool:
+    """A word that can join two parts of one name: a comma, an apostrophe, a preposition or
+    another short lower-case word that is no conjunction or verb ("of", "für", "'")."""
+    short = token.is_lower and token.is_alpha and len(token) <= _JOINER_CHARS and token.pos_ not in ("CCONJ", "VERB", "AUX")
+    return token.text in (",", "'", "’") or token.pos_ == "ADP" or short
 
 
 def alternatives(context: Context, field: str, chosen: Any, text: str) -> list[dict[str, Any]]:

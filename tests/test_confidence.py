@@ -62,6 +62,11 @@ def test_which_values_are_right_follows_the_scoring_rules() -> None:
         ({"rank": 1}, "first_of_field", 0.0),
         ({"words": 1}, "one_word", 1.0),
         ({"french": True}, "french", 1.0),
+        ({}, "sole_value", 1.0),
+        ({"count": 2}, "sole_value", 0.0),
+        ({}, "decided_ner_place", 0.0),
+        ({"decided": {"ner_place": 1.0, "ner_other": 0.0}}, "decided_ner_place", 1.0),
+        ({"flags": frozenset({"name_continues"})}, "name_continues", 1.0),
     ],
 )
 def test_confidence_feature(change: dict, feature: str, value: float) -> None:
@@ -116,3 +121,42 @@ def test_a_flat_prediction_keeps_its_confidences_aligned() -> None:
     record["parties"][1]["confidence"] = 0.7
     flat = flatten(record)
     assert flat[CONFIDENCE]["parties"] == [None, 0.7] and flat[CONFIDENCE]["signing_place"] == [None]
+
+
+@pytest.mark.parametrize(
+    ("text", "mention", "continues"),
+    [
+        ("The Aga Khan University Hospital, Nairobi and Moi Hospital signed an agreement.", "Aga Khan University Hospital", True),
+        ("The National Institute of Metrology (Thailand) signed an agreement.", "National Institute of Metrology", True),
+        ("The Association Oncologica for Cancer Care signed an agreement.", "Association Oncologica", True),
+        ("The Helmholtz-Zentrum Berlin für Materialien signed an agreement.", "Helmholtz-Zentrum Berlin", True),
+        ("The Department of Agriculture and Farmers' Empowerment signed an agreement.", "Department of Agriculture and Farmers", True),
+        ("Makerere University School of Public Health signed an agreement.", "School of Public Health", True),
+        ("The Rural Health Alliance signed an agreement.", "Health", True),
+        ("The National Institute of Metrology (NIMT) signed an agreement.", "National Institute of Metrology", False),
+        ("The Acme University signed an agreement with Bolt Institute.", "Acme University", False),
+        ("Acme University and Bolt Institute signed an agreement.", "Acme University", False),
+        ("The agreement was signed by Bolt Institute Director Jane Smith.", "Bolt Institute", False),
+        ("Bolt Institute\nOslo signed an agreement.", "Bolt Institute", False),
+    ],
+    ids=["comma and place", "bracketed word", "preposition", "foreign preposition", "apostrophe", "capitalised word before", "inside a name", "bracketed acronym", "verb", "coordination", "title", "next line"],
+)
+def test_a_name_the_text_goes_on_naming(extractor: Extractor, text: str, mention: str, continues: bool) -> None:
+    """A mention followed (or preceded) by more of a name on its line may be a name cut short."""
+    from pipeline.confidence import name_continues
+    from pipeline.rules import load_rules
+
+    doc = extractor.pipeline("en")(text)
+    start = text.index(mention)
+    assert name_continues(load_rules("en"), doc.char_span(start, start + len(mention))) is continues
+
+
+@pytest.mark.parametrize(
+    ("name", "flags"),
+    [("Acme University", set()), ("government", {"lowercase_start"}), ("University of Otago and", {"function_word_end"})],
+)
+def test_what_a_name_says_of_where_it_starts_and_ends(extractor: Extractor, name: str, flags: set[str]) -> None:
+    """A name that starts in lower case or ends with a function word is no name, or one cut in the wrong place."""
+    from pipeline.confidence import name_flags
+
+    assert name_flags(extractor.pipeline("en")(f"{name} signed."), extractor.rules, [], name) == flags

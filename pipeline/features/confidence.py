@@ -8,8 +8,8 @@ means nothing for a field is constant there and learns no weight."""
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 from pipeline.features.common import saturating
 
@@ -22,7 +22,8 @@ _LONG_VALUE_WORDS = 8.0
 class ValueEvidence:
     """What the confidence features of one value read. ``probability`` is its learned
     decision's (``None``: a field decided by rules), ``runner_up`` the best probability the
-    decision did not keep; ``rank`` and ``count`` its place among its field's values."""
+    decision did not keep; ``rank`` and ``count`` its place among its field's values;
+    ``decided`` the features the decision weighed for it (empty for a value no decision kept)."""
 
     french: bool
     in_headline: bool
@@ -37,6 +38,7 @@ class ValueEvidence:
     runner_up: float = 0.0
     rank: int = 0
     count: int = 1
+    decided: Mapping[str, float] = field(default_factory=dict)
 
 
 def decision_logit(e: ValueEvidence) -> float:
@@ -60,6 +62,11 @@ def first_of_field(e: ValueEvidence) -> float:
 def many_values(e: ValueEvidence) -> float:
     """How many values its field has: a long list is where the extra ones are wrong."""
     return min(1.0, e.count / _MANY_VALUES)
+
+
+def sole_value(e: ValueEvidence) -> float:
+    """The only value of a field that expects several (one party: the other one was missed, or this one is not one)."""
+    return float(e.count == 1)
 
 
 def french(e: ValueEvidence) -> float:
@@ -115,6 +122,21 @@ def _flag(name: str, docstring: str) -> Callable[[ValueEvidence], float]:
     return feature
 
 
+def _decided(name: str, docstring: str) -> Callable[[ValueEvidence], float]:
+    def feature(e: ValueEvidence) -> float:
+        return e.decided.get(name, 0.0)
+
+    feature.__name__, feature.__doc__ = f"decided_{name}", docstring
+    return feature
+
+
+DECIDED = {
+    "ner_place": "The decision's candidate is a country, city or region to the NER model: a party only when a government signs.",
+    "ner_other": "The decision's candidate is neither an organisation nor a place to the NER model (a nationality, a product, nothing).",
+}
+"""The features of a kept candidate its calibration reads again, by the decision's feature name:
+what the decision outweighed may still say how often such values are wrong (``decided_<name>``)."""
+
 FLAGS = {
     "other_kind": "An agreement of kind 'other': no named kind matched.",
     "relative_date": "A date said relative to the news ('yesterday').",
@@ -127,14 +149,18 @@ FLAGS = {
     "role_quoted": "A person quoted.",
     "role_contact": "A contact person.",
     "rule_agrees": "A value the learned decision kept that the hand-written rule named too.",
+    "lowercase_start": "A name that starts in lower case ('government'): a common noun, not a name.",
+    "function_word_end": "A name that ends with a function word ('University of Otago and'): cut in the wrong place.",
+    "name_continues": "A mention the text goes on naming: a capitalised word, or a preposition, comma or bracket and one, right after it, or a capitalised word right before it ('[Aga Khan University Hospital], Nairobi'): the name may be cut short.",
 }
 """What a value says of itself, by flag name (``pipeline.confidence`` sets them)."""
 
 CONFIDENCE_FEATURES: dict[str, Callable[[ValueEvidence], float]] = {
     f.__name__: f
     for f in (
-        decision_logit, decision_margin, first_of_field, many_values, french, in_headline, in_lead, in_quote, in_boilerplate,
-        from_metadata, mentions, long_value, one_word, *(_flag(name, doc) for name, doc in FLAGS.items()),
+        decision_logit, decision_margin, first_of_field, many_values, sole_value, french, in_headline, in_lead, in_quote, in_boilerplate,
+        from_metadata, mentions, long_value, one_word, *(_decided(name, doc) for name, doc in DECIDED.items()),
+        *(_flag(name, doc) for name, doc in FLAGS.items()),
     )
 }
 
