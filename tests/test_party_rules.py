@@ -161,6 +161,18 @@ from pipeline import Extractor
         ),
         # ministers under their titles are persons, not parties
         ("Estonian Minister of Defence Hanno Pevkur-Saar and Latvian Minister of Defence Ināra Mūrniece-Kalniņa signed a framework agreement.", []),
+        # a title NER calls an organisation is an office, and a name with a title after it a person
+        (
+            "Le 14 décembre 2021, Elisabeth Borne, ministre du Travail, et Alexandre Viros, président France du groupe"
+            " Adecco, ont signé une convention de partenariat.",
+            ["groupe Adecco"],
+        ),
+        # a mention that opens with a name the text defines takes all of it
+        (
+            "La Caisse nationale d'allocations familiales et la société Acme ont signé une convention. La Caisse"
+            " nationale d'allocations familiales (Cnaf) verse les prestations.",
+            ["Caisse nationale d'allocations familiales", "société Acme"],
+        ),
     ],
 )
 def test_party_names(extractor: Extractor, text: str, parties: list[str], tmp_path: Path) -> None:
