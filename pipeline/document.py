@@ -26,7 +26,11 @@ class Document:
     ``text`` is what every span indexes. For Markdown it is the whole file, front matter
     included, so that a front-matter date can be pointed at; for HTML it is trafilatura's
     text output with its metadata header. ``body_start`` is where the announcement itself
-    begins (after any front matter): stages look for agreements only from there.
+    begins (after any front matter): stages look for agreements only from there. When the
+    front matter holds a lead paragraph the body does not repeat ("chapeau-text: ..."),
+    the body starts at that ``lead``, and ``front_matter_end`` (else 0) is where the front
+    matter after it ends: its fields after the lead are hidden from the NLP
+    (``markup.mask_document``).
     """
 
     text: str
@@ -34,6 +38,8 @@ class Document:
     sha256: str
     format: SourceFormat
     body_start: int = 0
+    front_matter_end: int = 0
+    lead: Evidence | None = None
     title: Evidence | None = None
     publication_date: Evidence | None = None
     language: str | None = None

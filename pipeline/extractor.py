@@ -23,7 +23,7 @@ from models import AgreementRecord, ErrorRecord, Record, RecordWarning, Source
 from pipeline import __version__
 from pipeline.deadline import DocumentTimeout, deadline
 from pipeline.document import Document, SourceFormat, record_id
-from pipeline.markup import mask_markup, with_straight_apostrophes
+from pipeline.markup import mask_document, with_straight_apostrophes
 from pipeline.nlp import adapt_pipeline, build_pipeline, copy_pipeline, pipeline_name
 from pipeline.language import MIN_CONFIDENCE, detect_language
 from pipeline.layout import analyse_layout
@@ -165,7 +165,7 @@ class Extractor:
         ``masked`` is the document's text with markup masked, when the caller has it already."""
         if self.config.language != AUTO:
             return self.config.language, []
-        masked = mask_markup(document.text) if masked is None else masked
+        masked = mask_document(document) if masked is None else masked
         language, confidence = detect_language(masked[document.body_start :])
         if confidence < MIN_CONFIDENCE:
             return language, [RecordWarning(code="language_unsure", message=f"language detection is unsure: {language!r} at {confidence:.2f}")]
@@ -252,7 +252,7 @@ class Extractor:
     def _extract_batch(self, items: list[Document | Record], anchor: date | None = None) -> Iterator[Record]:
         """Each language's documents go through its pipeline's ``nlp.pipe``; order is kept."""
         items = [self._too_long(i.path, len(i.text), i) or i if isinstance(i, Document) else i for i in items]
-        masked = {id(item): mask_markup(item.text) for item in items if isinstance(item, Document)}  # once per document
+        masked = {id(item): mask_document(item) for item in items if isinstance(item, Document)}  # once per document
         languages = {key: self.language_of(item, masked[key]) for item in items if (key := id(item)) in masked}
         parsed: dict[int, tuple[Doc | None, float]] = {}
         for language in sorted({lang for lang, _ in languages.values()} & set(available_languages())):
@@ -350,7 +350,7 @@ class Extractor:
         document = or_error(name, lambda: read_document(Path(path), name, self.config.max_bytes))
         if isinstance(document, ErrorRecord):
             return document, None
-        masked = mask_markup(document.text)
+        masked = mask_document(document)
         language, warnings = self.language_of(document, masked)
         document = replace(document, language=language)
         if language not in available_languages():

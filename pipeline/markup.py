@@ -14,6 +14,8 @@ from __future__ import annotations
 import html
 import re
 
+from pipeline.document import Document
+
 _LINK = re.compile(r"(!?)\[([^\[\]\n]*)\]\(([^)\[\]\n]*)\)")
 """Brackets are excluded inside both parts so that each match attempt stops at the next ``[``:
 with the link text as "anything but ``]``" a line of ten thousand ``[`` took seconds to mask (every ``[`` scanned to the line's end)."""
@@ -48,6 +50,17 @@ def mask_markup(text: str) -> str:
     text = _HTML_TAG.sub(_blank, _LINK.sub(_link_text_only, text))
     text = _CHARACTER_REFERENCE.sub(_blank_whitespace, _ATTRIBUTE_LIST.sub(_blank, text))
     return _NOT_A_WORD.sub(_blank, text)
+
+
+def mask_document(document: Document) -> str:
+    """The document's text as the NLP reads it: markup masked (:func:`mask_markup`) and, when
+    the body opens with a front-matter lead, the front matter after that lead blanked (its
+    newlines kept): its other fields are no prose of the announcement."""
+    text = mask_markup(document.text)
+    if document.lead is None:
+        return text
+    hidden = text[document.lead.end : document.front_matter_end]
+    return text[: document.lead.end] + re.sub(r"[^\n]", " ", hidden) + text[document.front_matter_end :]
 
 
 def with_straight_apostrophes(text: str, apostrophes: frozenset[str]) -> str:

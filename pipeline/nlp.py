@@ -68,6 +68,7 @@ def name_patterns(prefixes: tuple[str, ...]) -> list[dict]:
 
 _SHORT_LINE = 70
 _SENTENCE_END = frozenset(".!?:;\"”’)")
+_WRAP_WIDTH = 40  # a line this long that stops mid-sentence before a lower-case word was wrapped, not ended
 # Mid-line, a bracket closes an aside ("... (Strategic Engagement) Professor X signed"), not a sentence.
 _MID_LINE_SENTENCE_END = _SENTENCE_END - {")"}
 
@@ -99,9 +100,17 @@ def line_sentences(doc: Doc) -> Doc:
         line = text[line_start : token.idx]
         line_start = token.idx + len(token.text)
         previous = doc[token.i - 1] if token.is_space and token.i > 0 else token
-        if "\n\n" in token.text + token.whitespace_ or len(line.strip()) <= _SHORT_LINE or previous.text[-1:] in _SENTENCE_END:
+        if "\n\n" in token.text + token.whitespace_ or previous.text[-1:] in _SENTENCE_END:
+            starts[token.i + 1] = 1
+        elif len(line.strip()) <= _SHORT_LINE and not _hard_wrapped(line, doc[token.i + 1]):
             starts[token.i + 1] = 1
     return doc.from_array([SENT_START], starts.astype(numpy.uint64))  # uint64 is spaCy's array type; -1 wraps and back
+
+
+def _hard_wrapped(line: str, following: Token) -> bool:
+    """A line of a source wrapped at a fixed width: long enough, and its sentence goes on in
+    lower case on the next line ("... a signé une convention" / "de partenariat avec ...")."""
+    return len(line.strip()) >= _WRAP_WIDTH and following.text[:1].islower()
 
 
 _COMPOUND_TENSE_AUXILIARIES = frozenset({"aux:tense", "aux:pass"})

@@ -15,12 +15,13 @@ import json
 import re
 import stat
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Literal
 
 import lxml.html
+import lxml.html.defs
 import trafilatura
 import yaml
 from charset_normalizer import from_bytes
@@ -54,6 +55,10 @@ _NOT_XML_CHARS = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ff
 _SURROGATES = re.compile("[\ud800-\udfff]")
 """Code points no UTF-8 can hold, which a ``str`` gets from JSON with a broken ``\\ud800`` escape."""
 _MAX_HTML_DEPTH = 2048
+# A line break inside HTML text is a space to a browser; only preformatted text keeps its lines.
+_HTML_LINE_BREAK = re.compile(r"[ \t\r]*\n\s*")
+_PREFORMATTED = frozenset({"pre", "textarea", "listing", "plaintext", "xmp"})
+_HTML_TAGS = lxml.html.defs.tags | {"main", "picture", "template", "dialog", "slot", "search"}
 """libxml2's nesting limit in huge-tree mode; a deeper page is read by ``_PageText``."""
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*(?:["']\s*)?([A-Za-z0-9._:-]+)""", re.IGNORECASE)
 
@@ -70,6 +75,11 @@ _CONTENT_LINE = re.compile(r"^[^\n]*[^\W_][^\n]*", re.MULTILINE)  # a line with 
 _ATX_OPENING = re.compile(r"#{1,6}[ \t]+")
 _TITLE_KEYS = ("title",)
 _DATE_KEYS = ("date", "published", "publishdate", "publish_date", "publication_date", "pubdate")
+_LEAD_KEYS = ("chapeau", "chapeau-text", "chapo", "lead", "standfirst", "summary", "excerpt", "description", "abstract")
+_MIN_LEAD_WORDS = 8
+"""A front-matter field shorter than this is a label or a tagline, not a lead paragraph."""
+_LEAD_PROBE_CHARS = 60
+"""A lead whose first characters (blanks aside) the body repeats is the body's own first paragraph."""
 
 _HTML_TITLE_META = ("og:title", "twitter:title", "dc.title", "dcterms.title")
 _HTML_DATE_META = (
@@ -114,6 +124,7 @@ class _Header:
     body_start: int = 0
     title: Evidence | None = None
     date: Evidence | None = None
+    lead: Evidence | None = None
 
 
 def read_document(path: str | Path, source_name: str | None = None, max_bytes: int = 5_000_000) -> Document:
@@ -272,7 +283,9 @@ def _build(text: str, name: str, sha256: str, fmt: SourceFormat, warnings: tuple
         path=name,
         sha256=sha256,
         format=fmt,
-        body_start=header.body_start,
+        body_start=header.lead.start if header.lead is not None else header.body_start,
+        front_matter_end=header.body_start if header.lead is not None else 0,
+        lead=header.lead,
         title=title,
         publication_date=header.date,
         warnings=warnings,
@@ -309,7 +322,8 @@ def _front_matter(text: str) -> tuple[_Header, tuple[RecordWarning, ...]]:
     if not isinstance(root, yaml.MappingNode):
         return _Header(match.end()), (_unread("front matter is not a YAML mapping of keys to values"),)
     fields = _yaml_fields(text, offset, root)
-    return _Header(match.end(), _first_field(fields, _TITLE_KEYS), _first_field(fields, _DATE_KEYS)), ()
+    header = _Header(match.end(), _first_field(fields, _TITLE_KEYS), _first_field(fields, _DATE_KEYS))
+    return _with_lead(text, header, fields), ()
 
 
 def _unread(problem: str) -> RecordWarning:
@@ -372,7 +386,22 @@ def _bare_header(text: str) -> _Header | None:
     title, date = _first_field(fields, _TITLE_KEYS), _first_field(fields, _DATE_KEYS)
     if title is None and date is None:
         return None
-    return _Header(end, title, date)
+    return _with_lead(text, _Header(end, title, date), fields)
+
+
+def _with_lead(text: str, header: _Header, fields: Mapping[str, Evidence]) -> _Header:
+    """The header with its lead: a front-matter paragraph (``chapeau``, ``summary``,
+    ``description``, ...) that the body does not repeat. Sites that keep the lead there
+    alone ("chapeau-text") put the signing in it; the body then starts at it."""
+    lead = next((f for key in _LEAD_KEYS if (f := fields.get(key)) is not None and len(f.text.split()) >= _MIN_LEAD_WORDS), None)
+    if lead is None or _squeezed(lead.text)[:_LEAD_PROBE_CHARS] in _squeezed(text[header.body_start :]):
+        return header
+    return replace(header, lead=lead)
+
+
+def _squeezed(text: str) -> str:
+    """Text without blanks or quotes: a lead folded over YAML lines still meets its copy in the body."""
+    return re.sub(r"[\s\"'’]", "", text)
 
 
 def _fields(text: str, start: int, end: int) -> dict[str, Evidence]:
@@ -466,6 +495,7 @@ def _html_document(html: str, name: str) -> tuple[str, _Header, tuple[RecordWarn
     A page nested too deeply for libxml2 is cut where the limit is hit: its title and date
     come from the part read, its text from ``_PageText``, with a warning."""
     tree, truncated = _parse_html(html, name)
+    _collapse_line_breaks(tree)
     meta = _meta(tree)
     values = {"title": _html_title(tree, meta), "date": _html_date(tree, meta)}  # before extraction prunes
     warnings: tuple[RecordWarning, ...] = ()
@@ -477,7 +507,8 @@ def _html_document(html: str, name: str) -> tuple[str, _Header, tuple[RecordWarn
         main_text = _main_text(tree, name)
     # trafilatura writes each block (heading, paragraph, list item) on one line: a blank line
     # between them keeps a long headline from running into the first paragraph's sentence.
-    body = "\n\n".join(line for line in _normalise(main_text).splitlines() if line.strip())
+    # Runs of blanks inside a line are one space, as rendered.
+    body = "\n\n".join(" ".join(line.split()) for line in _normalise(main_text).splitlines() if line.strip())
     header = "---\n"
     evidence: dict[str, Evidence] = {}
     for key, value in values.items():
@@ -518,6 +549,31 @@ def _parse_html(html: str, name: str) -> tuple[lxml.html.HtmlElement, bool]:
     except (etree.LxmlError, ValueError) as err:
         raise ReadError("unparsable_html", f"{name}: HTML could not be parsed ({err})") from err
     return tree, any(error.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT for error in parser.error_log)
+
+
+def _collapse_line_breaks(tree: lxml.html.HtmlElement) -> None:
+    """Turn the line breaks of the page's text into spaces, as a browser renders them.
+
+    Source pages (and JSX cut from website code) are often hard-wrapped mid-sentence;
+    trafilatura keeps those breaks, and each wrapped line would read as a paragraph of its
+    own, cutting names and signing sentences in two. ``<br>`` and the blocks still give lines,
+    and so does an element HTML does not know (a JSX component) whose content starts on a
+    line of its own: it is laid out as a block, read as a ``<div>`` (a ``<ul>`` when it holds
+    list items)."""
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if element.tag not in _HTML_TAGS and (element.text or "").lstrip(" \t\r").startswith("\n"):
+            element.tag = "ul" if any(child.tag == "li" for child in element) else "div"
+        if element.text and not _preformatted(element):
+            element.text = _HTML_LINE_BREAK.sub(" ", element.text)
+        parent = element.getparent()
+        if element.tail and (parent is None or not _preformatted(parent)):
+            element.tail = _HTML_LINE_BREAK.sub(" ", element.tail)
+
+
+def _preformatted(element: lxml.html.HtmlElement) -> bool:
+    return any(ancestor.tag in _PREFORMATTED for ancestor in element.iterancestors()) or element.tag in _PREFORMATTED
 
 
 class _PageText(html.parser.HTMLParser):
@@ -565,6 +621,7 @@ def _main_text(tree: lxml.html.HtmlElement, name: str) -> str:
             tree,
             output_format="txt",
             include_tables=True,
+            include_images=True,  # keeps figure captions: who signed is often said under the photo
             include_comments=False,
             favor_recall=True,
         )

@@ -219,3 +219,25 @@ def test_forced_language_is_used(extractor: Extractor) -> None:
     assert record.source.language == "fr"
     with pytest.raises(ValueError, match="no extraction rules"):
         Extractor(language="xx")
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        # a source wrapped at a fixed width: the sentence goes on in lower case on the next line
+        (
+            "Le ministère et le groupe Acme ont signé une convention\nde partenariat pour l'emploi.",
+            ["Le ministère et le groupe Acme ont signé une convention\nde partenariat pour l'emploi."],
+        ),
+        # a short line (a headline, a list item) still ends its sentence
+        ("Accord signé\nle groupe Acme et Bolt ont signé un accord.", ["Accord signé\n", "le groupe Acme et Bolt ont signé un accord."]),
+        # a finished sentence ends at its line's end whatever follows
+        (
+            "Le ministère et le groupe Acme ont signé une convention.\nelle court sur trois ans.",
+            ["Le ministère et le groupe Acme ont signé une convention.\n", "elle court sur trois ans."],
+        ),
+    ],
+)
+def test_hard_wrapped_lines(extractor: Extractor, text: str, sentences: list[str]) -> None:
+    doc = extractor.pipeline("fr")(text)
+    assert [s.text_with_ws for s in doc.sents] == sentences

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from checks import extract_valid, rule_parties
 from pipeline import Extractor
+from pipeline.rules import load_rules
+from pipeline.stages.organizations import organisation_names
 
 
 @pytest.mark.parametrize(
@@ -161,10 +163,26 @@ from pipeline import Extractor
         ),
         # ministers under their titles are persons, not parties
         ("Estonian Minister of Defence Hanno Pevkur-Saar and Latvian Minister of Defence Ināra Mūrniece-Kalniņa signed a framework agreement.", []),
+        # a title NER calls an organisation is an office, and a name with a title after it a person:
+        # neither the minister, her office nor the company's head is named
+        (
+            "Le 14 décembre 2021, Elisabeth Borne, ministre du Travail, et Alexandre Viros, président France du groupe"
+            " Adecco, ont signé une convention de partenariat.",
+            [],
+        ),
     ],
 )
 def test_party_names(extractor: Extractor, text: str, parties: list[str], tmp_path: Path) -> None:
     assert rule_parties(extractor, text, tmp_path) == parties
+
+
+def test_a_mention_opening_with_a_defined_name_takes_all_of_it(extractor: Extractor) -> None:
+    text = (
+        "La Commission canadienne de sûreté nucléaire (CCSN) est l'organisme de réglementation. La Commission"
+        " canadienne de sûreté nucléaire a signé un accord avec la Nuclear Regulatory Commission."
+    )
+    names = [n.text for n in organisation_names(extractor.pipeline("fr")(text), load_rules("fr"))]
+    assert names.count("Commission canadienne de sûreté nucléaire") == 2 and "Commission" not in names
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.document import Document, Evidence
-from pipeline.markup import mask_markup
+from pipeline.markup import mask_document, mask_markup
 from pipeline.readers import SUPPORTED_SUFFIXES, ReadError, document_from_text, read_document
 from pipeline.stages.dates import metadata_date
 
@@ -598,3 +598,74 @@ def test_masking_keeps_every_offset(text: str) -> None:
     masked = mask_markup(text)
     assert len(masked) == len(text)
     assert all(m == c or m == " " for m, c in zip(masked, text))
+
+
+@pytest.mark.parametrize(
+    ("page", "paragraphs"),
+    [
+        # a hard-wrapped sentence is one paragraph, as a browser renders it
+        (
+            "<html><body><article><p>Acme Corp and Beta Group\n    signed a memorandum of\n    understanding today.</p>"
+            "<p>It runs for five years.</p></article></body></html>",
+            ["Acme Corp and Beta Group signed a memorandum of understanding today.", "It runs for five years."],
+        ),
+        # a JSX component whose content starts on its own line is a block; one holding <li> a list
+        (
+            "<NewsParagraphContent>\n  Élisabeth\n  Borne a signé une convention avec le groupe Acme.\n</NewsParagraphContent>\n"
+            "<NewsParagraphContent list>\n  <li>\n    Mobiliser ses filiales\n  </li>\n  <li>\n    Embaucher 2 500 salariés\n  </li>\n</NewsParagraphContent>",
+            ["Élisabeth Borne a signé une convention avec le groupe Acme.", "- Mobiliser ses filiales", "- Embaucher 2 500 salariés"],
+        ),
+    ],
+)
+def test_html_line_breaks_are_spaces(tmp_path: Path, page: str, paragraphs: list[str]) -> None:
+    doc = read_document(write(tmp_path, "a.html", page))
+    assert doc.text[doc.body_start :].split("\n\n") == paragraphs
+
+
+def test_html_preformatted_text_keeps_its_lines(tmp_path: Path) -> None:
+    page = "<html><body><p>Acme Corp and Beta Group signed an agreement.</p><pre>line one\nline two</pre></body></html>"
+    doc = read_document(write(tmp_path, "a.html", page))
+    assert "line one\n\nline two" in doc.text
+
+
+def test_html_figure_caption_is_read(tmp_path: Path) -> None:
+    page = (
+        "<html><body><article><figure><img src='a.jpg' alt='photo'/><figcaption>Jane Roe, president of Acme Corp,"
+        " and John Doe, chair of Beta Group</figcaption></figure><p>Acme Corp and Beta Group signed a memorandum of"
+        " understanding in Oslo on Monday, their first agreement.</p></article></body></html>"
+    )
+    doc = read_document(write(tmp_path, "a.html", page))
+    assert "Jane Roe, president of Acme Corp, and John Doe, chair of Beta Group" in doc.text
+
+
+LEAD = "Acme Corp and Beta Group signed a memorandum of understanding in Oslo on Monday to build roads."
+
+
+@pytest.mark.parametrize(
+    ("front_matter", "body", "lead"),
+    [
+        # a lead only the front matter gives opens the body
+        (f"chapeau-text: {LEAD}\nfiles: a.pdf", "The roads will link two towns.", LEAD),
+        (f'summary: "{LEAD}"', "The roads will link two towns.", LEAD),
+        # folded over lines, it is still the lead
+        (f"description: {LEAD[:40]}\n  {LEAD[40:]}", "The roads will link two towns.", f"{LEAD[:40]}\n  {LEAD[40:]}"),
+        # the body repeats it: the body's own first paragraph is the lead
+        (f"description: {LEAD}", f"{LEAD} The roads will link two towns.", None),
+        # a tagline is no lead
+        ("summary: Roads for two towns", "The roads will link two towns.", None),
+    ],
+)
+def test_front_matter_lead(front_matter: str, body: str, lead: str | None) -> None:
+    doc = document_from_text(f"---\ntitle: Roads\n{front_matter}\n---\n{body}\n", "a.md", "md")
+    assert (doc.lead.text if doc.lead else None) == lead
+    body_start = doc.text.index(body)
+    assert doc.body_start == (doc.lead.start if doc.lead else body_start)
+    assert doc.front_matter_end == (body_start if doc.lead else 0)
+
+
+def test_front_matter_after_the_lead_is_hidden_from_the_nlp() -> None:
+    doc = document_from_text(f"---\ntitle: Roads\nchapeau: {LEAD}\nfiles: a.pdf\n---\nThe roads will link two towns.\n", "a.md", "md")
+    masked = mask_document(doc)
+    assert len(masked) == len(doc.text) and masked.count("\n") == doc.text.count("\n")
+    assert LEAD in masked and "title: Roads" in masked
+    assert "a.pdf" not in masked and "files" not in masked

@@ -35,6 +35,8 @@ class PlaceEvidence:
     labels: frozenset[str]
     signing_sentences: frozenset[int]
     agreement_sentences: frozenset[int]
+    signing_date: tuple[int, int] | None = None
+    """The characters of the signing date the date stage chose, if any."""
 
 
 def rule_choice(e: PlaceEvidence) -> float:
@@ -60,6 +62,15 @@ def in_signing_sentence(e: PlaceEvidence) -> float:
 def in_agreement_sentence(e: PlaceEvidence) -> float:
     """Named in a sentence that names an agreement."""
     return float(any(s.sent.start in e.agreement_sentences for s in e.spans))
+
+
+def on_signing_date(e: PlaceEvidence) -> float:
+    """Hangs on the signing's date ("mardi à Evreux", "on 3 May in Oslo"): the parser may hang
+    the date, with its place, on another verb than the signing's."""
+    if e.signing_date is None:
+        return 0.0
+    start, end = e.signing_date
+    return float(any(start <= s.root.head.idx < end for s in e.spans if s.root.head != s.root))
 
 
 def dateline_city(e: PlaceEvidence) -> float:
@@ -135,7 +146,7 @@ def mentions(e: PlaceEvidence) -> float:
 PLACE_FEATURES: dict[str, Callable[[PlaceEvidence], float]] = {
     f.__name__: f
     for f in (
-        rule_choice, on_first_signing, on_later_signing, in_signing_sentence, in_agreement_sentence, dateline_city, city_of_a_venue,
+        rule_choice, on_first_signing, on_later_signing, on_signing_date, in_signing_sentence, in_agreement_sentence, dateline_city, city_of_a_venue,
         venue, premises, after_place_word, about_something_else, ner_city_or_country, ner_facility, ner_none, in_headline, in_lead,
         only_in_quotes, in_boilerplate, mentions,
     )

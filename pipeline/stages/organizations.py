@@ -315,10 +315,12 @@ def _whole_names(doc: Doc, rules: LanguageRules) -> list[Span]:
     before an institution ("St Aidan's" + "Children's Hospital") and a legal suffix the
     tokenizer cut ("A / S"); brackets that NER ran into ("Taiwan Power Company (Taipower") and
     a dateline before a dash ("Kingston — Acme Corp") are not part of a name, and an
-    agreement ("MoU") is none."""
+    agreement ("MoU") is none, nor is a person's title NER took for one ("ministre du Travail",
+    "président de la Région": a lower-case title word first)."""
     names: list[Span] = []
-    for entity in (_with_lower_case_head(e, rules) for e in entities(doc)):
-        if entity.label_ not in ORG_LABELS or agreement_named(entity):
+    defined = [full for full in acronym_definitions(doc, rules).values()]
+    for entity in (_as_defined(_with_lower_case_head(e, rules), defined) for e in entities(doc)):
+        if entity.label_ not in ORG_LABELS or agreement_named(entity) or names_an_office(entity, rules):
             continue
         bracket = next((t.i for t in entity if t.text == "(" and t.i > entity.start), entity.end)
         for piece in _dash_pieces(with_location(_with_split_suffix(doc[entity.start : bracket], rules), rules)):
@@ -327,6 +329,23 @@ def _whole_names(doc: Doc, rules: LanguageRules) -> list[Span]:
             else:
                 names.append(piece)
     return names
+
+
+def _as_defined(entity: Span, defined: list[Span]) -> Span:
+    """"Caisse" + "nationale d'allocations familiales": NER cuts a name before its lower-case
+    complement; where the text defines an acronym for the whole name ("Caisse nationale
+    d'allocations familiales (Cnaf)"), a mention that opens with those words takes all of them."""
+    doc = entity.doc
+    for full in sorted(defined, key=len, reverse=True):
+        end = entity.start + len(full)
+        if len(full) > len(entity) and end <= len(doc) and doc[entity.start : end].text.lower() == full.text.lower():
+            return Span(doc, entity.start, end, label=entity.label_)
+    return entity
+
+
+def names_an_office(entity: Span, rules: LanguageRules) -> bool:
+    """The entity opens with a lower-case title word: it names someone's office, not an organisation."""
+    return entity[0].is_lower and entity[0].lower_ in rules.title_words
 
 
 def _with_lower_case_head(entity: Span, rules: LanguageRules) -> Span:

@@ -30,6 +30,7 @@ from pipeline.stages.organizations import (
     coordinated_parts,
     ends_with_legal_suffix,
     name_key,
+    names_an_office,
     entity_at,
     named_entities,
     named_entity_at,
@@ -650,6 +651,8 @@ def _listed_with_organisation(span: Span, rules: LanguageRules) -> bool:
     doc = span.doc
     if any(t.lower_.strip(".") in rules.person_honorifics or t.lower_ in rules.title_words for t in doc[max(span.start - 1, 0) : span.end]):
         return False  # "Dean Li Gucheng", "President X"
+    if span.end + 1 < len(doc) and doc[span.end].text == "," and doc[span.end + 1].is_lower and doc[span.end + 1].lower_ in rules.title_words:
+        return False  # "Alexandre Viros, président de ...": a title after the name
     if any(p.start < span.end and span.start < p.end for p in doc.spans.get(PERSON_SPANS, [])):
         return False
     sentence = span.sent
@@ -663,7 +666,7 @@ def _listed_with_organisation(span: Span, rules: LanguageRules) -> bool:
         else:
             runs.append([name])
     run = next((r for r in runs if any(e.start <= span.start < e.end for e in r)), [])
-    return len(run) > 1 and any(e.label_ == "ORG" for e in run)
+    return len(run) > 1 and any(e.label_ == "ORG" and not names_an_office(e, rules) for e in run)
 
 
 def _is_person_like(span: Span, rules: LanguageRules) -> bool:
@@ -674,6 +677,7 @@ def _is_person_like(span: Span, rules: LanguageRules) -> bool:
     return (
         not words
         or words[0] in rules.person_honorifics
+        or names_an_office(span, rules)
         or any(w in rules.title_words for w in words[-2:])
         or _titled_name(span, rules)
         or _in_person_name(span)

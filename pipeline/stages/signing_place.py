@@ -25,7 +25,7 @@ _MAX_PLACE_WORDS = 3
 _MAX_NESTED_PHRASES = 1
 
 FIELDS = ("signing_place",)
-READS: tuple[str, ...] = ()
+READS = ("signing_date",)
 
 
 def propose(context: Context) -> Proposal:
@@ -57,6 +57,8 @@ def _candidates(context: Context, rule_choice: Found | None) -> list[Candidate]:
             if _is_venue(place, rules) and (city := _city_of_venue(place, context.clauses)) is not None:
                 venues.append(city)
     dateline = _dateline_city(context.clauses)
+    date = context.value("signing_date")
+    signing_date = (date.start, date.end) if date is not None else None
     mentions: dict[str, list[Found]] = {}
     for found in [*places, *venues, *([dateline] if dateline else [])]:
         mentions.setdefault(found.value, []).append(found)
@@ -76,6 +78,7 @@ def _candidates(context: Context, rule_choice: Found | None) -> list[Candidate]:
             labels=frozenset(s.root.ent_type_ for s in spans),
             signing_sentences=signing,
             agreement_sentences=agreements,
+            signing_date=signing_date,
         )
         # quoted where the rule read it, else where it hangs on a signing, else first
         quoted = min(found, key=lambda f: (f != rule_choice, (f.start, f.end) not in attached, f.start))
