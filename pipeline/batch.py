@@ -2,8 +2,9 @@
 
 ``run_batch`` walks the inputs, skips documents whose record is already up to date
 (``manifest.json``), extracts the others in this process or a pool, and writes each record
-(``<id>.json``) with the text its spans index beside it (``<id>.txt``, unless the records
-embed it), ``records.jsonl`` and ``run-summary.json``, which names the inputs
+(``<id>.json``) as it comes (one language's documents after another: ``pipeline.parallel``)
+with the text its spans index beside it (``<id>.txt``, unless the records embed it), then
+``records.jsonl`` in input order from the record files, and ``run-summary.json``, which names the inputs
 (``recorded_inputs``). Every file is written atomically (temporary file,
 fsync, rename), and the manifest only ever lists records already on disk, so a run killed
 at any moment leaves no partial file and the next run resumes where it stopped. Outputs

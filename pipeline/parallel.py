@@ -1,4 +1,10 @@
-"""Several cores: a pool of worker processes with one Extractor each, fed chunks of files.
+"""Several cores, and limits that C code cannot escape: pools of worker processes with one
+Extractor each, fed chunks of files, one language's documents after another.
+
+A run's documents are grouped by language first (``language_groups``: a read and a language
+detection each, no model), and each group gets its own pool, stopped when the group is done,
+whose workers load only that language's pipeline: no process holds two (the French pipeline
+alone is about 200 MB). Whenever a time limit is set, even one process is a one-worker pool.
 
 Everything a worker runs is a module-level function, so the pool works with the "spawn"
 start method (used on every platform: forking a process that already runs threads, such

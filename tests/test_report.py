@@ -52,7 +52,7 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="module")
 def sample_run(tmp_path_factory: pytest.TempPathFactory, extractor: Extractor) -> Path:
     """A folder where `extract-agreements extract samples -o outputs` and `extract-agreements
-    report outputs` were run (in this process, with the session's extractor): the page names
+    report outputs` were run (``run_batch`` and ``build_report`` called from here): the page names
     the folders as given, so the screenshot is the same on every machine and every run."""
     work = tmp_path_factory.mktemp("run")
     shutil.copytree(SAMPLES, work / "samples", ignore=shutil.ignore_patterns("*.json"))
