@@ -129,6 +129,18 @@ def test_lost_workers_cost_only_their_documents(tmp_path: Path, monkeypatch: pyt
 
 
 @pytest.mark.slow
+def test_one_process_has_a_limit_c_code_cannot_escape(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a time limit, ``--jobs 1`` extracts in one worker that is killed and replaced like
+    any other (it ran in the main process, where a C call outlasts every alarm)."""
+    monkeypatch.setattr("pipeline.parallel._extract_chunk", faulty_chunk)
+    monkeypatch.setattr("pipeline.parallel.hard_limit", lambda config, documents: 3.0)
+    files = {f"doc-{i:02d}.txt": announcement(i) for i in range(3)} | {"doc-01-stuck.txt": "y", "doc-02-crash.txt": "x"}
+    summary = run_batch([write_tree(tmp_path / "in", files)], tmp_path / "out", ExtractorConfig(timeout_s=30), jobs=1)
+    assert summary.errors_by_type == {"worker_died": 1, "timeout": 1}
+    assert {name: kind for name, kind in outcome(tmp_path / "out").items() if kind} == {"doc-01-stuck.txt": "timeout", "doc-02-crash.txt": "worker_died"}
+
+
+@pytest.mark.slow
 def test_timeouts_are_the_same_with_one_or_two_processes(tmp_path: Path) -> None:
     """The alarm inside each worker gives the same ``timeout`` records as in one process."""
     files = {f"doc-{i:02d}.txt": announcement(i) for i in range(5)} | {"doc-02-slow.txt": SLOW_TEXT * 2}
