@@ -47,6 +47,8 @@ DEFAULT_SCHEDULER_TIMEOUT_S = 120.0
 """How long a run on a Dask cluster waits without any worker, or for a lost scheduler, before it stops."""
 
 AUTO = "auto"
+WARM_UP_TEXT = "Oslo, 3 March 2024 — Acme AS and the University of Bergen signed a research agreement on water storage.\n"
+"""What ``Extractor.warm_up`` extracts (any language's pipeline reads it: it only has to run every stage)."""
 AUTO_PRIMARY = "en"
 """The primary language under ``AUTO``: the one ``spacy_model`` replaces, loaded when an extractor is made."""
 
@@ -156,6 +158,14 @@ class Extractor:
             log.info("loading the %s model (%s)…", Locale("en").languages.get(language, language), custom or rules.spacy_model)
             self._pipelines[language] = self._limited(build_pipeline(rules, custom))
         return self._pipelines[language]
+
+    def warm_up(self, language: str) -> None:
+        """Extract a short text once with ``language``'s pipeline: a process's first document pays
+        about 0.6 s of first-call costs (the language identifier's model, tables and patterns built
+        on first use), which would count against that document's time limit."""
+        document = document_from_text(WARM_UP_TEXT, "<warm-up>", "txt")
+        document = replace(document, language=language, warnings=document_language(self.config, document)[1])  # loads the language model
+        self._analyse(document, self.pipeline(language)(self._nlp_text(mask_markup(document.text), language)), [], None)
 
     def release(self, language: str) -> None:
         """Forget ``language``'s pipeline, so its memory can go (a French pipeline is about 200 MB);

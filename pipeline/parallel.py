@@ -85,14 +85,14 @@ def _die_with_parent(parent: int) -> None:
 
 def _start_worker(config: ExtractorConfig, parent: int, message_level: int, language: str | None) -> None:
     """Pool initializer: tie the worker's life to the main process, show the messages the main
-    process shows (for the worker's whole life), then load the pipeline of the documents'
-    ``language`` (None: any, each on its first document) before the first chunk arrives."""
+    process shows (for the worker's whole life), then load and warm up the pipeline of the
+    documents' ``language`` (None: any, each on its first document) before the first chunk arrives."""
     _die_with_parent(parent)
     if message_level:
         show_progress_messages(message_level)
     extractor = extractor_for(config, lazy=True)
     if language is not None:
-        extractor.pipeline(language)
+        extractor.warm_up(language)
 
 
 def _extract_chunk(config: ExtractorConfig, items: list[Item]) -> list[Record]:
