@@ -2,8 +2,9 @@
 
 ``run_batch`` walks the inputs, skips documents whose record is already up to date
 (``manifest.json``), extracts the others in this process or a pool, and writes each record
-(``<id>.json``) with the text its spans index beside it (``<id>.txt``, unless the records
-embed it), ``records.jsonl`` and ``run-summary.json``, which names the inputs
+(``<id>.json``) as it comes (one language's documents after another: ``pipeline.parallel``)
+with the text its spans index beside it (``<id>.txt``, unless the records embed it), then
+``records.jsonl`` in input order from the record files, and ``run-summary.json``, which names the inputs
 (``recorded_inputs``). Every file is written atomically (temporary file,
 fsync, rename), and the manifest only ever lists records already on disk, so a run killed
 at any moment leaves no partial file and the next run resumes where it stopped. Outputs
@@ -41,7 +42,7 @@ from tqdm.contrib.logging import logging_redirect_tqdm
 from models import AgreementRecord, Correction, Record
 from pipeline import __version__
 from pipeline import corrections
-from pipeline.extractor import AUTO, ExtractorConfig
+from pipeline.extractor import AUTO, AUTO_PRIMARY, ExtractorConfig
 from pipeline.outlock import LOCK_NAME, FolderInUse, hold
 from pipeline.parallel import WORKER_DIED, Item, extract_items
 from pipeline.readers import SUPPORTED_SUFFIXES
@@ -259,12 +260,12 @@ def _run(
     plan = partial(_plan, output_dir=output_dir, config=config, fingerprint=fingerprint, force=force, retry_failures=retry_failures)
     tasks = [plan(s, outputs[s.name], old.get(s.name)) for s in sources]
     todo = [(t.source.path, t.source.name) for t in tasks if not t.skip]
-    records, warnings, errors, unsaved, ids = 0, 0, Counter[str](), 0, set[str]()
+    pending = {t.source.name: t for t in tasks if not t.skip}
+    unsaved = 0
     show = sys.stderr.isatty() if progress is None else progress
     try:
         with (
             closing((extract or partial(extract_items, n_process=jobs))(config, todo)) as extracted,
-            atomic_file(output_dir / RECORDS) as jsonl,
             tqdm(total=len(tasks), unit="doc", file=sys.stderr, disable=not show) as bar,
             logging_redirect_tqdm([logging.getLogger("pipeline")]),  # "loading the French model…" above the bar
         ):
@@ -273,27 +274,32 @@ def _run(
                     stored = json.loads((output_dir / task.output).read_text("utf-8"))
                     if (data := corrections.apply_corrections(stored, corrected)) is not stored:
                         write_json(output_dir / task.output, data)  # the corrections changed since
-                else:
-                    record = next(extracted)
-                    data = corrections.apply_corrections(record.model_dump(mode="json"), corrected)
-                    _write_text(output_dir / text_path(task.output), None if config.embed_text else _indexed_text(record))
-                    write_json(output_dir / task.output, data)
-                    manifest[task.source.name] = _entry(task, fingerprint, data, config.timeout_s)
-                    unsaved += 1
-                    if unsaved >= max(config.batch_size, len(manifest) // MANIFEST_SAVE_FRACTION):
-                        _save_manifest(output_dir, manifest)
-                        unsaved = 0
-                jsonl.write(json.dumps(data, ensure_ascii=False) + "\n")
-                if "error" in data:
-                    errors[data["error"]["type"]] += 1
-                else:
-                    records += 1
-                    warnings += len(data["warnings"])
-                    ids.add(data["id"])
+                    bar.update()
+            for record in extracted:  # in the extraction's order (one language after another), not the inputs'
+                task = pending.pop(record.source.path)
+                data = corrections.apply_corrections(record.model_dump(mode="json"), corrected)
+                _write_text(output_dir / text_path(task.output), None if config.embed_text else _indexed_text(record))
+                write_json(output_dir / task.output, data)
+                manifest[task.source.name] = _entry(task, fingerprint, data, config.timeout_s)
+                unsaved += 1
+                if unsaved >= max(config.batch_size, len(manifest) // MANIFEST_SAVE_FRACTION):
+                    _save_manifest(output_dir, manifest)
+                    unsaved = 0
                 bar.update()
     finally:  # also when interrupted: keep the records already written
         if unsaved:
             _save_manifest(output_dir, manifest)
+    records, warnings, errors, ids = 0, 0, Counter[str](), set[str]()
+    with atomic_file(output_dir / RECORDS) as jsonl:
+        for task in tasks:  # in input order, from the record files just written or kept
+            data = json.loads((output_dir / task.output).read_text("utf-8"))
+            jsonl.write(json.dumps(data, ensure_ascii=False) + "\n")
+            if "error" in data:
+                errors[data["error"]["type"]] += 1
+            else:
+                records += 1
+                warnings += len(data["warnings"])
+                ids.add(data["id"])
 
     deleted = sorted(old.keys() - outputs.keys())
     _remove_outputs(output_dir, {name: e.output for name, e in old.items() if e.output not in outputs.values()})
@@ -567,7 +573,7 @@ def write_json(path: Path, data: Any, sort_keys: bool = False) -> None:
 
 def model_description(config: ExtractorConfig) -> str:
     """What records' ``extractor.spacy_model`` says, read from the model's meta.json without loading it."""
-    name = config.spacy_model or load_rules("en" if config.language == AUTO else config.language).spacy_model
+    name = config.spacy_model or load_rules(AUTO_PRIMARY if config.language == AUTO else config.language).spacy_model
     if spacy.util.is_package(name):
         folder = spacy.util.get_package_path(name)
     elif Path(name).is_dir():

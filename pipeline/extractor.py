@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import sys
@@ -46,6 +47,10 @@ DEFAULT_SCHEDULER_TIMEOUT_S = 120.0
 """How long a run on a Dask cluster waits without any worker, or for a lost scheduler, before it stops."""
 
 AUTO = "auto"
+WARM_UP_TEXT = "Oslo, 3 March 2024 — Acme AS and the University of Bergen signed a research agreement on water storage.\n"
+"""What ``Extractor.warm_up`` extracts (any language's pipeline reads it: it only has to run every stage)."""
+AUTO_PRIMARY = "en"
+"""The primary language under ``AUTO``: the one ``spacy_model`` replaces, loaded when an extractor is made."""
 
 POOL_NEEDS_MAIN_GUARD = (
     "extract_files(n_process > 1): the worker processes could not start. They are started with "
@@ -104,22 +109,29 @@ class Extractor:
         embed_text: bool = False,
         preload: Iterable[str] = (),
         nlp: Language | None = None,
+        lazy: bool = False,
     ) -> None:
-        """``nlp``: a pipeline object to use for its language instead of loading one (``from_nlp``)."""
+        """``nlp``: a pipeline object to use for its language instead of loading one (``from_nlp``).
+        ``lazy``: load no pipeline now, not even the primary language's or ``preload``'s, each on its
+        first document (a worker that only meets one language's documents: ``pipeline.parallel``)."""
         if language != AUTO and language not in available_languages():
             raise ValueError(f"no extraction rules for language {language!r}; available: {', '.join(available_languages())} or 'auto'")
         if unknown := sorted(set(preload) - set(available_languages())):
             raise ValueError(f"preload: no extraction rules for {', '.join(map(repr, unknown))}; available: {', '.join(available_languages())}")
         model = str(spacy_model) if spacy_model else None
         self.config = ExtractorConfig(language, model, max_bytes, batch_size, max_chars, timeout_s, embed_text, tuple(preload))
-        self.primary_language = nlp.lang if nlp is not None else "en" if language == AUTO else language
+        self.primary_language = nlp.lang if nlp is not None else AUTO_PRIMARY if language == AUTO else language
         self._pipelines: dict[str, Language] = {}
         self._given: Language | None = None
         if nlp is not None:
             self._given = self._pipelines[nlp.lang] = self._limited(adapt_pipeline(copy_pipeline(nlp), load_rules(nlp.lang)))
-        self.nlp: Language = self.pipeline(self.primary_language)
-        for preloaded in self.config.preload:
+        for preloaded in () if lazy else (self.primary_language, *self.config.preload):
             self.pipeline(preloaded)
+
+    @property
+    def nlp(self) -> Language:
+        """The primary language's spaCy pipeline."""
+        return self.pipeline(self.primary_language)
 
     @classmethod
     def from_nlp(cls, nlp: Language, language: str = AUTO, **options: Any) -> Extractor:
@@ -147,6 +159,21 @@ class Extractor:
             self._pipelines[language] = self._limited(build_pipeline(rules, custom))
         return self._pipelines[language]
 
+    def warm_up(self, language: str) -> None:
+        """Extract a short text once with ``language``'s pipeline: a process's first document pays
+        about 0.6 s of first-call costs (the language identifier's model, tables and patterns built
+        on first use), which would count against that document's time limit."""
+        document = document_from_text(WARM_UP_TEXT, "<warm-up>", "txt")
+        document = replace(document, language=language, warnings=document_language(self.config, document)[1])  # loads the language model
+        self._analyse(document, self.pipeline(language)(self._nlp_text(mask_document(document), language)), [], None)
+
+    def release(self, language: str) -> None:
+        """Forget ``language``'s pipeline, so its memory can go (a French pipeline is about 200 MB);
+        it is built again if a later document needs it. A pipeline given as ``nlp`` is kept."""
+        if self._pipelines.get(language) is not self._given:
+            self._pipelines.pop(language, None)
+            gc.collect()  # spaCy's objects hold reference cycles
+
     def _limited(self, nlp: Language) -> Language:
         nlp.max_length = self.config.max_chars  # checked before parsing, with an error record
         return nlp
@@ -163,17 +190,11 @@ class Extractor:
     def language_of(self, document: Document, masked: str | None = None) -> tuple[str, list[RecordWarning]]:
         """The configured language, or the detected one (with a warning when unsure).
         ``masked`` is the document's text with markup masked, when the caller has it already."""
-        if self.config.language != AUTO:
-            return self.config.language, []
-        masked = mask_document(document) if masked is None else masked
-        language, confidence = detect_language(masked[document.body_start :])
-        if confidence < MIN_CONFIDENCE:
-            return language, [RecordWarning(code="language_unsure", message=f"language detection is unsure: {language!r} at {confidence:.2f}")]
-        return language, []
+        return document_language(self.config, document, masked)
 
     @classmethod
-    def from_config(cls, config: ExtractorConfig) -> Extractor:
-        return cls(**asdict(config))
+    def from_config(cls, config: ExtractorConfig, lazy: bool = False) -> Extractor:
+        return cls(**asdict(config), lazy=lazy)
 
     def extract_text(
         self, text: str, publication_date: date | str | None = None, source_name: str = "<text>", fmt: SourceFormat = "txt"
@@ -228,11 +249,7 @@ class Extractor:
     def _read(self, path: Path, name: str) -> Document | ErrorRecord:
         """The file's Document or error record; reading counts against the document's time limit
         (a pathological file must not stall a run before its parsing is even timed)."""
-        try:
-            with deadline(self.config.timeout_s):
-                return or_error(name, lambda: read_document(path, name, self.config.max_bytes))
-        except DocumentTimeout:
-            return error_record(name, "timeout", timeout_message(name, self.config.timeout_s))
+        return read_item(self.config, path, name)
 
     def extract_documents(self, documents: Iterable[Document | Record]) -> Iterator[Record]:
         """Records of documents already read, in order (an error record passes through), streaming:
@@ -380,6 +397,39 @@ class Extractor:
             "extractor": {"version": __version__, "spacy_model": self.model_description(document.language)},
         }
         return self._validated(data, document), context
+
+
+def read_item(config: ExtractorConfig, path: Path, name: str) -> Document | ErrorRecord:
+    """The file's Document or error record, read within the document's time limit."""
+    try:
+        with deadline(config.timeout_s):
+            return or_error(name, lambda: read_document(path, name, config.max_bytes))
+    except DocumentTimeout:
+        return error_record(name, "timeout", timeout_message(name, config.timeout_s))
+
+
+def document_language(config: ExtractorConfig, document: Document, masked: str | None = None) -> tuple[str, list[RecordWarning]]:
+    """``Extractor.language_of`` for an extractor of ``config``."""
+    if config.language != AUTO:
+        return config.language, []
+    masked = mask_document(document) if masked is None else masked
+    language, confidence = detect_language(masked[document.body_start :])
+    if confidence < MIN_CONFIDENCE:
+        return language, [RecordWarning(code="language_unsure", message=f"language detection is unsure: {language!r} at {confidence:.2f}")]
+    return language, []
+
+
+def pipeline_language(config: ExtractorConfig, path: Path, name: str) -> str | None:
+    """The language whose spaCy pipeline an extractor of ``config`` will parse the file with,
+    decided as it decides; None when it needs none (the file gives an error record, or is in a
+    language without rules). Costs a read and a language detection, no model."""
+    if config.language != AUTO:
+        return config.language
+    document = read_item(config, path, name)
+    if isinstance(document, ErrorRecord) or len(document.text) > config.max_chars:
+        return None
+    language = document_language(config, document)[0]
+    return language if language in available_languages() else None
 
 
 def _source(document: Document) -> dict:

@@ -1,4 +1,10 @@
-"""Several cores: a pool of worker processes with one Extractor each, fed chunks of files.
+"""Several cores, and limits that C code cannot escape: pools of worker processes with one
+Extractor each, fed chunks of files, one language's documents after another.
+
+A run's documents are grouped by language first (``language_groups``: a read and a language
+detection each, no model), and each group gets its own pool, stopped when the group is done,
+whose workers load only that language's pipeline: no process holds two (the French pipeline
+alone is about 200 MB). Whenever a time limit is set, even one process is a one-worker pool.
 
 Everything a worker runs is a module-level function, so the pool works with the "spawn"
 start method (used on every platform: forking a process that already runs threads, such
@@ -38,7 +44,7 @@ from typing import Protocol, TypeVar
 from pebble import ProcessExpired, ProcessFuture, ProcessPool
 
 from models import Record
-from pipeline.extractor import Extractor, ExtractorConfig, error_record, show_progress_messages, timeout_message
+from pipeline.extractor import AUTO, AUTO_PRIMARY, Extractor, ExtractorConfig, error_record, pipeline_language, show_progress_messages, timeout_message
 
 Item = tuple[Path, str | None]
 """A file to extract and its source name (``None``: the path itself)."""
@@ -63,9 +69,10 @@ class ChunkFuture(Protocol):
 
 
 @lru_cache(maxsize=1)
-def extractor_for(config: ExtractorConfig) -> Extractor:
-    """The process's Extractor for ``config``: loading spaCy takes a second, so it is built once per process."""
-    return Extractor.from_config(config)
+def extractor_for(config: ExtractorConfig, lazy: bool = False) -> Extractor:
+    """The process's Extractor for ``config``: loading spaCy takes a second, so it is built once per process
+    (``lazy``: its pipelines load on their first document, as in a worker of one language's group)."""
+    return Extractor.from_config(config, lazy=lazy)
 
 
 def _die_with_parent(parent: int) -> None:
@@ -76,17 +83,20 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _start_worker(config: ExtractorConfig, parent: int, message_level: int) -> None:
+def _start_worker(config: ExtractorConfig, parent: int, message_level: int, language: str | None) -> None:
     """Pool initializer: tie the worker's life to the main process, show the messages the main
-    process shows (for the worker's whole life), then load the models before the first chunk arrives."""
+    process shows (for the worker's whole life), then load and warm up the pipeline of the
+    documents' ``language`` (None: any, each on its first document) before the first chunk arrives."""
     _die_with_parent(parent)
     if message_level:
         show_progress_messages(message_level)
-    extractor_for(config)
+    extractor = extractor_for(config, lazy=True)
+    if language is not None:
+        extractor.warm_up(language)
 
 
 def _extract_chunk(config: ExtractorConfig, items: list[Item]) -> list[Record]:
-    return list(extractor_for(config).extract_named(items))
+    return list(extractor_for(config, lazy=True).extract_named(items))
 
 
 def hard_limit(config: ExtractorConfig, documents: int) -> float | None:
@@ -97,23 +107,44 @@ def hard_limit(config: ExtractorConfig, documents: int) -> float | None:
     return (documents + 2) * config.timeout_s + HARD_LIMIT_GRACE_S
 
 
+def language_groups(config: ExtractorConfig, items: Sequence[Item]) -> list[tuple[str | None, list[Item]]]:
+    """``items`` grouped by the language whose pipeline they need (``pipeline_language``), each group
+    in input order: the primary language's first, the others by code; the files that need no
+    pipeline join the first group. One group, and no reading, when the language is not detected."""
+    if config.language != AUTO:
+        return [(config.language, list(items))]
+    languages = [pipeline_language(config, path, name or path.as_posix()) for path, name in items]
+    order = sorted({language for language in languages if language is not None}, key=lambda language: (language != AUTO_PRIMARY, language)) or [None]
+    keys = [order[0] if language is None else language for language in languages]
+    return [(language, [item for item, key in zip(items, keys) if key == language]) for language in order]
+
+
 def extract_items(config: ExtractorConfig, items: Sequence[Item], n_process: int = 1) -> Iterator[Record]:
-    """Records of ``items`` in input order: in this process when ``n_process`` is 1, else in a
-    pool of at most ``n_process`` workers (no more than there are chunks of work). Nothing is
-    loaded before the first record is asked for, and nothing at all when ``items`` is empty."""
+    """Records of ``items``, one language's documents after another (``language_groups``), so that
+    no process holds two languages' pipelines at once: each group in a pool of at most
+    ``n_process`` workers (no more than there are chunks of work), stopped when the group is
+    done. With one process and no time limit, in this process, which releases a language's
+    pipeline when a later group needs another; with a time limit, even one process is a worker,
+    which is killed and replaced when a document escapes the limit in C code. Nothing is loaded
+    before the first record is asked for, and nothing at all when ``items`` is empty."""
     if not items:
         return
-    if n_process > 1:
-        yield from extract_in_pool(config, items, min(n_process, math.ceil(len(items) / config.batch_size)))
-    else:
-        yield from extractor_for(config).extract_named(items)
+    groups = language_groups(config, items)
+    for index, (language, group) in enumerate(groups):
+        if n_process > 1 or config.timeout_s is not None:
+            yield from extract_in_pool(config, group, min(n_process, math.ceil(len(group) / config.batch_size)), language)
+            continue
+        extractor = extractor_for(config, lazy=True)
+        yield from extractor.extract_named(group)
+        if language is not None and index < len(groups) - 1:
+            extractor.release(language)
 
 
-def extract_in_pool(config: ExtractorConfig, items: Sequence[Item], n_process: int) -> Iterator[Record]:
-    """Records of ``items`` in input order, extracted by ``n_process`` worker processes (module docstring)."""
-    pool = ProcessPool(
-        n_process, initializer=_start_worker, initargs=(config, os.getpid(), logging.getLogger("pipeline").level), context=multiprocessing.get_context("spawn")
-    )
+def extract_in_pool(config: ExtractorConfig, items: Sequence[Item], n_process: int, language: str | None = None) -> Iterator[Record]:
+    """Records of ``items`` in input order, extracted by ``n_process`` worker processes (module
+    docstring) that load ``language``'s pipeline when they start (None: each on its first document)."""
+    initargs = (config, os.getpid(), logging.getLogger("pipeline").level, language)
+    pool = ProcessPool(n_process, initializer=_start_worker, initargs=initargs, context=multiprocessing.get_context("spawn"))
     try:
         yield from in_chunks(partial(_PoolChunk, pool, config), items, config.batch_size, n_process)
     finally:  # also on Ctrl-C, SIGTERM or when the caller stops early: no worker outlives the run

@@ -25,7 +25,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from pipeline.batch import RECORDS, SUMMARY, BatchError, collect_sources, recorded_inputs
+from pipeline.batch import RECORDS, SUMMARY, BatchError, atomic_file, collect_sources, recorded_inputs
 from pipeline.corrections import corrected_records
 from pipeline.extractor import DEFAULT_MAX_BYTES
 from pipeline.grouping import Grouping, group_run
@@ -91,8 +91,8 @@ def build_report(
     data["summary"]["inputs"] = [_shown(path) for path in texts.inputs]
     data["summary"]["diagram"] = diagram_uri(diagram or outputs_dir / DIAGRAM, required=diagram is not None)
     page = render_html(data, title=f"Agreements in {outputs_dir.resolve().name}/")
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(page, encoding="utf-8")
+    with atomic_file(output) as handle:  # a page left half-written by a kill would look complete in a browser
+        handle.write(page)
     return ReportResult(
         path=output,
         size=output.stat().st_size,

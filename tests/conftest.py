@@ -10,6 +10,6 @@ from pipeline.parallel import extractor_for
 
 @pytest.fixture(scope="session")
 def extractor() -> Extractor:
-    """``Extractor()``, loaded once per session (about a second), and the same instance
-    ``run_batch`` and the CLI use in this process, so batch tests do not load it again."""
+    """``Extractor()``, loaded once per session (about a second). (``run_batch`` and the CLI
+    extract in worker processes whenever a time limit is set: ``pipeline.parallel``.)"""
     return extractor_for(ExtractorConfig())

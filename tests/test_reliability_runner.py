@@ -17,7 +17,9 @@ from pathlib import Path
 
 import pytest
 
+from models import ErrorRecord
 from pipeline import ExtractorConfig
+from pipeline.extractor import read_item
 from pipeline.batch import MANIFEST, RECORDS, SUMMARY, TEMP_SUFFIX, BatchError, output_names, run_batch
 from pipeline.cli import main
 from pipeline.outlock import LOCK_NAME, hold
@@ -119,13 +121,27 @@ def test_lost_workers_cost_only_their_documents(tmp_path: Path, monkeypatch: pyt
     assert summary.errors_by_type == {"worker_died": 1, "timeout": 1}
     errors = {name: kind for name, kind in outcome(tmp_path / "out").items() if kind}
     assert errors == {"doc-02-crash.txt": "worker_died", "doc-04-stuck.txt": "timeout"}
-    local = run_batch([source], tmp_path / "local", config, jobs=1, force=True)  # what one process writes
+    monkeypatch.undo()
+    local = run_batch([source], tmp_path / "local", config, jobs=1, force=True)  # what one process writes without the faults
     assert local.errors == 0
     for name in files.keys() - errors.keys():
         record = name + ".json"
         assert (tmp_path / "out" / record).read_bytes() == (tmp_path / "local" / record).read_bytes()
+    monkeypatch.setattr("pipeline.parallel._extract_chunk", faulty_chunk)
     again = run_batch([source], tmp_path / "out", config, jobs=2)
     assert (again.skipped_unchanged, again.errors_by_type) == (8, {"worker_died": 1, "timeout": 1})
+
+
+@pytest.mark.slow
+def test_one_process_has_a_limit_c_code_cannot_escape(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a time limit, ``--jobs 1`` extracts in one worker that is killed and replaced like
+    any other (it ran in the main process, where a C call outlasts every alarm)."""
+    monkeypatch.setattr("pipeline.parallel._extract_chunk", faulty_chunk)
+    monkeypatch.setattr("pipeline.parallel.hard_limit", lambda config, documents: 3.0)
+    files = {f"doc-{i:02d}.txt": announcement(i) for i in range(3)} | {"doc-01-stuck.txt": "y", "doc-02-crash.txt": "x"}
+    summary = run_batch([write_tree(tmp_path / "in", files)], tmp_path / "out", ExtractorConfig(timeout_s=30), jobs=1)
+    assert summary.errors_by_type == {"worker_died": 1, "timeout": 1}
+    assert {name: kind for name, kind in outcome(tmp_path / "out").items() if kind} == {"doc-01-stuck.txt": "timeout", "doc-02-crash.txt": "worker_died"}
 
 
 @pytest.mark.slow
@@ -144,8 +160,8 @@ def test_reading_counts_against_the_time_limit(tmp_path: Path, monkeypatch: pyte
     """A file whose reading never ends is a ``timeout`` record, not a stalled run."""
     source = write_tree(tmp_path / "in", {"a.txt": announcement(0)})
     monkeypatch.setattr("pipeline.extractor.read_document", lambda *args: spin())
-    run_batch([source], tmp_path / "out", ExtractorConfig(timeout_s=0.3), jobs=1)
-    assert outcome(tmp_path / "out") == {"a.txt": "timeout"}
+    record = read_item(ExtractorConfig(timeout_s=0.3), source / "a.txt", "a.txt")  # how every worker and the language pre-pass read
+    assert isinstance(record, ErrorRecord) and record.error.type == "timeout"
 
 
 # --------------------------------------------------------------------------- one run per output folder

@@ -52,7 +52,7 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="module")
 def sample_run(tmp_path_factory: pytest.TempPathFactory, extractor: Extractor) -> Path:
     """A folder where `extract-agreements extract samples -o outputs` and `extract-agreements
-    report outputs` were run (in this process, with the session's extractor): the page names
+    report outputs` were run (``run_batch`` and ``build_report`` called from here): the page names
     the folders as given, so the screenshot is the same on every machine and every run."""
     work = tmp_path_factory.mktemp("run")
     shutil.copytree(SAMPLES, work / "samples", ignore=shutil.ignore_patterns("*.json"))
@@ -588,3 +588,16 @@ def test_ten_thousand_records_stay_usable(browser: Any, synthetic_report: tuple[
     assert page.page.inner_text("#errors-status") == f"Showing 1–50 of {SYNTHETIC // 100} errors."
     assert page.close() == []
     assert loaded < 20
+
+
+def test_a_page_that_fails_half_way_leaves_the_last_page_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page is written atomically: a write that breaks off (here a character UTF-8 cannot
+    encode, after 100 KB) leaves the previous page as it was and no temporary file."""
+    outputs, inputs = write_run(tmp_path, [review_record("a")])
+    page = outputs / "report.html"
+    page.write_text("<html>the last page</html>", "utf-8")
+    monkeypatch.setattr("pipeline.report.render_html", lambda data, title: "<html>" + "x" * 100_000 + "\ud800")
+    with pytest.raises(UnicodeEncodeError):
+        build_report(outputs, inputs, page)
+    assert page.read_text("utf-8") == "<html>the last page</html>"
+    assert sorted(p.name for p in outputs.iterdir()) == ["records.jsonl", "report.html"]
