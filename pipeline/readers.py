@@ -621,7 +621,8 @@ def _main_text(tree: lxml.html.HtmlElement, name: str) -> str:
             tree,
             output_format="txt",
             include_tables=True,
-            include_images=True,  # keeps figure captions: who signed is often said under the photo
+            include_images=False,  # figure captions stay out: read as prose they cost French parties 0.017 and
+            # confident parties' precision 0.957 -> 0.942 (leave-one-source-out, docs/quality.md)
             include_comments=False,
             favor_recall=True,
         )

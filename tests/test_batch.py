@@ -9,7 +9,7 @@ import stat
 import subprocess
 import sys
 import time
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +35,10 @@ from pipeline.batch import (
 )
 from pipeline.cli import main
 
-CONFIG = ExtractorConfig()
+CONFIG = ExtractorConfig(timeout_s=None)
+"""Runs in the test's process: a time limit would start a worker for every run (limits: test_limits)."""
+CLI_DEFAULTS = ExtractorConfig()
+"""What ``extract`` runs with, for the runs compared with a command's."""
 RUN_SPECIFIC = ("skipped_unchanged", "deleted")
 """The summary counters that describe this run rather than the outputs."""
 PARTIES = ["Inria", "the Chinese Academy of Sciences", "CNRS", "the University of Tokyo", "Sorbonne University"]
@@ -358,12 +361,12 @@ def corpus40(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def reference(corpus40: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     """An uninterrupted run with one process: what every other run must reproduce."""
     out = tmp_path_factory.mktemp("reference") / "out"
-    run_batch([corpus40], out, CONFIG, jobs=1)
+    run_batch([corpus40], out, CLI_DEFAULTS, jobs=1)
     return snapshot(out)
 
 
 def test_jobs_do_not_change_outputs(corpus40: Path, reference: dict[str, bytes], tmp_path: Path) -> None:
-    summary = run_batch([corpus40], tmp_path / "out", CONFIG, jobs=2)  # 40 files: two chunks, two workers
+    summary = run_batch([corpus40], tmp_path / "out", CLI_DEFAULTS, jobs=2)  # 40 files: two chunks, two workers
     assert summary.documents == 40
     assert snapshot(tmp_path / "out") == reference
 
@@ -517,7 +520,7 @@ def test_embedded_text_replaces_the_text_file_and_back(nested: Path, tmp_path: P
     run_batch([nested], out, CONFIG)
     texts = {name: (out / name).read_text("utf-8") for name in text_files(out)}
 
-    summary = run_batch([nested], out, ExtractorConfig(embed_text=True))
+    summary = run_batch([nested], out, replace(CONFIG, embed_text=True))
 
     assert summary.skipped_unchanged == 0 and text_files(out) == []
     for line in jsonl(out):

@@ -628,16 +628,6 @@ def test_html_preformatted_text_keeps_its_lines(tmp_path: Path) -> None:
     assert "line one\n\nline two" in doc.text
 
 
-def test_html_figure_caption_is_read(tmp_path: Path) -> None:
-    page = (
-        "<html><body><article><figure><img src='a.jpg' alt='photo'/><figcaption>Jane Roe, president of Acme Corp,"
-        " and John Doe, chair of Beta Group</figcaption></figure><p>Acme Corp and Beta Group signed a memorandum of"
-        " understanding in Oslo on Monday, their first agreement.</p></article></body></html>"
-    )
-    doc = read_document(write(tmp_path, "a.html", page))
-    assert "Jane Roe, president of Acme Corp, and John Doe, chair of Beta Group" in doc.text
-
-
 LEAD = "Acme Corp and Beta Group signed a memorandum of understanding in Oslo on Monday to build roads."
 
 
