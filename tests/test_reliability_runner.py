@@ -27,6 +27,9 @@ from hostile_runs import faulty_chunk
 from test_batch import announcement, jsonl, snapshot, write_tree
 from test_limits import SLOW_TEXT, spin
 
+IN_PROCESS = ExtractorConfig(timeout_s=None)
+"""For runs whose test is not about time limits: no worker is started for them."""
+
 
 def outcome(out: Path) -> dict[str, str | None]:
     """Each source's error type, None for a record."""
@@ -183,7 +186,7 @@ def test_lock_of_a_dead_run_is_taken_over(tmp_path: Path) -> None:
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True)
     (tmp_path / "out").mkdir()
     (tmp_path / "out" / LOCK_NAME).write_text(dead.stdout)
-    assert run_batch([source], tmp_path / "out", ExtractorConfig(), jobs=1).records == 1
+    assert run_batch([source], tmp_path / "out", IN_PROCESS, jobs=1).records == 1
     assert not (tmp_path / "out" / LOCK_NAME).exists()
 
 
@@ -218,10 +221,10 @@ def test_output_folder_holding_an_input_is_refused(
 def test_damaged_manifest_means_redo(tmp_path: Path, manifest: str) -> None:
     source = write_tree(tmp_path / "in", {"a.txt": announcement(0), "b.txt": announcement(1)})
     out = tmp_path / "out"
-    run_batch([source], out, ExtractorConfig(), jobs=1)
+    run_batch([source], out, IN_PROCESS, jobs=1)
     reference = snapshot(out)
     (out / MANIFEST).write_text(manifest, "utf-8", errors="surrogateescape")
-    summary = run_batch([source], out, ExtractorConfig(), jobs=1)
+    summary = run_batch([source], out, IN_PROCESS, jobs=1)
     assert (summary.records, summary.skipped_unchanged) == (2, 0)
     assert {k: v for k, v in snapshot(out).items() if k != SUMMARY} == {k: v for k, v in reference.items() if k != SUMMARY}
 
@@ -230,7 +233,7 @@ def test_crafted_manifest_deletes_nothing_the_run_did_not_write(tmp_path: Path) 
     """The manifest names what a run may delete: only the record files of sources that are gone."""
     source = write_tree(tmp_path / "in", {"a.txt": announcement(0), "b.txt": announcement(1)})
     out = tmp_path / "out"
-    run_batch([source], out, ExtractorConfig(), jobs=1)
+    run_batch([source], out, IN_PROCESS, jobs=1)
     write_tree(out, {"notes.json": '{"mine": true}', "keep/me.json": '{"source": {"path": "gone.txt"}}'})
     manifest = json.loads((out / MANIFEST).read_text("utf-8"))
     entry = manifest["a.txt"]
@@ -243,7 +246,7 @@ def test_crafted_manifest_deletes_nothing_the_run_did_not_write(tmp_path: Path) 
     }
     (out / MANIFEST).write_text(json.dumps(manifest), "utf-8")
     before = snapshot(tmp_path)
-    summary = run_batch([source], out, ExtractorConfig(), jobs=1)
+    summary = run_batch([source], out, IN_PROCESS, jobs=1)
     assert summary.skipped_unchanged == 2 and summary.deleted == ["gone.txt", "gone2.txt", "gone3.txt"]
     after = snapshot(tmp_path)
     assert after.keys() == before.keys()
@@ -252,9 +255,9 @@ def test_crafted_manifest_deletes_nothing_the_run_did_not_write(tmp_path: Path) 
 
 def test_gone_source_record_is_still_deleted(tmp_path: Path) -> None:
     source = write_tree(tmp_path / "in", {"a.txt": announcement(0), "b.txt": announcement(1)})
-    run_batch([source], tmp_path / "out", ExtractorConfig(), jobs=1)
+    run_batch([source], tmp_path / "out", IN_PROCESS, jobs=1)
     (source / "b.txt").unlink()
-    assert run_batch([source], tmp_path / "out", ExtractorConfig(), jobs=1).deleted == ["b.txt"]
+    assert run_batch([source], tmp_path / "out", IN_PROCESS, jobs=1).deleted == ["b.txt"]
     assert not (tmp_path / "out" / "b.txt.json").exists() and not (tmp_path / "out" / "b.txt.txt").exists()
 
 
@@ -263,10 +266,10 @@ def test_damaged_record_file_is_redone(tmp_path: Path, content: str) -> None:
     """A record file replaced by ``{}`` raised ``KeyError`` on every rerun until ``--force``."""
     source = write_tree(tmp_path / "in", {"a.txt": announcement(0)})
     out = tmp_path / "out"
-    run_batch([source], out, ExtractorConfig(), jobs=1)
+    run_batch([source], out, IN_PROCESS, jobs=1)
     reference = (out / "a.txt.json").read_bytes()
     (out / "a.txt.json").write_text(content, "utf-8")
-    summary = run_batch([source], out, ExtractorConfig(), jobs=1)
+    summary = run_batch([source], out, IN_PROCESS, jobs=1)
     assert (summary.records, summary.skipped_unchanged) == (1, 0)
     assert (out / "a.txt.json").read_bytes() == reference
 
@@ -327,10 +330,10 @@ def test_report_to_a_folder_is_one_line(tmp_path: Path, capsys: pytest.CaptureFi
 def test_input_folder_named_like_a_run_file(tmp_path: Path, folder: str) -> None:
     """An input folder ``records.jsonl/`` made every run crash with ``IsADirectoryError``."""
     source = write_tree(tmp_path / "in", {f"{folder}/a.txt": announcement(0), "b.txt": announcement(1)})
-    summary = run_batch([source], tmp_path / "out", ExtractorConfig(), jobs=1)
+    summary = run_batch([source], tmp_path / "out", IN_PROCESS, jobs=1)
     assert (summary.records, summary.errors) == (2, 0)
     assert (tmp_path / "out" / f"{folder}.d" / "a.txt.json").is_file()
-    assert run_batch([source], tmp_path / "out", ExtractorConfig(), jobs=1).skipped_unchanged == 2
+    assert run_batch([source], tmp_path / "out", IN_PROCESS, jobs=1).skipped_unchanged == 2
 
 
 def test_renamed_run_file_folder_keeps_names_distinct() -> None:
