@@ -323,7 +323,7 @@ def _organizations(
             organization_of[i] = len(organizations)
         organizations.append(
             {
-                "canonical_id": "org-" + _digest(_scoped_key(group[0], name_key(canonical)) if is_generic(name_key(canonical)) else name_key(canonical)),
+                "canonical_id": "org-" + _digest(_scoped_key(group[0], name_key(canonical))),
                 "name": canonical,
                 "acronym": min(acronyms, key=lambda a: (-acronyms[a], a)) if acronyms else None,
                 "names": sorted(names),
