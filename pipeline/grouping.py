@@ -168,8 +168,9 @@ def _fixed(record: AgreementRecord) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Mention:
-    """One organisation of one record: where it is, the name it has there, and every name the
-    record gives it (its acronym, the words its spans quote)."""
+    """One organisation of one record: where it is, the name it has there, every name the
+    record gives it (its acronym, the words its spans quote, the short name its text defines in
+    quotes) and, when the extractor cut the name short, the record's longer name it stands for."""
 
     record: str
     field: str
@@ -177,24 +178,56 @@ class Mention:
     name: str
     acronym: str | None
     aliases: tuple[str, ...]
+    cut_of: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {"record": self.record, "field": self.field, "position": self.position, "name": self.name}
 
 
+_QUOTED_SHORT_NAME = re.compile(r"\s*\(\s*[\"“”«‘'’]\s*(?P<short>[^\"“”«»‘’()]{1,60}?)\s*[\"“”»’']\s*\)")
+"""What may follow a name to define its short name: `(“MinLaw”)`, `("Te Papa")`, `(« CNES »)`."""
+
+
+def quoted_short_names(text: str, spans: Iterable[tuple[int, int]]) -> set[str]:
+    """The short names the text defines right after the name's spans ("Singapore Ministry of Law
+    (“MinLaw”)"): the text's own word that the short name is this organisation."""
+    return {m["short"] for _, end in spans if (m := _QUOTED_SHORT_NAME.match(text, end))}
+
+
+def cut_short_of(name: str, spans: list[tuple[int, int]], others: Iterable[str], text: str) -> str | None:
+    """The record's longer name that ``name`` is the beginning of wherever the record quotes it
+    ("Cedar Valley Medical" where the text always says "Cedar Valley Medical Center"): the
+    extractor cut the name short, since the text never uses it alone. A name the text also uses
+    alone ("NASA" beside "NASA Wallops") is not cut short. The longest such name, when several."""
+    words = _fold(name).split()
+
+    def opens(start: int, longer: str) -> bool:
+        wanted = _fold(longer).split()
+        return _fold(text[start : start + 2 * len(longer)]).split()[: len(wanted)] == wanted
+
+    longer = [o for o in others if len(_fold(o).split()) > len(words) and _fold(o).split()[: len(words)] == words]
+    covering = [o for o in longer if spans and all(opens(start, o) for start, _ in spans)]
+    return max(covering, key=lambda o: (len(o), o)) if covering else None
+
+
 def mentions(record: AgreementRecord, text: str | None) -> Iterator[Mention]:
     """The record's organisations (an analyst's list replaces the extractor's, without acronyms or spans)."""
     fixed = _fixed(record)
+    extracted = [o.name for field_name in MENTION_FIELDS if field_name not in fixed for o in getattr(record, field_name)]
     for field_name in MENTION_FIELDS:
         if field_name in fixed:
             for position, name in enumerate(fixed[field_name] or []):
                 yield Mention(record.id, field_name, position, str(name), None, ())
             continue
         for position, org in enumerate(getattr(record, field_name)):
-            quoted = {text[start:end] for start, end in org.spans} if text is not None and all(end <= len(text) for _, end in org.spans) else set()
+            spans = [(start, end) for start, end in org.spans]
+            if text is None or any(end > len(text) for _, end in spans):
+                yield Mention(record.id, field_name, position, org.name, org.acronym, (org.acronym,) if org.acronym else ())
+                continue
+            quoted = {text[start:end] for start, end in spans}
             alike = {q for q in quoted if q != org.name and (is_initials(q, org.name) or is_reordered(q, org.name))}
-            aliases = tuple(sorted(alike | ({org.acronym} if org.acronym else set())))
-            yield Mention(record.id, field_name, position, org.name, org.acronym, aliases)
+            aliases = tuple(sorted(alike | quoted_short_names(text, spans) | ({org.acronym} if org.acronym else set())))
+            yield Mention(record.id, field_name, position, org.name, org.acronym, aliases, cut_short_of(org.name, spans, extracted, text))
 
 
 # --------------------------------------------------------------------------- organisations
@@ -218,44 +251,93 @@ class _Sets:
             self.parent[max(a, b)] = min(a, b)
 
 
-def _scoped_key(mention: Mention, key: str) -> str:
-    """A name's key, kept within its record when the name is generic."""
-    return f"{mention.record}\x00{key}" if is_generic(key) else key
+def _scoped_key(mention: Mention, key: str, within: bool = False) -> str:
+    """A name's key, kept within its record when the name is generic (or ``within`` it)."""
+    return f"{mention.record}\x00{key}" if within or is_generic(key) else key
+
+
+def is_part(short: str, name: str) -> bool:
+    """Are the words of ``short`` a run of the words of ``name`` ("Ministry of Finance" in
+    "Ministry of Finance of the Federal Democratic Republic of Ethiopia")?"""
+    part, whole = _fold(short).split(), _fold(name).split()
+    return len(part) < len(whole) and any(whole[i : i + len(part)] == part for i in range(len(whole) - len(part) + 1))
+
+
+_PART_RULES = frozenset({"cut_short", "acronym"})
+"""Links whose shorter name may be a part that names another organisation in another record (a
+company's short form, "Nordvik" of "Nordvik Pharma A/S", names it wherever it is found)."""
+
+
+class _Link(NamedTuple):
+    """Two mentions of one record that name one organisation, and why."""
+
+    index: int
+    other: int
+    evidence: dict[str, Any]
 
 
 def resolve_organizations(all_mentions: list[Mention]) -> tuple[list[int], list[dict[str, Any]]]:
     """Each mention's organisation (an index into the list returned) and the organisations, as
-    ``organizations.jsonl`` lines: ``canonical_id``, ``name``, ``acronym``, ``names``, ``mentions``, ``evidence``."""
+    ``organizations.jsonl`` lines: ``canonical_id``, ``name``, ``acronym``, ``names``, ``mentions``, ``evidence``.
+
+    A name that its record shows to be cut from a longer name there, or abbreviated as it ("Ministry
+    of Finance" (MoF) for "... of Ethiopia"), is that organisation in that record only: the same part elsewhere may be
+    another's ("Ministry of Finance" of Singapore)."""
+    links = list(_links_within_records(all_mentions))
+    parts = {
+        link.index
+        for link in links
+        if link.evidence["rule"] in _PART_RULES and is_part(all_mentions[link.index].name, all_mentions[link.other].name)
+    }
     sets = _Sets(len(all_mentions))
     first_of_key: dict[str, int] = {}
     for index, mention in enumerate(all_mentions):
-        sets.union(first_of_key.setdefault(_scoped_key(mention, name_key(mention.name)), index), index)
+        sets.union(first_of_key.setdefault(_scoped_key(mention, name_key(mention.name), index in parts), index), index)
     evidence: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    _link_within_records(all_mentions, sets, evidence)
+    for link in links:
+        if sets.find(link.index) != sets.find(link.other):
+            sets.union(link.index, link.other)
+            evidence[link.other].append(link.evidence)
     _link_aliases(all_mentions, sets, first_of_key, evidence)
     return _organizations(all_mentions, sets, evidence)
 
 
-def _link_within_records(all_mentions: list[Mention], sets: _Sets, evidence: dict[int, list[dict[str, Any]]]) -> None:
-    """Two organisations of one record that are one: the same words in another order, or a
-    company's short form when it is the only name of the record that it shortens."""
+def _links_within_records(all_mentions: list[Mention]) -> Iterator[_Link]:
+    """Two organisations of one record that are one: the same words in another order, a
+    company's short form when it is the only name of the record that it shortens, a name the
+    extractor cut short, or a name whose initials are the acronym the record defines for the other
+    ("Korea Institute for Startup and Entrepreneurship Development", "Korean Institute of ... (KISED)")."""
     by_record: dict[str, list[int]] = defaultdict(list)
     for index, mention in enumerate(all_mentions):
         by_record[mention.record].append(index)
     for record, indexes in by_record.items():
-        names = {all_mentions[i].name: i for i in indexes if not is_generic(name_key(all_mentions[i].name))}
+        every_name = {all_mentions[i].name: i for i in indexes}
+        names = {name: i for name, i in every_name.items() if not is_generic(name_key(name))}
         acronyms = {name: all_mentions[i].acronym for name, i in names.items()}
 
         def other_acronym(a: str, b: str) -> bool:
             return None not in (acronyms[a], acronyms[b]) and acronyms[a] != acronyms[b]
 
+        def link(i: int, name: str, rule: str, alias: str) -> _Link:
+            return _Link(i, every_name[name], {"rule": rule, "alias": alias, "name": name, "record": record})
+
+        defined: dict[str, set[str]] = defaultdict(set)
+        for name, acronym in acronyms.items():
+            if acronym:
+                defined[name_key(acronym)].add(name)
         for short, i in sorted(names.items()):
             longer = [name for name in names if is_short_form(short, name) and not other_acronym(short, name)]
             reordered = [name for name in names if is_reordered(short, name) and not other_acronym(short, name)]
             for name, rule in [*((n, "reordered") for n in reordered), *((n, "short_form") for n in longer[:1] if len(longer) == 1)]:
-                if sets.find(i) != sets.find(names[name]):
-                    sets.union(i, names[name])
-                    evidence[names[name]].append({"rule": rule, "alias": short, "name": name, "record": record})
+                yield link(i, name, rule, short)
+            if acronyms[short] is None:
+                abbreviated = {n for key, named in defined.items() if len(named) == 1 and is_initials(key, short) for n in named}
+                if len(abbreviated) == 1:
+                    name = abbreviated.pop()
+                    yield link(i, name, "acronym", str(acronyms[name]))
+        for i in indexes:
+            if (longer_name := all_mentions[i].cut_of) is not None:
+                yield link(i, longer_name, "cut_short", all_mentions[i].name)
 
 
 class _Given(NamedTuple):

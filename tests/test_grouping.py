@@ -169,6 +169,80 @@ def test_two_names_in_one_record(first: str, second: str, merged: bool) -> None:
     assert same_organization(grouping, ("a.md", "parties", 0), ("a.md", "parties", 1)) is merged
 
 
+def spans_of(name: str, text: str) -> list[list[int]]:
+    """Every place ``text`` says ``name``, as the extractor quotes a name."""
+    found, start = [], text.find(name)
+    while start >= 0:
+        found.append([start, start + len(name)])
+        start = text.find(name, start + 1)
+    return found
+
+
+def in_text(text: str, *names: str) -> Grouping:
+    """One record of ``text`` whose parties are ``names``, quoted wherever the text says them."""
+    return group_records([record("a.md", [party(n, spans=spans_of(n, text)) for n in names])], texts={"a.md": text}.get)
+
+
+@pytest.mark.parametrize(
+    ("text", "longer", "short", "merged"),
+    [
+        ("Cedar Valley Medical Center signed. Cedar Valley Medical Center is a hospital.", "Cedar Valley Medical Center", "Cedar Valley Medical", True),
+        ("The Ministry of Education of the Hashemite Kingdom of Jordan signed.", "Ministry of Education of the Hashemite Kingdom of Jordan", "Ministry of Education of the Hashemite Kingdom of", True),
+        ("NASA Wallops hosts it. NASA said.", "NASA Wallops", "NASA", False),  # the text uses the short name alone
+    ],
+)
+def test_a_name_the_extractor_cut_short_is_the_longer_name(text: str, longer: str, short: str, merged: bool) -> None:
+    grouping = in_text(text, longer, short)
+    assert same_organization(grouping, ("a.md", "parties", 0), ("a.md", "parties", 1)) is merged
+    if merged:
+        assert {e["rule"] for o in grouping.organizations for e in o["evidence"]} == {"cut_short"}
+
+
+def test_a_cut_name_is_that_organization_in_its_record_only() -> None:
+    """"Ministry of Finance" cut from Ethiopia's ministry in one record is not another record's "Ministry of Finance"."""
+    text = "The Ministry of Finance of the Federal Democratic Republic of Ethiopia signed."
+    names = ["Ministry of Finance of the Federal Democratic Republic of Ethiopia", "Ministry of Finance"]
+    grouping = group_records(
+        [
+            record("a.md", [party(n, spans=spans_of(n, text)) for n in names]),
+            record("b.md", [party("Ministry of Finance"), party("Brill Foundry")]),
+        ],
+        texts={"a.md": text}.get,
+    )
+    assert same_organization(grouping, ("a.md", "parties", 0), ("a.md", "parties", 1))
+    assert not same_organization(grouping, ("a.md", "parties", 1), ("b.md", "parties", 0))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Singapore Ministry of Law (“MinLaw”) signed. MinLaw will host it.",
+        'The Singapore Ministry of Law ("MinLaw") signed. MinLaw will host it.',
+        "The Singapore Ministry of Law ( « MinLaw » ) signed. MinLaw will host it.",
+    ],
+)
+def test_a_short_name_the_text_defines_in_quotes_names_the_organization(text: str) -> None:
+    grouping = in_text(text, "Singapore Ministry of Law", "MinLaw")
+    assert same_organization(grouping, ("a.md", "parties", 0), ("a.md", "parties", 1))
+
+
+def test_a_name_whose_initials_are_the_acronym_its_record_defines_is_that_organization() -> None:
+    grouping = group_records(
+        [
+            record(
+                "a.md",
+                [
+                    party("Korean Institute of Startup and Entrepreneurship Development", "KISED"),
+                    party("Korea Institute for Startup and Entrepreneurship Development"),
+                    party("Korea Venture Investment Corporation", "KVIC"),
+                ],
+            )
+        ]
+    )
+    assert same_organization(grouping, ("a.md", "parties", 0), ("a.md", "parties", 1))
+    assert not same_organization(grouping, ("a.md", "parties", 1), ("a.md", "parties", 2))
+
+
 def test_other_organizations_are_resolved_with_the_parties() -> None:
     grouping = group_records(
         [
