@@ -42,6 +42,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import pycountry
 from cleanco import basename, prepare_default_terms
 from cleanco.clean import normalized, strip_punct
 from pydantic import ValidationError
@@ -98,11 +99,32 @@ def _fold(text: str) -> str:
 @lru_cache(maxsize=1 << 18)
 def name_key(name: str) -> str:
     """The key two spellings of one name share: folded, without a legal suffix or a leading
-    article (``"The Boeing Company"`` and ``"boeing"`` → ``"boeing"``)."""
-    words = (_fold(_without_legal_suffix(name)) or _fold(name)).split()
+    article, a country's formal name as its common one (``"The Boeing Company"`` and ``"boeing"``
+    → ``"boeing"``; ``"Government of the Republic of Senegal"`` → ``"government of senegal"``)."""
+    words = _common_country_names((_fold(_without_legal_suffix(name)) or _fold(name))).split()
     if len(words) > 1 and words[0] in rules().articles:
         words = words[1:]
     return " ".join(words)
+
+
+@cache
+def _formal_country_names() -> tuple[re.Pattern[str], dict[str, str]]:
+    """ISO 3166's formal country names, folded, and the common name of each (``pycountry``):
+    "republic of estonia" → "estonia", "united states of america" → "united states"."""
+    common = {}
+    for country in pycountry.countries:
+        formal, usual = getattr(country, "official_name", None), getattr(country, "common_name", None) or country.name
+        if formal and "," not in usual and _fold(formal) != _fold(usual):
+            common[_fold(formal)] = _fold(usual)
+    articles = "|".join(sorted(rules().articles))
+    alternatives = "|".join(re.escape(f) for f in sorted(common, key=len, reverse=True))
+    return re.compile(rf"\b(?:(?:{articles}) )?({alternatives})\b"), common
+
+
+def _common_country_names(folded: str) -> str:
+    """``folded`` with every formal country name in it as the country's common name."""
+    pattern, common = _formal_country_names()
+    return pattern.sub(lambda match: common[match[1]], folded)
 
 
 @cache
@@ -153,7 +175,7 @@ def is_short_form(short: str, name: str) -> bool:
     "entreprise allemande Dalvik Robotics GmbH")? A short form of a name without one ("NASA" of
     "NASA Wallops", "Shell" of "Qatar Shell") may name a parent or a part, so it is not taken."""
     key, short_key = name_key(name), name_key(short)
-    if key == " ".join(_fold(name).split()) or not short_key:
+    if _fold(_without_legal_suffix(name)) == _fold(name) or not short_key:
         return False  # no legal suffix
     return key.startswith(short_key + " ") or key.endswith(" " + short_key)
 

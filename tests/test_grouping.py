@@ -77,6 +77,9 @@ def two_records(first: dict[str, Any], second: dict[str, Any]) -> Grouping:
         ("Marlinha Renewables S.A.", "Marlinha Renewables"),  # legal suffix
         ("Vellmar Energie GmbH", "VELLMAR ENERGIE"),
         ("Holm & Varga Architects", "Holm and Varga Architects"),
+        ("Government of the Republic of Senegal", "Government of Senegal"),  # a country's formal name
+        ("Ministry of Education of the Hashemite Kingdom of Jordan", "Ministry of Education of Jordan"),
+        ("United States of America", "the United States"),
     ],
 )
 def test_spellings_of_one_name_are_one_organization(first: str, second: str) -> None:
@@ -90,6 +93,8 @@ def test_spellings_of_one_name_are_one_organization(first: str, second: str) -> 
         ("University of Marwick", "Marwick University"),  # similar, but no record links them
         ("University of California", "University of California, Santa Cruz"),
         ("Ministry of Health", "Ministry of Health of Veloria"),
+        ("Ministry of Energy", "Ministry of Energy of the Republic of Ghana"),
+        ("Republic of Korea", "Democratic People's Republic of Korea"),
         ("the University", "The University"),  # generic: a different university in each record
         ("Région", "région"),
     ],
@@ -161,6 +166,7 @@ def test_a_shorter_form_the_spans_quote_is_no_evidence() -> None:
         ("Dalvik Robotics GmbH", "entreprise allemande Dalvik Robotics GmbH", True),
         ("Shell", "Qatar Shell", False),
         ("NASA", "NASA Wallops", False),  # no legal suffix: maybe a part of NASA
+        ("Uzbekistan", "Ministry of Culture and Tourism of the Republic of Uzbekistan", False),  # a formal country name is no legal suffix
         ("Indonesian Chamber of Commerce and Industry", "Indonesian Chamber of Industry and Commerce", False),
     ],
 )
