@@ -17,13 +17,21 @@ missed one:
 - ``acronym``: a record defines the acronym ("Lusitania Institute of Technology (LIT)") and no
   other name of the batch has the same one; another record's bare "LIT" is then that organisation;
 - ``text``: a record's text calls one organisation by two names (the spans of one party quote
-  "University of Waikato" and "Waikato University"), and no other organisation goes by that name.
+  "University of Waikato" and "Waikato University", or the text defines a short name in quotes:
+  "Singapore Ministry of Law (“MinLaw”)"), and no other organisation goes by that name;
+- within one record: ``reordered`` (the same words turned around a linking word), ``short_form``
+  (a company's name without its legal suffix and some words), ``cut_short`` (a name the text
+  only ever writes as the beginning of a longer one of the record: the extractor cut it),
+  ``acronym`` (a name whose initials are the acronym the record defines for another). A name cut
+  or abbreviated so is that organisation in its record only.
 
 Agreements are blocked by their set of canonical parties (at least two), so grouping is linear
 in the records: only records with the same parties are ever compared. Within a block, records
 join one agreement when their types agree (or one has none) and their dates are compatible
 (``_compatible``); values the sources give differently are all kept and the field named in
-``conflicts``.
+``conflicts``. An agreement whose records name only some of another's parties joins it when
+both were signed on the same day with the same type and no other agreement fits
+(``_join_partial``, found by party and day: linear too).
 """
 
 from __future__ import annotations
@@ -256,7 +264,7 @@ def mentions(record: AgreementRecord, text: str | None) -> Iterator[Mention]:
 
 
 class _Sets:
-    """Union-find over mention indexes."""
+    """Union-find over indexes (of mentions, of agreements)."""
 
     def __init__(self, size: int) -> None:
         self.parent = list(range(size))
@@ -271,6 +279,12 @@ class _Sets:
         a, b = self.find(a), self.find(b)
         if a != b:
             self.parent[max(a, b)] = min(a, b)
+
+    def attach(self, item: int, root: int) -> None:
+        """``item``'s set joins ``root``'s, whose representative stays ``root``'s."""
+        item, root = self.find(item), self.find(root)
+        if item != root:
+            self.parent[item] = root
 
 
 def _scoped_key(mention: Mention, key: str, within: bool = False) -> str:
@@ -520,15 +534,19 @@ def _compatible(a: _Facts, b: _Facts) -> bool:
 
 def _in_blocks(facts: list[_Facts]) -> list[list[_Facts]]:
     """The records grouped into agreements: blocked by their parties, then joined greedily, in date
-    order, to the first agreement all of whose records they are compatible with."""
+    order, to the first agreement all of whose records they are compatible with; then an
+    agreement whose records name only some of another's parties joins it (``_join_partial``)."""
     blocks: dict[frozenset[str], list[_Facts]] = defaultdict(list)
     groups: list[list[_Facts]] = []
     for fact in facts:
-        if len(fact.parties) >= 2:
+        if fact.parties:
             blocks[fact.parties].append(fact)
-        else:  # one party or none: too little to tell two signings apart
+        else:
             groups.append([fact])
-    for block in blocks.values():
+    for parties, block in blocks.items():
+        if len(parties) < 2:  # one party: too little to tell two signings apart
+            groups += [[fact] for fact in sorted(block, key=lambda f: f.record)]
+            continue
         formed: list[list[_Facts]] = []
         for fact in sorted(block, key=lambda f: ((f.signed or f.published or _NO_DATE).first, f.record)):
             home = next((group for group in formed if all(_compatible(fact, member) for member in group)), None)
@@ -537,7 +555,47 @@ def _in_blocks(facts: list[_Facts]) -> list[list[_Facts]]:
             else:
                 home.append(fact)
         groups += formed
-    return groups
+    return _join_partial(groups)
+
+
+def _signing_days(group: list[_Facts]) -> set[date]:
+    return {f.signed.first for f in group if f.signed and f.signed.precision == "day"}
+
+
+def _join_partial(groups: list[list[_Facts]]) -> list[list[_Facts]]:
+    """A release that names only some of the parties (the extractor missed one, or the release
+    left one out) reports the same signing as another when that other names all of them and more,
+    on the same signing day, with the same type, and no other agreement fits as well: ("Calder
+    Valley University", "MRDA") joins ("Calder Valley University", "Ostmark Steel", "MRDA"), both
+    of 25 February 2025. Larger agreements are settled first; candidates are found by (party, day),
+    so an agreement is compared only with those that share one of its parties on its day."""
+    parties = [frozenset().union(*(f.parties for f in group)) for group in groups]
+    by_party_day: dict[tuple[str, date], list[int]] = defaultdict(list)
+    for index, group in enumerate(groups):
+        for party in parties[index]:
+            for day in _signing_days(group):
+                by_party_day[(party, day)].append(index)
+    into = _Sets(len(groups))
+    merged = [list(group) for group in groups]
+    for index in sorted(range(len(groups)), key=lambda i: (-len(parties[i]), sorted(f.record for f in groups[i]))):
+        group, days = groups[index], _signing_days(groups[index])
+        kinds = {f.kind for f in group}
+        if not days or len(kinds) != 1 or None in kinds or "other" in kinds or any(f.signed is None or f.signed.precision != "day" for f in group):
+            continue
+        found = {into.find(i) for day in days for party in parties[index] for i in by_party_day[(party, day)]} - {index}
+        fitting = [
+            i
+            for i in sorted(found)
+            if parties[index] < parties[i]
+            and {f.kind for f in merged[i]} == kinds
+            and all(_compatible(a, b) for a in group for b in merged[i])
+        ]
+        if len(fitting) == 1:
+            (target,) = fitting
+            merged[target] += merged[index]
+            merged[index] = []
+            into.attach(index, target)
+    return [group for group in merged if group]
 
 
 _NO_DATE = _When("", "day", date.max, date.max)
@@ -569,7 +627,8 @@ def _conflicts(group: list[_Facts]) -> list[str]:
 
 def _agreement(group: list[_Facts], organizations: list[dict[str, Any]], index_of: dict[str, int]) -> dict[str, Any]:
     records = sorted(f.record for f in group)
-    parties = sorted((organizations[index_of[p]] for p in group[0].parties), key=lambda o: (o["name"], o["canonical_id"]))
+    named = frozenset().union(*(f.parties for f in group))
+    parties = sorted((organizations[index_of[p]] for p in named), key=lambda o: (o["name"], o["canonical_id"]))
     return {
         "agreement_id": "agr-" + _digest("\x00".join(records)),
         "records": records,

@@ -318,6 +318,38 @@ def test_a_one_party_record_is_never_grouped() -> None:
     assert grouping.agreement_of["a.md"] != grouping.agreement_of["b.md"]
 
 
+THREE = [party("Calder Valley University"), party("Ostmark Steel a.s."), party("Moravian Regional Development Agency", "MRDA")]
+
+
+@pytest.mark.parametrize(
+    ("partial", "more", "together"),
+    [
+        ([party("Calder Valley University"), party("MRDA")], {}, True),  # two of the three parties
+        ([party("Ostmark Steel")], {}, True),  # one: the only agreement of that party on that day
+        ([party("Calder Valley University"), party("MRDA")], {"signed": "2024-05-03"}, False),  # another day
+        ([party("Calder Valley University"), party("MRDA")], {"signed": "2024-05"}, False),  # not a day
+        ([party("Calder Valley University"), party("MRDA")], {"kind": "letter_of_intent"}, False),
+        ([party("Calder Valley University"), party("MRDA")], {"kind": None}, False),
+    ],
+)
+def test_a_record_naming_some_of_the_parties_joins_the_signing_of_them_all(
+    partial: list[dict[str, Any]], more: dict[str, Any], together: bool
+) -> None:
+    grouping = group_records([record("a.html", THREE), record("b.txt", partial, **more)])
+    assert (grouping.agreement_of["a.html"] == grouping.agreement_of["b.txt"]) is together
+    if together:
+        (agreement,) = grouping.agreements
+        assert len(agreement["parties"]) == 3
+
+
+def test_a_partial_record_two_signings_fit_joins_neither() -> None:
+    """Calder Valley University signed with Ostmark and with another firm that day: a release naming only the university is either."""
+    grouping = group_records(
+        [record("a.html", THREE), record("c.md", [party("Calder Valley University"), party("Brill Foundry")]), record("b.txt", [party("Calder Valley University")])]
+    )
+    assert grouping.agreement_of["b.txt"] not in (grouping.agreement_of["a.html"], grouping.agreement_of["c.md"])
+
+
 def test_conflicting_values_are_all_kept_and_flagged() -> None:
     grouping = group_records(
         [
