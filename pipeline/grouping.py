@@ -75,6 +75,7 @@ class Rules:
     articles: frozenset[str]
     linking_words: frozenset[str]
     generic_words: frozenset[str]
+    droppable_kind_words: frozenset[str]
     same_signing_days: int
     publication_days: int
 
@@ -86,6 +87,7 @@ def rules() -> Rules:
         articles=frozenset(data["articles"]),
         linking_words=frozenset(data["linking_words"]),
         generic_words=frozenset(data["generic_words"]),
+        droppable_kind_words=frozenset(data["droppable_kind_words"]),
         same_signing_days=data["same_signing_days"],
         publication_days=data["publication_days"],
     )
@@ -292,6 +294,13 @@ def _scoped_key(mention: Mention, key: str, within: bool = False) -> str:
     return f"{mention.record}\x00{key}" if within or is_generic(key) else key
 
 
+def is_without_kind(short: str, name: str) -> bool:
+    """Is ``short`` the name without its last word, a word for what the whole organisation is
+    ("Tsinghua", "Tsinghua University"; ``droppable_kind_words``)?"""
+    words = name_key(name).split()
+    return len(words) > 1 and words[-1] in rules().droppable_kind_words and " ".join(words[:-1]) == name_key(short)
+
+
 def is_part(short: str, name: str) -> bool:
     """Are the words of ``short`` a run of the words of ``name`` ("Ministry of Finance" in
     "Ministry of Finance of the Federal Democratic Republic of Ethiopia")?"""
@@ -299,9 +308,9 @@ def is_part(short: str, name: str) -> bool:
     return len(part) < len(whole) and any(whole[i : i + len(part)] == part for i in range(len(whole) - len(part) + 1))
 
 
-_PART_RULES = frozenset({"cut_short", "acronym"})
-"""Links whose shorter name may be a part that names another organisation in another record (a
-company's short form, "Nordvik" of "Nordvik Pharma A/S", names it wherever it is found)."""
+_PART_RULES = frozenset({"cut_short", "acronym", "without_kind"})
+"""Links whose shorter name may be a part that names another organisation in another record
+("Lincoln" is Lincoln University beside it, the city elsewhere; a company's short form, "Nordvik" of "Nordvik Pharma A/S", names it wherever it is found)."""
 
 
 class _Link(NamedTuple):
@@ -364,7 +373,12 @@ def _links_within_records(all_mentions: list[Mention]) -> Iterator[_Link]:
         for short, i in sorted(names.items()):
             longer = [name for name in names if is_short_form(short, name) and not other_acronym(short, name)]
             reordered = [name for name in names if is_reordered(short, name) and not other_acronym(short, name)]
-            for name, rule in [*((n, "reordered") for n in reordered), *((n, "short_form") for n in longer[:1] if len(longer) == 1)]:
+            kinds = [name for name in names if is_without_kind(short, name)]
+            for name, rule in [
+                *((n, "reordered") for n in reordered),
+                *((n, "short_form") for n in longer[:1] if len(longer) == 1),
+                *((n, "without_kind") for n in kinds[:1] if len(kinds) == 1),
+            ]:
                 yield link(i, name, rule, short)
             if acronyms[short] is None:
                 abbreviated = {n for key, named in defined.items() if len(named) == 1 and is_initials(key, short) for n in named}

@@ -167,6 +167,10 @@ def test_a_shorter_form_the_spans_quote_is_no_evidence() -> None:
         ("Shell", "Qatar Shell", False),
         ("NASA", "NASA Wallops", False),  # no legal suffix: maybe a part of NASA
         ("Uzbekistan", "Ministry of Culture and Tourism of the Republic of Uzbekistan", False),  # a formal country name is no legal suffix
+        ("Tsinghua", "Tsinghua University", True),  # the name without the word for its kind
+        ("McLaren Racing", "McLaren Racing Team", True),
+        ("University of Waikato", "University of Waikato Council", False),  # a body within it
+        ("Batoi", "Batoi Lab", False),
         ("Indonesian Chamber of Commerce and Industry", "Indonesian Chamber of Industry and Commerce", False),
     ],
 )
@@ -247,6 +251,20 @@ def test_a_name_whose_initials_are_the_acronym_its_record_defines_is_that_organi
     )
     assert same_organization(grouping, ("a.md", "parties", 0), ("a.md", "parties", 1))
     assert not same_organization(grouping, ("a.md", "parties", 1), ("a.md", "parties", 2))
+
+
+def test_a_name_without_its_kind_is_that_organization_in_its_record_only() -> None:
+    """"Lincoln" beside "Lincoln University" is the university there; another record's "Lincoln" may be the city."""
+    grouping = group_records(
+        [
+            record("a.md", [party("Lincoln University"), party("Lincoln")]),
+            record("b.md", [party("Lincoln"), party("Brill Foundry")]),
+            record("c.md", [party("Meridian Hydrogen"), party("Meridian Hydrogen Partners"), party("Meridian Hydrogen Group")]),
+        ]
+    )
+    assert same_organization(grouping, ("a.md", "parties", 0), ("a.md", "parties", 1))
+    assert not same_organization(grouping, ("a.md", "parties", 1), ("b.md", "parties", 0))
+    assert not same_organization(grouping, ("c.md", "parties", 0), ("c.md", "parties", 1))  # two kinds: either
 
 
 def test_other_organizations_are_resolved_with_the_parties() -> None:
