@@ -22,8 +22,9 @@ missed one:
 - within one record: ``reordered`` (the same words turned around a linking word), ``short_form``
   (a company's name without its legal suffix and some words), ``cut_short`` (a name the text
   only ever writes as the beginning of a longer one of the record: the extractor cut it),
-  ``acronym`` (a name whose initials are the acronym the record defines for another). A name cut
-  or abbreviated so is that organisation in its record only.
+  ``acronym`` (a name whose initials are the acronym the record defines for another),
+  ``without_kind`` ("Tsinghua" beside "Tsinghua University"). A name cut, abbreviated or
+  without its kind word so is that organisation in its record only.
 
 Agreements are blocked by their set of canonical parties (at least two), so grouping is linear
 in the records: only records with the same parties are ever compared. Within a block, records
@@ -310,7 +311,8 @@ def is_part(short: str, name: str) -> bool:
 
 _PART_RULES = frozenset({"cut_short", "acronym", "without_kind"})
 """Links whose shorter name may be a part that names another organisation in another record
-("Lincoln" is Lincoln University beside it, the city elsewhere; a company's short form, "Nordvik" of "Nordvik Pharma A/S", names it wherever it is found)."""
+("Lincoln" is Lincoln University beside it, the city elsewhere). A company's short form
+("Nordvik" of "Nordvik Pharma A/S") names the company wherever it is found."""
 
 
 class _Link(NamedTuple):
@@ -325,9 +327,10 @@ def resolve_organizations(all_mentions: list[Mention]) -> tuple[list[int], list[
     """Each mention's organisation (an index into the list returned) and the organisations, as
     ``organizations.jsonl`` lines: ``canonical_id``, ``name``, ``acronym``, ``names``, ``mentions``, ``evidence``.
 
-    A name that its record shows to be cut from a longer name there, or abbreviated as it ("Ministry
-    of Finance" (MoF) for "... of Ethiopia"), is that organisation in that record only: the same part elsewhere may be
-    another's ("Ministry of Finance" of Singapore)."""
+    A name that its record shows to be cut from a longer name there, abbreviated as it or the
+    name without its kind word ("Ministry of Finance" (MoF) for "... of Ethiopia") is that
+    organisation in that record only: the same part elsewhere may be another's ("Ministry of
+    Finance" of Singapore)."""
     links = list(_links_within_records(all_mentions))
     parts = {
         link.index
