@@ -15,6 +15,7 @@ import json
 import re
 import stat
 from collections.abc import Iterator, Mapping
+from copy import deepcopy
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -529,9 +530,20 @@ def _figure_captions(tree: lxml.html.HtmlElement) -> list[str]:
 
     Who signed is often said only under the photo; trafilatura's own reading of captions
     (``include_images``) puts them in the prose, where they open the text before its first
-    paragraph and lend their longer spellings to the parties' names (docs/quality.md)."""
-    found = (" ".join(element.text_content().split()) for element in tree.iter("figcaption"))
+    paragraph and lend their longer spellings to the parties' names (docs/quality.md). The
+    page is left as it is: without its captions trafilatura reads it otherwise (a heading
+    more, list marks), so the prose would change with them."""
+    found = (" ".join(_rendered_text(element).split()) for element in tree.iter("figcaption"))
     return list(dict.fromkeys(caption for caption in found if caption))
+
+
+def _rendered_text(element: lxml.html.HtmlElement) -> str:
+    """An element's text as rendered: a ``<br>`` breaks the line, so it parts words
+    ("président et<br>chef"). Read from a copy: trafilatura reads the page next."""
+    copy = deepcopy(element)
+    for line_break in copy.iter("br"):
+        line_break.tail = " " + (line_break.tail or "")
+    return copy.text_content()
 
 
 def _with_captions(text: str, captions: list[str]) -> tuple[str, tuple[Evidence, ...]]:
