@@ -51,8 +51,8 @@ def analyse_layout(doc: Doc, document: Document, rules: LanguageRules) -> None:
     of the body, quotations, list items, the closing boilerplate ("About X", "Media
     contact" to the end of the prose) and the figure captions the reader put after the prose."""
     captions = _spans(doc, [(c.start, c.end) for c in document.captions])
-    prose_end = captions[0].start if captions else len(doc)
-    body = [s for s in doc.sents if s.end_char > document.body_start and s.start < prose_end and s.text.strip()]
+    captions_start = captions[0].start if captions else len(doc)
+    body = [s for s in doc.sents if s.end_char > document.body_start and s.start < captions_start and s.text.strip()]
     paragraphs = _paragraphs(doc, document)
     headline = _headline(doc, document, body)
     boilerplate_start = next((s for s in body if ends_announcement(s, rules)), None)
@@ -66,7 +66,7 @@ def analyse_layout(doc: Doc, document: Document, rules: LanguageRules) -> None:
     doc.spans[LAYOUT_LEAD] = [p for p in paragraphs if first is not None and p.start <= first.start < p.end][:1]
     doc.spans[LAYOUT_QUOTES] = [s for s in body if is_quote(s)]
     doc.spans[LAYOUT_LISTS] = [s for s in body if LIST_MARKER.match(line_text(s)) or LIST_MARKER.match(s.text)]
-    doc.spans[LAYOUT_BOILERPLATE] = [doc[boilerplate_start.start : prose_end]] if boilerplate_start is not None else []
+    doc.spans[LAYOUT_BOILERPLATE] = [doc[boilerplate_start.start : captions_start]] if boilerplate_start is not None else []
     doc.spans[LAYOUT_CAPTIONS] = captions
 
 
