@@ -43,6 +43,9 @@ class Document:
     title: Evidence | None = None
     publication_date: Evidence | None = None
     language: str | None = None
+    captions: tuple[Evidence, ...] = ()
+    """Figure captions (HTML ``<figcaption>``), after the prose: the layout marks them
+    (``layout:captions``); people read them, parties do not."""
     warnings: tuple[RecordWarning, ...] = ()
     """What reading did that the record should say (a guessed charset, a replaced character)."""
 

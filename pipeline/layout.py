@@ -1,5 +1,5 @@
 """Document layout, analysed once: where the headline, dateline, lead, paragraphs, quotations,
-lists and closing boilerplate are (docs/architecture.md, "Layout").
+lists, closing boilerplate and figure captions are (docs/architecture.md, "Layout").
 
 :func:`analyse_layout` stores them as ``doc.spans`` groups (``LAYOUT_*``) before any field
 stage runs; the tests of a line or sentence that stages and features share ("is this a
@@ -25,6 +25,7 @@ LAYOUT_PARAGRAPHS = "layout:paragraphs"
 LAYOUT_QUOTES = "layout:quotes"
 LAYOUT_LISTS = "layout:lists"
 LAYOUT_BOILERPLATE = "layout:boilerplate"
+LAYOUT_CAPTIONS = "layout:captions"
 _HEADLINE_CHARS = 160
 _DATELINE_LABELS = ("GPE", "LOC", "DATE")
 DATELINE_BEFORE = re.compile(
@@ -47,9 +48,11 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 def analyse_layout(doc: Doc, document: Document, rules: LanguageRules) -> None:
     """Store the document's parts in ``doc.spans`` (each group a list of spans, maybe empty):
     front matter, headline, dateline, lead (the first paragraph after the headline), paragraphs
-    of the body, quotations, list items and the closing boilerplate ("About X", "Media
-    contact" to the end)."""
-    body = [s for s in doc.sents if s.end_char > document.body_start and s.text.strip()]
+    of the body, quotations, list items, the closing boilerplate ("About X", "Media
+    contact" to the end of the prose) and the figure captions the reader put after the prose."""
+    captions = _spans(doc, [(c.start, c.end) for c in document.captions])
+    captions_start = captions[0].start if captions else len(doc)
+    body = [s for s in doc.sents if s.end_char > document.body_start and s.start < captions_start and s.text.strip()]
     paragraphs = _paragraphs(doc, document)
     headline = _headline(doc, document, body)
     boilerplate_start = next((s for s in body if ends_announcement(s, rules)), None)
@@ -63,7 +66,8 @@ def analyse_layout(doc: Doc, document: Document, rules: LanguageRules) -> None:
     doc.spans[LAYOUT_LEAD] = [p for p in paragraphs if first is not None and p.start <= first.start < p.end][:1]
     doc.spans[LAYOUT_QUOTES] = [s for s in body if is_quote(s)]
     doc.spans[LAYOUT_LISTS] = [s for s in body if LIST_MARKER.match(line_text(s)) or LIST_MARKER.match(s.text)]
-    doc.spans[LAYOUT_BOILERPLATE] = [doc[boilerplate_start.start :]] if boilerplate_start is not None else []
+    doc.spans[LAYOUT_BOILERPLATE] = [doc[boilerplate_start.start : captions_start]] if boilerplate_start is not None else []
+    doc.spans[LAYOUT_CAPTIONS] = captions
 
 
 def _spans(doc: Doc, ranges: list[tuple[int, int]]) -> list[Span]:
@@ -87,6 +91,13 @@ def _headline(doc: Doc, document: Document, body: list[Span]) -> Span | None:
         if titled is not None:
             return titled
     return body[0] if body and is_headline(body[0]) else None
+
+
+def prose_end(doc: Doc) -> int:
+    """Where the prose ends: at the first figure caption the reader put after it, else at the
+    end of the text."""
+    captions, text = doc.spans.get(LAYOUT_CAPTIONS, []), text_of(doc)
+    return len(text[: captions[0].start_char].rstrip()) if captions else len(text)
 
 
 def in_layout(span: Span, group: str) -> bool:

@@ -15,6 +15,7 @@ import json
 import re
 import stat
 from collections.abc import Iterator, Mapping
+from copy import deepcopy
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -125,6 +126,7 @@ class _Header:
     title: Evidence | None = None
     date: Evidence | None = None
     lead: Evidence | None = None
+    captions: tuple[Evidence, ...] = ()
 
 
 def read_document(path: str | Path, source_name: str | None = None, max_bytes: int = 5_000_000) -> Document:
@@ -288,6 +290,7 @@ def _build(text: str, name: str, sha256: str, fmt: SourceFormat, warnings: tuple
         lead=header.lead,
         title=title,
         publication_date=header.date,
+        captions=header.captions,
         warnings=warnings,
     )
 
@@ -498,6 +501,7 @@ def _html_document(html: str, name: str) -> tuple[str, _Header, tuple[RecordWarn
     _collapse_line_breaks(tree)
     meta = _meta(tree)
     values = {"title": _html_title(tree, meta), "date": _html_date(tree, meta)}  # before extraction prunes
+    captions = _figure_captions(tree)
     warnings: tuple[RecordWarning, ...] = ()
     if truncated:
         main_text = _PageText.of(html)
@@ -516,10 +520,41 @@ def _html_document(html: str, name: str) -> tuple[str, _Header, tuple[RecordWarn
             header += f"{key}: "
             evidence[key] = Evidence(value, len(header), len(header) + len(value))
             header += value + "\n"
-    if not evidence:
-        return body, _Header(), warnings
-    header += "---\n"
-    return header + body, _Header(len(header), evidence.get("title"), evidence.get("date")), warnings
+    header = header + "---\n" if evidence else ""
+    text, placed = _with_captions(header + body, [c for c in captions if c not in body])
+    return text, _Header(len(header), evidence.get("title"), evidence.get("date"), captions=placed), warnings
+
+
+def _figure_captions(tree: lxml.html.HtmlElement) -> list[str]:
+    """The page's figure captions (``<figcaption>``), each once, blanks as rendered.
+
+    Who signed is often said only under the photo; trafilatura's own reading of captions
+    (``include_images``) puts them in the prose, where they open the text before its first
+    paragraph and lend their longer spellings to the parties' names (docs/quality.md). The
+    page is left as it is: without its captions trafilatura reads it otherwise (a heading
+    more, list marks), so the prose would change with them."""
+    found = (" ".join(_rendered_text(element).split()) for element in tree.iter("figcaption"))
+    return list(dict.fromkeys(caption for caption in found if caption))
+
+
+def _rendered_text(element: lxml.html.HtmlElement) -> str:
+    """An element's text as rendered: a ``<br>`` breaks the line, so it parts words
+    ("président et<br>chef"). Read from a copy: trafilatura reads the page next."""
+    copy = deepcopy(element)
+    for line_break in copy.iter("br"):
+        line_break.tail = " " + (line_break.tail or "")
+    return copy.text_content()
+
+
+def _with_captions(text: str, captions: list[str]) -> tuple[str, tuple[Evidence, ...]]:
+    """The text with the captions after it, a paragraph each, and where each stands: apart
+    from the prose, so its reading (headline, lead, sentences) is the one without them."""
+    placed = []
+    for caption in captions:
+        text += "\n\n"
+        placed.append(Evidence(caption, len(text), len(text) + len(caption)))
+        text += caption
+    return text, tuple(placed)
 
 
 def _parse_html(html: str, name: str) -> tuple[lxml.html.HtmlElement, bool]:

@@ -42,6 +42,8 @@ class LanguageRules:
     contact_cues: tuple[str, ...]
     credit_cues: tuple[str, ...]
     byline_cues: tuple[str, ...]
+    picture_positions: frozenset[str]
+    """Where a caption says someone stands in the photo, in brackets after the name ("(left)", "(à droite)")."""
     theme_cues: frozenset[str]
     theme_stop_heads: frozenset[str]
     theme_participants: frozenset[str]

@@ -26,3 +26,29 @@ def rule_parties(extractor: Extractor, text: str, folder: Path) -> list[str]:
     assert context is not None
     proposals = context.proposals
     return [c.name for c in proposals["parties"].candidates if c.features["rule_party"]]
+
+
+ARTICLES = {
+    "en": (
+        "<p>Acme Corp and Bolt Group signed a memorandum of understanding in Oslo on 3 March 2024, their first agreement.</p>"
+        "{figures}<p>The two companies will build roads and bridges in the north of the country over the next five years,"
+        " with a budget of two million euros a year.</p><p>The work starts in the spring, when engineers of both companies"
+        " survey the roads.</p>"
+    ),
+    "fr": (
+        "<p>La société Acme et le groupe Bolt ont signé un protocole d'accord à Lyon le 3 mars 2024, leur premier accord.</p>"
+        "{figures}<p>Les deux entreprises construiront des routes et des ponts dans le nord du pays au cours des cinq"
+        " prochaines années, avec un budget de deux millions d'euros par an.</p><p>Les travaux commencent au printemps,"
+        " quand les ingénieurs des deux entreprises étudieront les routes.</p>"
+    ),
+}
+"""A short announcement as an HTML page, long enough for trafilatura's main text; ``{figures}`` between its paragraphs."""
+
+
+def captioned_page(folder: Path, caption: str | None, language: str = "en") -> Path:
+    """The ``language`` article as ``folder/a.html``, with a figure captioned ``caption`` (``None``: no figure)."""
+    figures = "" if caption is None else f"<figure><img src='a.jpg' alt='photo'/><figcaption>{caption}</figcaption></figure>"
+    path = folder / "a.html"
+    page = f"<html><head><title>Acme and Bolt sign an MoU</title></head><body><article>{ARTICLES[language].format(figures=figures)}</article></body></html>"
+    path.write_text(page, encoding="utf-8")
+    return path

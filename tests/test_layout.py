@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from spacy.tokens import Doc
 
+from checks import ARTICLES, captioned_page
 from pipeline import Extractor
 from pipeline.layout import (
     LAYOUT_BOILERPLATE,
+    LAYOUT_CAPTIONS,
     LAYOUT_DATELINE,
     LAYOUT_FRONT_MATTER,
     LAYOUT_HEADLINE,
@@ -16,9 +20,10 @@ from pipeline.layout import (
     LAYOUT_PARAGRAPHS,
     LAYOUT_QUOTES,
     analyse_layout,
+    prose_end,
 )
 from pipeline.markup import mask_markup
-from pipeline.readers import document_from_text
+from pipeline.readers import document_from_text, read_document
 from pipeline.rules import load_rules
 
 RELEASE = """---
@@ -68,3 +73,29 @@ def test_paragraphs_lists_quotes_and_boilerplate(layout: Doc) -> None:
     assert _texts(layout, LAYOUT_LISTS) == ["- sodium batteries", "- recycling plants"]
     assert any(q.startswith("\"This agreement is a milestone") for q in _texts(layout, LAYOUT_QUOTES))
     assert _texts(layout, LAYOUT_BOILERPLATE) == ["About Acme\n\nAcme Corp makes batteries."]
+
+
+@pytest.mark.parametrize(
+    ("caption", "captions"),
+    [
+        ("Jane Doe (left) and John Roe at the signing", ["Jane Doe (left) and John Roe at the signing"]),
+        (None, []),
+    ],
+)
+def test_figure_captions_are_marked_after_the_prose(extractor: Extractor, tmp_path: Path, caption: str | None, captions: list[str]) -> None:
+    document = read_document(captioned_page(tmp_path, caption))
+    doc = extractor.nlp(mask_markup(document.text))
+    analyse_layout(doc, document, load_rules("en"))
+    assert _texts(doc, LAYOUT_CAPTIONS) == captions
+    assert doc.text[: prose_end(doc)].endswith("survey the roads.")
+    assert all(p.start_char < prose_end(doc) for p in doc.spans[LAYOUT_LEAD])
+
+
+def test_boilerplate_ends_where_the_captions_start(extractor: Extractor) -> None:
+    figure = "<figure><figcaption>Jane Doe of Acme</figcaption></figure>"
+    page = f"<html><body><article>{ARTICLES['en'].format(figures=figure)}<h2>About Acme</h2><p>Acme Corp makes batteries.</p></article></body></html>"
+    document = document_from_text(page, "a.html", "html")
+    doc = extractor.nlp(mask_markup(document.text))
+    analyse_layout(doc, document, load_rules("en"))
+    assert _texts(doc, LAYOUT_CAPTIONS) == ["Jane Doe of Acme"]
+    assert _texts(doc, LAYOUT_BOILERPLATE) == ["About Acme\n\nAcme Corp makes batteries."]

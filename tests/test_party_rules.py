@@ -8,8 +8,9 @@ from __future__ import annotations
 import pytest
 
 from pathlib import Path
+from typing import Any
 
-from checks import extract_valid, rule_parties
+from checks import captioned_page, extract_valid, rule_parties
 from pipeline import Extractor
 from pipeline.rules import load_rules
 from pipeline.stages.organizations import organisation_names
@@ -252,3 +253,28 @@ def test_a_short_form_groups_its_mentions(extractor: Extractor) -> None:
 def test_signing_place_names(extractor: Extractor, text: str, place: str | None) -> None:
     found = extract_valid(extractor, text).signing_place
     assert (found.value if found else None) == place
+
+
+@pytest.mark.parametrize(
+    "caption",
+    [
+        # a party's longer spelling ("... de la République de Corée" under the photo)
+        "Jane Roe of Acme Corp and Ola Nordmann of Bolt Group Norway Holdings",
+        # a signing said under the photo, with an organisation the prose never names
+        "Acme Corp and Zeta Institute signed a memorandum of understanding in Bergen on 2 May 2023.",
+        # an acronym only the caption defines
+        "Jane Roe, president of the Acme Corp (AC), at the signing",
+    ],
+)
+def test_a_figure_caption_changes_no_party_candidate(extractor: Extractor, tmp_path: Path, caption: str) -> None:
+    """Parties keep to the prose: a caption brings no candidate, mention, name or signing clause."""
+
+    def analysed(caption: str | None) -> tuple[list[tuple], Any]:
+        _, context = extractor.analyse_file(captioned_page(tmp_path, caption))
+        return [(c.name, c.acronym, c.spans, c.features) for c in context.proposals["parties"].candidates], context
+
+    plain, _ = analysed(None)
+    captioned, context = analysed(caption)
+    assert context.document.captions
+    assert captioned == plain
+    assert all(c.sentence.start_char < context.document.captions[0].start for c in context.clauses)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from checks import extract_valid
+from checks import captioned_page, extract_valid
 from pipeline import Extractor
 
 _SIGNED = "Acme University and Bolt Institute signed a memorandum of understanding on 5 May 2023. "
@@ -129,3 +131,33 @@ def test_an_organisation_with_an_article_before_its_description_is_no_person(ext
 def test_an_abbreviated_honorific_does_not_end_the_sentence(extractor: Extractor) -> None:
     record = extract_valid(extractor, "Acme Corp and Beta Ltd signed a contract. The agreement was signed by Hon. Kwaku Boateng.")
     assert [(p.name, p.role) for p in record.people] == [("Kwaku Boateng", "signatory")]
+
+
+@pytest.mark.parametrize(
+    ("caption", "language", "people"),
+    [
+        # who the photo shows, the title read past their place in it
+        (
+            "Jane Roe (left), Chief Executive Officer of Acme Corp, and Ola Nordmann (right), Chair of Bolt Group",
+            "en",
+            [("Jane Roe", "Chief Executive Officer", "Acme Corp"), ("Ola Nordmann", "Chair", "Bolt Group")],
+        ),
+        (
+            "Jeanne Martin (à gauche), présidente d'Acme, et Paul Durand (à droite), directeur général de Bolt",
+            "fr",
+            [("Jeanne Martin", "présidente", "Acme"), ("Paul Durand", "directeur général", "Bolt")],
+        ),
+        # in the photo without a title: present all the same
+        ("Jane Roe and Ola Nordmann after the signing", "en", [("Jane Roe", None, None), ("Ola Nordmann", None, None)]),
+        # a photo credit names no one in the photo
+        ("The signing ceremony in Oslo. Photo: Kari Hansen", "en", []),
+    ],
+)
+def test_people_of_a_figure_caption(extractor: Extractor, tmp_path: Path, caption: str, language: str, people: list[tuple[str, str | None, str | None]]) -> None:
+    record = extractor.extract_file(captioned_page(tmp_path, caption, language))
+    assert [(p.name, p.title, p.affiliation) for p in record.people] == people
+
+
+def test_a_name_without_part_in_the_prose_is_still_only_mentioned(extractor: Extractor) -> None:
+    """The same words as prose: a name with no title, role or prefix has no part in the news."""
+    assert extract_valid(extractor, _SIGNED + "Jane Roe and Ola Nordmann visited the site in June.").people == []

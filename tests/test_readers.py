@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from checks import ARTICLES
 from pipeline.document import Document, Evidence
 from pipeline.markup import mask_document, mask_markup
 from pipeline.readers import SUPPORTED_SUFFIXES, ReadError, document_from_text, read_document
@@ -29,7 +30,7 @@ def write(tmp_path: Path, name: str, content: str | bytes) -> Path:
 def assert_indexes(doc: Document) -> None:
     """Every piece of evidence is exactly the text it points at, and body_start is inside the text."""
     assert 0 <= doc.body_start <= len(doc.text)
-    for evidence in (doc.title, doc.publication_date):
+    for evidence in (doc.title, doc.publication_date, *doc.captions):
         if evidence is not None:
             assert isinstance(evidence, Evidence)
             assert 0 <= evidence.start < evidence.end <= len(doc.text)
@@ -416,6 +417,41 @@ def test_html_blocks_are_paragraphs(tmp_path: Path) -> None:
     doc = read_document(write(tmp_path, "a.html", body))
     assert "vocational training\n\nAddis Ababa" in doc.text
     assert_indexes(doc)
+
+
+@pytest.mark.parametrize(
+    ("figures", "captions"),
+    [
+        # a caption follows the prose, a paragraph of its own, wherever the figure stands
+        ("<figure><img src='a.jpg' alt='photo'/><figcaption>Jane Roe (left) and John Doe</figcaption></figure>", ["Jane Roe (left) and John Doe"]),
+        # its line breaks and <br> are spaces, as rendered
+        ("<figure><figcaption>Jane Roe, president and<br/>chief executive,\n  Acme Corp</figcaption></figure>", ["Jane Roe, president and chief executive, Acme Corp"]),
+        # each figure's caption once, in page order; an empty one is none
+        (
+            "<figure><figcaption>Jane Roe</figcaption></figure><figure><figcaption> </figcaption></figure>"
+            "<figure><figcaption>John Doe</figcaption></figure><figure><figcaption>Jane Roe</figcaption></figure>",
+            ["Jane Roe", "John Doe"],
+        ),
+        # no figure, no caption
+        ("<img src='a.jpg' alt='Jane Roe'/>", []),
+    ],
+)
+def test_html_figure_captions_follow_the_prose(tmp_path: Path, figures: str, captions: list[str]) -> None:
+    page = f"<html><body><article>{ARTICLES['en'].format(figures=figures)}</article></body></html>"
+    doc = read_document(write(tmp_path, "a.html", page))
+    assert [c.text for c in doc.captions] == captions
+    assert all(doc.text[c.start - 2 : c.start] == "\n\n" for c in doc.captions)
+    prose = doc.text[: doc.captions[0].start] if doc.captions else doc.text
+    assert prose.rstrip().endswith("survey the roads.")
+    assert not any(c in prose for c in captions)
+    assert_indexes(doc)
+
+
+def test_html_caption_the_prose_already_holds_is_not_repeated(tmp_path: Path) -> None:
+    """A page too short for trafilatura's main text is read by its baseline, captions included."""
+    page = "<html><body><figure><figcaption>Jane Roe and John Doe</figcaption></figure><p>Acme and Bolt signed an MoU.</p></body></html>"
+    doc = read_document(write(tmp_path, "a.html", page))
+    assert "Jane Roe and John Doe" in doc.text and doc.captions == ()
 
 
 def test_html_with_markup_only_is_empty(tmp_path: Path) -> None:

@@ -471,14 +471,16 @@ def agreement_named(span: Span) -> bool:
 class OrgIndex:
     """Groups organisation mentions by name key, acronym and legal-suffix variants."""
 
-    def __init__(self, doc: Doc, rules: LanguageRules, start_char: int = 0) -> None:
+    def __init__(self, doc: Doc, rules: LanguageRules, start_char: int = 0, end_char: int | None = None) -> None:
+        """The organisations named in ``[start_char, end_char)`` (to the end by default)."""
         self.doc = doc
         self.rules = rules
-        self.acronyms = acronym_definitions(doc, rules)
+        end = len(text_of(doc)) if end_char is None else end_char
+        self.acronyms = {a: full for a, full in acronym_definitions(doc, rules).items() if full.start_char < end}
         self.full_by_acronym_key = {name_key(a, rules): strip_article(s) for a, s in self.acronyms.items()}
         self.entities = [
             part
-            for part in organisation_names(doc, rules) if part.start_char >= start_char
+            for part in organisation_names(doc, rules) if start_char <= part.start_char < end
             if "\n" not in part.text and any(c.isupper() for c in part.text) and not _is_prefixed_name(part)
         ]
         self.entity_keys = [name_key(e.text, rules) for e in self.entities]

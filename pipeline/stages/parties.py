@@ -1,7 +1,9 @@
 """Parties: the signatories of the main agreement; every other organisation is only mentioned.
 
 Every organisation of the body is a candidate (docs/architecture.md, "Candidates and
-features"); the learned decision keeps the parties. The hand-written slot rules are evidence:
+features"); the learned decision keeps the parties. Figure captions (``layout:captions``, after
+the prose) are no party's evidence: who stands in the photo is the people's business, and their
+longer spellings are no party's name. The hand-written slot rules are evidence:
 the subject of the signing verb ("X and Y signed", "X has signed ... by signing"), its agent
 ("signed by X's president"), "with Y" and "between X and Y"; a person in a slot brings their
 organisation ("Peking University President Lin Jianhua").
@@ -38,7 +40,7 @@ from pipeline.stages.organizations import (
     strip_article,
     with_location,
 )
-from pipeline.layout import capitals, dateline_end
+from pipeline.layout import capitals, dateline_end, prose_end
 from pipeline.stages import signals, syntax
 from pipeline.stages.syntax import introduced_by
 from pipeline.stages.signals import SigningClause
@@ -109,14 +111,15 @@ def propose(context: Context) -> Proposal:
     others are the record's organisations. The tokens of the signing slots are evidence for
     the people stage (who signed)."""
     doc, document, clauses, rules = context.doc, context.document, context.clauses, context.rules
-    index = OrgIndex(doc, rules, document.body_start)
-    doc.user_data[_LOWERCASE_WORDS] = {t.text for t in doc if t.idx >= document.body_start and t.is_lower and t.is_alpha}
+    end = prose_end(doc)
+    index = OrgIndex(doc, rules, document.body_start, end)
+    doc.user_data[_LOWERCASE_WORDS] = {t.text for t in doc if document.body_start <= t.idx < end and t.is_lower and t.is_alpha}
     doc.user_data[_ACRONYM_FULLS] = {full.text for full in index.acronyms.values()}
-    findings = _rule_findings(doc, document, clauses, rules, index)
+    findings = _rule_findings(doc, document, clauses, rules, index, end)
     decision = load_decision("parties")
     # A text that reports no signing, partnering or agreement has no party candidates at all.
     reports_agreement = any(not c.earlier_agreement for c in clauses) or bool(findings.partnering) or bool(signals.agreement_mentions(doc, document.body_start))
-    found = _candidates(doc, document, clauses, rules, index, findings) if reports_agreement else []
+    found = _candidates(doc, document, clauses, rules, index, findings, end) if reports_agreement else []
     candidates = [replace(c, probability=decision.probability(c.features)) for c in found]
     chosen = [candidates[i] for i in select([c.probability for c in candidates], decision)]
     parties = [OrgRecord(c.name, c.acronym, c.spans) for c in chosen]
@@ -132,9 +135,10 @@ def propose(context: Context) -> Proposal:
     return Proposal({"parties": parties, "organizations": organizations}, warnings, candidates, {SIGNATORY_TOKENS: frozenset(findings.slot_tokens)})
 
 
-def _rule_findings(doc: Doc, document: Document, clauses: list[SigningClause], rules: LanguageRules, index: OrgIndex) -> _RuleFindings:
+def _rule_findings(doc: Doc, document: Document, clauses: list[SigningClause], rules: LanguageRules, index: OrgIndex, end: int) -> _RuleFindings:
     """The slots of the best signing clauses, then of partnering clauses, then the headline
-    when they named fewer than two organisations: evidence for the decision."""
+    when they named fewer than two organisations: evidence for the decision. The prose ends
+    at ``end``."""
     findings = _RuleFindings()
     current = [c for c in clauses if not c.earlier_agreement]
     heads = [_slot_heads(clause, rules) for clause in current]  # once per clause: both loops use them
@@ -155,7 +159,7 @@ def _rule_findings(doc: Doc, document: Document, clauses: list[SigningClause], r
                 findings.answer.setdefault(key, acronym)
         answered = answered or len(findings.answer) >= 2
     if len(findings.answer) < 2 and document.title is not None:
-        for span in _names_in_title(doc, document, rules):
+        for span in _names_in_title(doc, document, rules, end):
             name, acronym = index.canonical(span)
             key = name_key(name, rules)
             findings.spans.setdefault(key, []).append(span)
@@ -166,11 +170,12 @@ def _rule_findings(doc: Doc, document: Document, clauses: list[SigningClause], r
 
 
 def _candidates(
-    doc: Doc, document: Document, clauses: list[SigningClause], rules: LanguageRules, index: OrgIndex, findings: _RuleFindings
+    doc: Doc, document: Document, clauses: list[SigningClause], rules: LanguageRules, index: OrgIndex, findings: _RuleFindings, end: int
 ) -> list[PartyCandidate]:
     """One candidate per organisation (mentions grouped by name key and acronym): every
     organisation name of the body, every name the rules found, and the countries and
-    nationalities of signing and agreement sentences (governments sign as their country)."""
+    nationalities of signing and agreement sentences (governments sign as their country);
+    mentions only from the prose, which ends at ``end``."""
     signing = frozenset(c.sentence.start for c in clauses if not c.earlier_agreement)
     agreements = frozenset(m.sent.start for m in signals.agreement_mentions(doc, document.body_start))
     spans = [
@@ -189,11 +194,11 @@ def _candidates(
             key = key_by_acronym.setdefault(name_key(acronym, rules), key)
         grouped.setdefault(key, (name, acronym, []))[2].append(span)
     lead = frozenset(s.start for s in islice((s for s in doc.sents if s.end_char > document.body_start), _LEAD_SENTENCES))
-    body_length = len(text_of(doc)) - document.body_start
+    body_length = end - document.body_start
     with_spans = []
     for key, (name, acronym, found) in grouped.items():
         forms = [name, acronym, *(s.text for s in findings.spans.get(key, []))]  # how the text writes it
-        char_spans = index.mention_spans(forms, 0)
+        char_spans = [(s, e) for s, e in index.mention_spans(forms, 0) if s < end]
         in_body = (m for s, e in char_spans if s >= document.body_start and (m := doc.char_span(s, e, alignment_mode="expand")) is not None)
         if mentions := tuple(in_body):
             with_spans.append((key, name, acronym, found, char_spans, mentions))
@@ -766,12 +771,13 @@ def _written_lowercase(token: Token) -> bool:
     return token.is_title and token.lower_ in token.doc.user_data.get(_LOWERCASE_WORDS, ())
 
 
-def _names_in_title(doc: Doc, document: Document, rules: LanguageRules) -> list[Span]:
-    """Organisations of the headline that the body names too (title-case headlines fool NER),
-    not as a place ("... plant in Nagpur": NER calls a headline's city an organisation)."""
+def _names_in_title(doc: Doc, document: Document, rules: LanguageRules, end: int) -> list[Span]:
+    """Organisations of the headline that the body's prose (up to ``end``) names too
+    (title-case headlines fool NER), not as a place ("... plant in Nagpur": NER calls a
+    headline's city an organisation)."""
     title = document.title
-    body = text_of(doc)[document.body_start :]
-    places = {e.text for e in entities(doc) if e.label_ in ("GPE", "LOC") and e.start_char >= document.body_start}
+    body = text_of(doc)[document.body_start : end]
+    places = {e.text for e in entities(doc) if e.label_ in ("GPE", "LOC") and document.body_start <= e.start_char < end}
     return [
         part for e in entities(doc)
         if e.label_ in ORG_LABELS and title.start <= e.start_char and e.end_char <= title.end and not agreement_named(e)

@@ -6,6 +6,8 @@ stands beside, whatever NER labelled them; they are cleaned of honorifics ("Dr",
 lines that are photo credits or bylines are skipped. Titles are read from the commonest
 press-release forms: "Name, Title at/of Org", "Org's Title, Name", "Org Title Name". Those
 present at the signing ("witnessed by X") are no signatories, though inside its clause.
+Figure captions (``layout:captions``) are read too: a person one names is in the
+announcement's photo, so present ("Michael Binder (à droite), président de la CCSN").
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from spacy.util import filter_spans
 
 from pipeline.document import Document
 from pipeline.agreement_phrases import AGREEMENT_SPANS
+from pipeline.layout import LAYOUT_CAPTIONS, in_layout
 from pipeline.nlp import PERSON_SPANS
 from pipeline.rules import LanguageRules
 from pipeline.stages import syntax
@@ -35,6 +38,7 @@ _DASHES = ("-", "–", "—")
 _APOSTROPHES = ("'", "’", "ʻ")
 _FUNCTION_WORDS = frozenset({"ADP", "DET", "CCONJ", "SCONJ", "PRON"})
 _MAX_TITLE_TOKENS = 12
+_MAX_POSITION_TOKENS = 8
 _TAIL_CHARS = 600
 _CONTACT_BLOCK_LINES = 6
 _MAX_HEADING_WORDS = 4
@@ -95,21 +99,23 @@ def _find_people(doc: Doc, document: Document, rules: LanguageRules, signatory_t
         if shorter is not None:  # "Governing Mayor of Bergen [Mjøs Persen]", later "Marte Mjøs Persen": the fullest name
             people = {key if k == shorter else k: e for k, e in people.items()}
             people[key]["name"] = name.text
-        entry = people.setdefault(key, {"name": name.text, "title": None, "affiliation": None, "spans": [], "roles": set(), "formal": False})
+        entry = people.setdefault(key, {"name": name.text, "title": None, "affiliation": None, "spans": [], "roles": set(), "formal": False, "pictured": False})
         entry["spans"].append((name.start_char, name.end_char))
         entry["formal"] |= formal
+        entry["pictured"] |= in_layout(name, LAYOUT_CAPTIONS)
         entry["roles"].add(_role(name, rules, signatory_tokens))
         if entry["title"] is None:
             entry["title"], entry["affiliation"] = _title_and_affiliation(doc, name, rules, organisation_keys)
-    # A name that neither signs, speaks, is the contact nor comes with a title, an organisation
-    # or a formal prefix ("Ms", "Professors") is only mentioned ("the designer Henrik Fisker",
-    # a racing driver): it has no part in the news. A name that is someone's affiliation
-    # ("X, Chief Executive Officer, Standards Australia") is an organisation.
+    # A name that neither signs, speaks, is the contact, is in the photo (a figure caption)
+    # nor comes with a title, an organisation or a formal prefix ("Ms", "Professors") is only
+    # mentioned ("the designer Henrik Fisker", a racing driver): it has no part in the news. A
+    # name that is someone's affiliation ("X, Chief Executive Officer, Standards Australia")
+    # is an organisation.
     affiliations = {e["affiliation"].lower() for e in people.values() if e["affiliation"]}
     return [
         PersonRecord(e["name"], e["title"], e["affiliation"], _strongest(e["roles"]), sorted(set(e["spans"])))
         for key, e in people.items()
-        if (_strongest(e["roles"]) != "other" or e["title"] or e["affiliation"] or e["formal"]) and key not in affiliations
+        if (_strongest(e["roles"]) != "other" or e["title"] or e["affiliation"] or e["formal"] or e["pictured"]) and key not in affiliations
     ]
 
 
@@ -523,13 +529,24 @@ def _witnesses(name: Span, rules: LanguageRules) -> bool:
 
 def _title_and_affiliation(doc: Doc, name: Span, rules: LanguageRules, organisation_keys: frozenset[str]) -> tuple[str | None, str | None]:
     """The first of the readings that finds a title: after the name (and its honours: "X AO,
-    Ambassador"), in brackets, before it."""
+    Ambassador", and where the photo shows them: "X (left), Ambassador"), in brackets, before it."""
     end = name.end
     while end < len(doc) and _post_nominal(doc[end], rules):
         end += 1
+    end = _past_picture_position(doc, end, rules)
     honoured = doc[name.start : end]
     readings = (_title_after(doc, honoured, rules, organisation_keys), _title_in_brackets(doc, honoured, rules), _title_before(doc, honoured, rules), _title_in_apposition(doc, honoured, rules))
     return next((found for found in readings if found[0]), (None, None))
+
+
+def _past_picture_position(doc: Doc, i: int, rules: LanguageRules) -> int:
+    """The token after a caption's bracketed place in the photo at ``i`` ("(à droite)",
+    "(left)"), else ``i``."""
+    if i >= len(doc) or doc[i].text != "(":
+        return i
+    close = next((t.i for t in doc[i + 1 : i + 2 + _MAX_POSITION_TOKENS] if t.text == ")"), None)
+    inner = " ".join(doc[i + 1 : close].text.lower().split()) if close is not None else ""
+    return close + 1 if inner in rules.picture_positions else i
 
 
 def _title_in_brackets(doc: Doc, name: Span, rules: LanguageRules) -> tuple[str | None, str | None]:

@@ -15,7 +15,7 @@ from pipeline.document import Document
 from pipeline.agreement_phrases import AGREEMENT_LEMMA, AGREEMENT_SPANS
 from pipeline.rules import LanguageRules
 from pipeline.stages import syntax
-from pipeline.layout import is_headline
+from pipeline.layout import is_headline, prose_end
 from pipeline.stages.views import longest_spans
 
 _PAST_MARKER_WINDOW = 3
@@ -32,8 +32,10 @@ class SigningClause:
 
 
 def agreement_mentions(doc: Doc, start_char: int = 0) -> list[Span]:
-    """Agreement phrases ("memorandum of understanding", "MoU", ...), longest match wins."""
-    return [s for s in longest_spans(doc, AGREEMENT_SPANS) if s.start_char >= start_char]
+    """Agreement phrases ("memorandum of understanding", "MoU", ...) of the prose (figure
+    captions tell of the photo), longest match wins."""
+    end = prose_end(doc)
+    return [s for s in longest_spans(doc, AGREEMENT_SPANS) if start_char <= s.start_char < end]
 
 
 def is_generic(agreement: Span, rules: LanguageRules) -> bool:
@@ -63,11 +65,13 @@ def _names_agreement(token: Token) -> bool:
 
 
 def signing_clauses(doc: Doc, document: Document, rules: LanguageRules) -> list[SigningClause]:
-    """Signing clauses of the body, best first: the headline agreement before earlier ones."""
+    """Signing clauses of the body's prose, best first: the headline agreement before earlier
+    ones. A figure caption's "signing ceremony" is the photo's, not the text's account."""
     mentions = agreement_mentions(doc, document.body_start)
+    end = prose_end(doc)
     clauses: list[SigningClause] = []
     for sentence in doc.sents:
-        if sentence.end_char <= document.body_start:
+        if sentence.end_char <= document.body_start or sentence.start_char >= end:
             continue
         triggers = [t for t in sentence if is_signing_trigger(t, rules)]
         if not triggers:
@@ -92,7 +96,7 @@ def signing_clauses(doc: Doc, document: Document, rules: LanguageRules) -> list[
 def partnering_clauses(doc: Doc, document: Document, rules: LanguageRules, lead: int = 4) -> list[SigningClause]:
     """Lead sentences where organisations "agree", "partner" or "team up" (active voice): where
     the parties are named when the signing sentence only says "the two organisations"."""
-    body = [s for s in doc.sents if s.end_char > document.body_start][:lead]
+    body = [s for s in doc.sents if s.end_char > document.body_start and s.start_char < prose_end(doc)][:lead]
     clauses = []
     for sentence in body:
         verb = next(

@@ -21,7 +21,7 @@ from pipeline.rules import LanguageRules
 from pipeline.stages import syntax
 from pipeline.stages.contract import Context, Proposal
 from pipeline.stages.signals import SigningClause, agreement_mentions
-from pipeline.layout import LIST_MARKER, QUOTE_MARKS, ends_announcement, is_heading, is_list_item, is_quote, line_text
+from pipeline.layout import LIST_MARKER, QUOTE_MARKS, ends_announcement, is_heading, is_list_item, is_quote, line_text, prose_end
 from pipeline.stages.views import chunk_headed_by, chunks_within
 
 FIELDS = ("themes",)
@@ -84,11 +84,12 @@ def _agreement_sentences(doc: Doc, document: Document, clauses: list[SigningClau
     follow = 0
     lead_seen = False
     list_open = False
+    end = prose_end(doc)
     for sentence in doc.sents:
         if sentence.start_char < document.body_start:
             continue  # front matter, with the line that closes it
-        if ends_announcement(sentence, rules):
-            break  # "About Acme", "Media contact": boilerplate about the parties, not the agreement
+        if ends_announcement(sentence, rules) or sentence.start_char >= end:
+            break  # "About Acme", "Media contact": boilerplate about the parties, not the agreement; figure captions
         if line_text(sentence).startswith(rules.page_noise_cues):
             continue  # "We use cookies ...", "Share this article": the web page, not the announcement
         if list_open and is_list_item(sentence):
