@@ -188,6 +188,12 @@ def test_french_themes(extractor: Extractor) -> None:
             {"hydrogène vert"},
             {"efforts des élus et des habitants"},
         ),
+        # a place, a time, a means or a recipient on a verb is a circumstance, with its complements; a theme cue's is not
+        ("Airbus et Thales ont signé au siège de l'institut une convention sur l'hydrogène vert.", {"hydrogène vert"}, {"siège de l'institut", "institut"}),
+        ("Airbus et Thales ont signé une convention sur l'hydrogène vert. Des drones seront testés sur des routes sélectionnées.", {"hydrogène vert"}, {"routes sélectionnées", "routes"}),
+        ("Airbus et Thales ont signé une convention qui porte sur la mobilité aérienne.", {"mobilité aérienne"}, set()),
+        # a bare noun after "en" is a state, a manner or a material
+        ("Airbus et Thales ont signé une convention sur le contrôle des pièces en fibre de carbone.", {"contrôle des pièces"}, {"fibre de carbone"}),
         # a conjunction opening a phrase is no part of it
         ("Airbus et Thales ont signé une convention pour soutenir un ou plusieurs projets culturels.", {"projets culturels"}, {"ou plusieurs projets culturels"}),
     ],

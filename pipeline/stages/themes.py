@@ -169,14 +169,19 @@ def _theme_phrases(sentence: Span, rules: LanguageRules) -> list[tuple[Span, boo
     """Noun chunks introduced by a theme cue or naming what the partners will do, with the
     other members of their enumerations; each with whether a theme cue introduced it."""
     phrases: dict[tuple[int, int], tuple[Span, bool]] = {}
+    # "au siège de l'institut": a circumstance's complements are part of it, but what a topic
+    # governor introduces is the subject ("en matière de logiciels libres", "dans le domaine de")
+    adverbials: set[int] = set()
     for chunk in chunks_within(sentence):
         cued = _cued(chunk, rules)
         if not (cued or _activity_object(chunk, rules)) or _counted(chunk.root):
             continue
         for member in _members(chunk.root):
             for piece in _split_noun_coordination(_chunk_of(member, rules)):
+                if _adverbial(piece.root, rules) and piece.root.lemma_.lower() not in rules.topic_governors:
+                    adverbials.update(range(piece.start, piece.end))
                 phrase = _clean(piece, rules)
-                if phrase is not None:
+                if phrase is not None and phrase.root.i not in adverbials:
                     key = (phrase.start, phrase.end)
                     phrases[key] = (phrase, cued or phrases.get(key, (phrase, False))[1])
     outermost = [(p, c) for p, c in phrases.values() if not any(o.start <= p.start and p.end <= o.end and o != p for o, _ in phrases.values())]
@@ -299,6 +304,23 @@ def _locution(token: Token, rules: LanguageRules) -> bool:
     return token.lower_ in rules.locution_nouns and syntax.preposition_of(token) is not None
 
 
+def _adverbial(token: Token, rules: LanguageRules) -> bool:
+    """Where, when, how or for whom something is done, not what about: a phrase that a
+    ``circumstance_prepositions`` word hangs on a verb ("testés sur des routes", "dans les
+    musées", "attribuées aux allocataires"), unless the verb is a theme cue ("porter sur")."""
+    preposition = syntax.preposition_of(token)
+    governor = syntax.governor(token)
+    return (preposition is not None and preposition.lower_ in rules.circumstance_prepositions
+            and governor.pos_ in ("VERB", "AUX") and governor.lemma_.lower() not in rules.theme_cues)
+
+
+def _bare_circumstance(token: Token, rules: LanguageRules) -> bool:
+    """A bare noun after a ``bare_circumstance_prepositions`` word: a state, a manner or a
+    material ("en ligne", "en vigueur", "en fibre de carbone")."""
+    preposition = syntax.preposition_of(token)
+    return preposition is not None and preposition.lower_ in rules.bare_circumstance_prepositions and not any(c.dep_ == "det" for c in token.children)
+
+
 def _clean(chunk: Span, rules: LanguageRules) -> Span | None:
     """Drop determiners and vague modifiers; refuse names, dates and generic heads."""
     start, end = chunk.start, chunk.end
@@ -317,6 +339,8 @@ def _clean(chunk: Span, rules: LanguageRules) -> Span | None:
         return None  # who takes part ("students", "health providers") is not what it is about
     if _locution(phrase.root, rules):
         return None  # "à l'instar de", "en vertu de": the noun of a compound preposition, not a subject
+    if _adverbial(phrase.root, rules) or _bare_circumstance(phrase.root, rules):
+        return None  # "sur des routes sélectionnées", "en vigueur": a circumstance, not a subject
     if _generic(phrase.root, rules) and not any(c.dep_ == "compound" and c.pos_ == "NOUN" and not _generic(c, rules) for c in phrase.root.children):
         return None  # "the partnership", but "research collaborations" names its subject
     if any(t.ent_type_ in _NAMED_LABELS and not _glued_number(t) or t.ent_type_ == "ORDINAL" and t.like_num for t in phrase):
