@@ -77,6 +77,7 @@ class LanguageRules:
     circumstance_prepositions: frozenset[str]
     bare_circumstance_prepositions: frozenset[str]
     topic_governors: frozenset[str]
+    degree_adverbs: frozenset[str]
     gerund_markers: frozenset[str]
     participle_endings: tuple[str, ...]
     lower_case_name_heads: frozenset[str]

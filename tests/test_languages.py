@@ -194,6 +194,9 @@ def test_french_themes(extractor: Extractor) -> None:
         ("Airbus et Thales ont signé une convention qui porte sur la mobilité aérienne.", {"mobilité aérienne"}, set()),
         # a bare noun after "en" is a state, a manner or a material
         ("Airbus et Thales ont signé une convention sur le contrôle des pièces en fibre de carbone.", {"contrôle des pièces"}, {"fibre de carbone"}),
+        # a degree grades a subject and is no part of it
+        ("Airbus et Thales ont signé une convention sur l'aérodynamique la plus aboutie.", {"aérodynamique"}, {"aérodynamique la plus aboutie"}),
+        ("Airbus et Thales ont signé une convention sur une très grande flexibilité.", {"grande flexibilité"}, {"très grande flexibilité"}),
         # a conjunction opening a phrase is no part of it
         ("Airbus et Thales ont signé une convention pour soutenir un ou plusieurs projets culturels.", {"projets culturels"}, {"ou plusieurs projets culturels"}),
     ],
@@ -201,6 +204,13 @@ def test_french_themes(extractor: Extractor) -> None:
 def test_french_theme_refusals(extractor: Extractor, text: str, kept: set[str], refused: set[str]) -> None:
     themes = {t.value for t in extract_valid(extractor, text).themes}
     assert kept <= themes and not themes & refused, themes
+
+
+def test_one_theme_per_lemma_sequence(extractor: Extractor) -> None:
+    """The same subject in another inflection is the same theme."""
+    text = "Airbus et Thales ont signé une convention sur le drone. La convention porte sur les drones."
+    themes = [t.value for t in extract_valid(extractor, text).themes]
+    assert themes == ["drone"], themes
 
 
 def test_glued_sentences_are_split(extractor: Extractor) -> None:

@@ -52,15 +52,18 @@ def propose(context: Context) -> Proposal:
 def find_themes(doc: Doc, document: Document, clauses: list[SigningClause], rules: LanguageRules) -> list[ThemeRecord]:
     themes: dict[str, list[tuple[int, int]]] = {}
     strength: dict[str, bool] = {}
+    lemmas: dict[tuple[str, ...], str] = {}  # one theme per lemma sequence: "l'échange", "les échanges"
     for sentence, listed in _agreement_sentences(doc, document, clauses, rules):
         for phrase, cued in (_item_phrases(sentence, rules) if listed else _theme_phrases(sentence, rules)):
-            value = " ".join(phrase.text.lower().split())
+            key = tuple(t.lemma_.lower() for t in phrase if not t.is_punct)
+            value = lemmas.get(key) or " ".join(phrase.text.lower().split())
             if value in themes:
                 themes[value].append((phrase.start_char, phrase.end_char))
                 strength[value] |= cued
             elif not _covered(value, themes):
                 themes[value] = [(phrase.start_char, phrase.end_char)]
                 strength[value] = cued
+                lemmas[key] = value
     # Cued phrases ("on X", "such as X, Y") before mere objects; then text order.
     kept = sorted(themes, key=lambda v: (not strength[v], themes[v][0]))[:MAX_THEMES]
     return [ThemeRecord(value, themes[value]) for value in sorted(kept, key=lambda v: themes[v][0])]
@@ -325,9 +328,13 @@ def _clean(chunk: Span, rules: LanguageRules) -> Span | None:
     """Drop determiners and vague modifiers; refuse names, dates and generic heads."""
     start, end = chunk.start, chunk.end
     doc = chunk.doc
-    while start < end and (doc[start].lower_ in rules.theme_drop_modifiers or doc[start].is_punct
+    while start < end and (doc[start].lower_ in rules.theme_drop_modifiers or doc[start].is_punct or doc[start].lower_ in rules.degree_adverbs
                            or doc[start].pos_ in ("DET", "PRON", "NUM", "ADP", "PART", "CCONJ") and not _glued_number(doc[start])):
         start += 1
+    # a degree ("la plus aboutie", "très") grades the subject, it does not name it
+    end = next((t.i for t in doc[start:end] if t.lower_ in rules.degree_adverbs), end)
+    while end > start and doc[end - 1].pos_ in ("DET", "ADV") or end > start and doc[end - 1].is_punct:
+        end -= 1
     if start >= end or end - start > _MAX_THEME_TOKENS:
         return None
     phrase = doc[start:end]
