@@ -194,6 +194,10 @@ def test_french_themes(extractor: Extractor) -> None:
         ("Airbus et Thales ont signé une convention qui porte sur la mobilité aérienne.", {"mobilité aérienne"}, set()),
         # a bare noun after "en" is a state, a manner or a material
         ("Airbus et Thales ont signé une convention sur le contrôle des pièces en fibre de carbone.", {"contrôle des pièces"}, {"fibre de carbone"}),
+        # generic heads (a way, an amount, an image) and those who benefit are no subjects
+        ("Airbus et Thales ont signé une convention qui ouvre la voie à l'hydrogène vert.", {"hydrogène vert"}, {"voie"}),
+        ("Airbus et Thales ont signé une convention sur l'hydrogène vert. Elle vise à promouvoir l'image des deux marques.", {"hydrogène vert"}, {"image des deux marques", "image"}),
+        ("Airbus et Thales ont signé une convention sur l'hydrogène vert. Elle vise à soutenir les bénéficiaires et les associations.", {"hydrogène vert"}, {"bénéficiaires", "associations"}),
         # a degree grades a subject and is no part of it
         ("Airbus et Thales ont signé une convention sur l'aérodynamique la plus aboutie.", {"aérodynamique"}, {"aérodynamique la plus aboutie"}),
         ("Airbus et Thales ont signé une convention sur une très grande flexibilité.", {"grande flexibilité"}, {"très grande flexibilité"}),
