@@ -75,6 +75,7 @@ class LanguageRules:
     name_prepositions: frozenset[str]
     locution_nouns: frozenset[str]
     circumstance_prepositions: frozenset[str]
+    recipient_prepositions: frozenset[str]
     bare_circumstance_prepositions: frozenset[str]
     topic_governors: frozenset[str]
     degree_adverbs: frozenset[str]

@@ -192,6 +192,9 @@ def test_french_themes(extractor: Extractor) -> None:
         ("Airbus et Thales ont signé au siège de l'institut une convention sur l'hydrogène vert.", {"hydrogène vert"}, {"siège de l'institut", "institut"}),
         ("Airbus et Thales ont signé une convention sur l'hydrogène vert. Des drones seront testés sur des routes sélectionnées.", {"hydrogène vert"}, {"routes sélectionnées", "routes"}),
         ("Airbus et Thales ont signé une convention qui porte sur la mobilité aérienne.", {"mobilité aérienne"}, set()),
+        # a plural after "pour" or "aux" says for whom; a singular after "pour" is a purpose
+        ("Airbus et Thales signent une convention pour la transition énergétique. Des créneaux seront réservés pour les arrivées et les départs.", {"transition énergétique"}, {"arrivées", "départs"}),
+        ("Airbus et Thales ont signé une convention sur l'hydrogène vert. Elle propose des services aux petites communes.", {"hydrogène vert"}, {"petites communes", "communes"}),
         # a bare noun after "en" is a state, a manner or a material
         ("Airbus et Thales ont signé une convention sur le contrôle des pièces en fibre de carbone.", {"contrôle des pièces"}, {"fibre de carbone"}),
         # generic heads (a way, an amount, an image) and those who benefit are no subjects

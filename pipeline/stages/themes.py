@@ -181,7 +181,7 @@ def _theme_phrases(sentence: Span, rules: LanguageRules) -> list[tuple[Span, boo
             continue
         for member in _members(chunk.root):
             for piece in _split_noun_coordination(_chunk_of(member, rules)):
-                if _adverbial(piece.root, rules) and piece.root.lemma_.lower() not in rules.topic_governors:
+                if (_adverbial(piece.root, rules) or _recipients(piece.root, rules)) and piece.root.lemma_.lower() not in rules.topic_governors:
                     adverbials.update(range(piece.start, piece.end))
                 phrase = _clean(piece, rules)
                 if phrase is not None and phrase.root.i not in adverbials:
@@ -317,6 +317,14 @@ def _adverbial(token: Token, rules: LanguageRules) -> bool:
             and governor.pos_ in ("VERB", "AUX") and governor.lemma_.lower() not in rules.theme_cues)
 
 
+def _recipients(token: Token, rules: LanguageRules) -> bool:
+    """For whom, not what about: a plural a ``recipient_prepositions`` word introduces ("aux
+    familles", "pour les arrivées"); a singular after "pour" is a purpose ("pour la transition")."""
+    first = token.head if token.dep_ == "conj" and syntax.preposition_of(token) is None else token  # "pour les arrivées et les départs"
+    preposition = syntax.preposition_of(first)
+    return preposition is not None and preposition.lower_ in rules.recipient_prepositions and token.morph.get("Number") == ["Plur"]
+
+
 def _bare_circumstance(token: Token, rules: LanguageRules) -> bool:
     """A bare noun after a ``bare_circumstance_prepositions`` word: a state, a manner or a
     material ("en ligne", "en vigueur", "en fibre de carbone")."""
@@ -346,7 +354,7 @@ def _clean(chunk: Span, rules: LanguageRules) -> Span | None:
         return None  # who takes part ("students", "health providers") is not what it is about
     if _locution(phrase.root, rules):
         return None  # "à l'instar de", "en vertu de": the noun of a compound preposition, not a subject
-    if _adverbial(phrase.root, rules) or _bare_circumstance(phrase.root, rules):
+    if _adverbial(phrase.root, rules) or _bare_circumstance(phrase.root, rules) or _recipients(phrase.root, rules):
         return None  # "sur des routes sélectionnées", "en vigueur": a circumstance, not a subject
     if _generic(phrase.root, rules) and not any(c.dep_ == "compound" and c.pos_ == "NOUN" and not _generic(c, rules) for c in phrase.root.children):
         return None  # "the partnership", but "research collaborations" names its subject
