@@ -204,6 +204,13 @@ def test_french_themes(extractor: Extractor) -> None:
         # a degree grades a subject and is no part of it
         ("Airbus et Thales ont signé une convention sur l'aérodynamique la plus aboutie.", {"aérodynamique"}, {"aérodynamique la plus aboutie"}),
         ("Airbus et Thales ont signé une convention sur une très grande flexibilité.", {"grande flexibilité"}, {"très grande flexibilité"}),
+        # the agreement a sentence about an earlier one names is the earlier one: its subjects are not this one's
+        (
+            "Airbus et Thales ont signé une convention sur l'hydrogène vert. Les deux partenaires ne partent pas de rien : "
+            "en 2018, ils avaient signé une première convention sur la numérisation des archives.",
+            {"hydrogène vert"},
+            {"numérisation", "archives", "numérisation des archives"},
+        ),
         # a conjunction opening a phrase is no part of it
         ("Airbus et Thales ont signé une convention pour soutenir un ou plusieurs projets culturels.", {"projets culturels"}, {"ou plusieurs projets culturels"}),
     ],

@@ -101,8 +101,10 @@ def _agreement_sentences(doc: Doc, document: Document, clauses: list[SigningClau
         is_clause = sentence.start in clause_starts
         if sentence.start in earlier_starts or is_heading(sentence):
             follow = 0
-            if is_clause or sentence.start in named_starts:
-                chosen.append((sentence, False))  # a headline "A and B sign agreement on space cooperation"
+            if is_clause or is_heading(sentence) and sentence.start in named_starts:
+                # a headline "A and B sign agreement on space cooperation"; the agreement a
+                # sentence about an earlier one names is that earlier one
+                chosen.append((sentence, False))
             continue
         if is_quote(sentence) or (not is_clause and (_about_past_work(sentence, rules) or _describes_a_party(sentence, rules))):
             continue
