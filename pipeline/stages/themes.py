@@ -5,8 +5,9 @@ signing clauses, the sentences that name it and the few after them, and the list
 ("The MoU covers:") — from noun phrases that follow a theme cue ("on", "in the field of",
 "such as", "include", "promote", ...), that name what the partners will do, or that are listed
 in an enumeration there. Quotations, earlier work (past agreements, "since 1997", "had run")
-and the closing boilerplate ("About X") are skipped; names, dates, counted things and
-participants ("students", "investors") are not subjects.
+and the closing boilerplate ("About X") are skipped; names, dates, counted things,
+participants ("students", "investors") and circumstances (where, when, how and for whom:
+"testés sur des routes", "aux familles") are not subjects.
 """
 
 from __future__ import annotations
@@ -343,7 +344,7 @@ def _clean(chunk: Span, rules: LanguageRules) -> Span | None:
         start += 1
     # a degree ("la plus aboutie", "très") grades the subject, it does not name it
     end = next((t.i for t in doc[start:end] if t.lower_ in rules.degree_adverbs), end)
-    while end > start and doc[end - 1].pos_ in ("DET", "ADV") or end > start and doc[end - 1].is_punct:
+    while end > start and (doc[end - 1].pos_ in ("DET", "ADV") or doc[end - 1].is_punct):
         end -= 1
     if start >= end or end - start > _MAX_THEME_TOKENS:
         return None
