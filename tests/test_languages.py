@@ -188,6 +188,29 @@ def test_french_themes(extractor: Extractor) -> None:
             {"hydrogène vert"},
             {"efforts des élus et des habitants"},
         ),
+        # a place, a time, a means or a recipient on a verb is a circumstance, with its complements; a theme cue's is not
+        ("Airbus et Thales ont signé au siège de l'institut une convention sur l'hydrogène vert.", {"hydrogène vert"}, {"siège de l'institut", "institut"}),
+        ("Airbus et Thales ont signé une convention sur l'hydrogène vert. Des drones seront testés sur des routes sélectionnées.", {"hydrogène vert"}, {"routes sélectionnées", "routes"}),
+        ("Airbus et Thales ont signé une convention qui porte sur la mobilité aérienne.", {"mobilité aérienne"}, set()),
+        # a plural after "pour" or "aux" says for whom; a singular after "pour" is a purpose
+        ("Airbus et Thales signent une convention pour la transition énergétique. Des créneaux seront réservés pour les arrivées et les départs.", {"transition énergétique"}, {"arrivées", "départs"}),
+        ("Airbus et Thales ont signé une convention sur l'hydrogène vert. Elle propose des services aux petites communes.", {"hydrogène vert"}, {"petites communes", "communes"}),
+        # a bare noun after "en" is a state, a manner or a material
+        ("Airbus et Thales ont signé une convention sur le contrôle des pièces en fibre de carbone.", {"contrôle des pièces"}, {"fibre de carbone"}),
+        # generic heads (a way, an amount, an image) and those who benefit are no subjects
+        ("Airbus et Thales ont signé une convention qui ouvre la voie à l'hydrogène vert.", {"hydrogène vert"}, {"voie"}),
+        ("Airbus et Thales ont signé une convention sur l'hydrogène vert. Elle vise à promouvoir l'image des deux marques.", {"hydrogène vert"}, {"image des deux marques", "image"}),
+        ("Airbus et Thales ont signé une convention sur l'hydrogène vert. Elle vise à soutenir les bénéficiaires et les associations.", {"hydrogène vert"}, {"bénéficiaires", "associations"}),
+        # a degree grades a subject and is no part of it
+        ("Airbus et Thales ont signé une convention sur l'aérodynamique la plus aboutie.", {"aérodynamique"}, {"aérodynamique la plus aboutie"}),
+        ("Airbus et Thales ont signé une convention sur une très grande flexibilité.", {"grande flexibilité"}, {"très grande flexibilité"}),
+        # the agreement a sentence about an earlier one names is the earlier one: its subjects are not this one's
+        (
+            "Airbus et Thales ont signé une convention sur l'hydrogène vert. Les deux partenaires ne partent pas de rien : "
+            "en 2018, ils avaient signé une première convention sur la numérisation des archives.",
+            {"hydrogène vert"},
+            {"numérisation", "archives", "numérisation des archives"},
+        ),
         # a conjunction opening a phrase is no part of it
         ("Airbus et Thales ont signé une convention pour soutenir un ou plusieurs projets culturels.", {"projets culturels"}, {"ou plusieurs projets culturels"}),
     ],
@@ -195,6 +218,13 @@ def test_french_themes(extractor: Extractor) -> None:
 def test_french_theme_refusals(extractor: Extractor, text: str, kept: set[str], refused: set[str]) -> None:
     themes = {t.value for t in extract_valid(extractor, text).themes}
     assert kept <= themes and not themes & refused, themes
+
+
+def test_one_theme_per_lemma_sequence(extractor: Extractor) -> None:
+    """The same subject in another inflection is the same theme."""
+    text = "Airbus et Thales ont signé une convention sur le drone. La convention porte sur les drones."
+    themes = [t.value for t in extract_valid(extractor, text).themes]
+    assert themes == ["drone"], themes
 
 
 def test_glued_sentences_are_split(extractor: Extractor) -> None:

@@ -5,8 +5,9 @@ signing clauses, the sentences that name it and the few after them, and the list
 ("The MoU covers:") — from noun phrases that follow a theme cue ("on", "in the field of",
 "such as", "include", "promote", ...), that name what the partners will do, or that are listed
 in an enumeration there. Quotations, earlier work (past agreements, "since 1997", "had run")
-and the closing boilerplate ("About X") are skipped; names, dates, counted things and
-participants ("students", "investors") are not subjects.
+and the closing boilerplate ("About X") are skipped; names, dates, counted things,
+participants ("students", "investors") and circumstances (where, when, how and for whom:
+"testés sur des routes", "aux familles") are not subjects.
 """
 
 from __future__ import annotations
@@ -52,15 +53,18 @@ def propose(context: Context) -> Proposal:
 def find_themes(doc: Doc, document: Document, clauses: list[SigningClause], rules: LanguageRules) -> list[ThemeRecord]:
     themes: dict[str, list[tuple[int, int]]] = {}
     strength: dict[str, bool] = {}
+    lemmas: dict[tuple[str, ...], str] = {}  # one theme per lemma sequence: "l'échange", "les échanges"
     for sentence, listed in _agreement_sentences(doc, document, clauses, rules):
         for phrase, cued in (_item_phrases(sentence, rules) if listed else _theme_phrases(sentence, rules)):
-            value = " ".join(phrase.text.lower().split())
+            key = tuple(t.lemma_.lower() for t in phrase if not t.is_punct)
+            value = lemmas.get(key) or " ".join(phrase.text.lower().split())
             if value in themes:
                 themes[value].append((phrase.start_char, phrase.end_char))
                 strength[value] |= cued
             elif not _covered(value, themes):
                 themes[value] = [(phrase.start_char, phrase.end_char)]
                 strength[value] = cued
+                lemmas[key] = value
     # Cued phrases ("on X", "such as X, Y") before mere objects; then text order.
     kept = sorted(themes, key=lambda v: (not strength[v], themes[v][0]))[:MAX_THEMES]
     return [ThemeRecord(value, themes[value]) for value in sorted(kept, key=lambda v: themes[v][0])]
@@ -99,8 +103,10 @@ def _agreement_sentences(doc: Doc, document: Document, clauses: list[SigningClau
         is_clause = sentence.start in clause_starts
         if sentence.start in earlier_starts or is_heading(sentence):
             follow = 0
-            if is_clause or sentence.start in named_starts:
-                chosen.append((sentence, False))  # a headline "A and B sign agreement on space cooperation"
+            if is_clause or is_heading(sentence) and sentence.start in named_starts:
+                # a headline "A and B sign agreement on space cooperation"; the agreement a
+                # sentence about an earlier one names is that earlier one
+                chosen.append((sentence, False))
             continue
         if is_quote(sentence) or (not is_clause and (_about_past_work(sentence, rules) or _describes_a_party(sentence, rules))):
             continue
@@ -170,14 +176,19 @@ def _theme_phrases(sentence: Span, rules: LanguageRules) -> list[tuple[Span, boo
     """Noun chunks introduced by a theme cue or naming what the partners will do, with the
     other members of their enumerations; each with whether a theme cue introduced it."""
     phrases: dict[tuple[int, int], tuple[Span, bool]] = {}
+    # "au siège de l'institut": a circumstance's complements are part of it, but what a topic
+    # governor introduces is the subject ("en matière de logiciels libres", "dans le domaine de")
+    adverbials: set[int] = set()
     for chunk in chunks_within(sentence):
         cued = _cued(chunk, rules)
         if not (cued or _activity_object(chunk, rules)) or _counted(chunk.root):
             continue
         for member in _members(chunk.root):
             for piece in _split_noun_coordination(_chunk_of(member, rules)):
+                if (_adverbial(piece.root, rules) or _recipients(piece.root, rules)) and piece.root.lemma_.lower() not in rules.topic_governors:
+                    adverbials.update(range(piece.start, piece.end))
                 phrase = _clean(piece, rules)
-                if phrase is not None:
+                if phrase is not None and phrase.root.i not in adverbials:
                     key = (phrase.start, phrase.end)
                     phrases[key] = (phrase, cued or phrases.get(key, (phrase, False))[1])
     outermost = [(p, c) for p, c in phrases.values() if not any(o.start <= p.start and p.end <= o.end and o != p for o, _ in phrases.values())]
@@ -300,13 +311,42 @@ def _locution(token: Token, rules: LanguageRules) -> bool:
     return token.lower_ in rules.locution_nouns and syntax.preposition_of(token) is not None
 
 
+def _adverbial(token: Token, rules: LanguageRules) -> bool:
+    """Where, when, how or for whom something is done, not what about: a phrase that a
+    ``circumstance_prepositions`` word hangs on a verb ("testés sur des routes", "dans les
+    musées", "attribuées aux allocataires"), unless the verb is a theme cue ("porter sur")."""
+    preposition = syntax.preposition_of(token)
+    governor = syntax.governor(token)
+    return (preposition is not None and preposition.lower_ in rules.circumstance_prepositions
+            and governor.pos_ in ("VERB", "AUX") and governor.lemma_.lower() not in rules.theme_cues)
+
+
+def _recipients(token: Token, rules: LanguageRules) -> bool:
+    """For whom, not what about: a plural a ``recipient_prepositions`` word introduces ("aux
+    familles", "pour les arrivées"); a singular after "pour" is a purpose ("pour la transition")."""
+    first = token.head if token.dep_ == "conj" and syntax.preposition_of(token) is None else token  # "pour les arrivées et les départs"
+    preposition = syntax.preposition_of(first)
+    return preposition is not None and preposition.lower_ in rules.recipient_prepositions and token.morph.get("Number") == ["Plur"]
+
+
+def _bare_circumstance(token: Token, rules: LanguageRules) -> bool:
+    """A bare noun after a ``bare_circumstance_prepositions`` word: a state, a manner or a
+    material ("en ligne", "en vigueur", "en fibre de carbone")."""
+    preposition = syntax.preposition_of(token)
+    return preposition is not None and preposition.lower_ in rules.bare_circumstance_prepositions and not any(c.dep_ == "det" for c in token.children)
+
+
 def _clean(chunk: Span, rules: LanguageRules) -> Span | None:
     """Drop determiners and vague modifiers; refuse names, dates and generic heads."""
     start, end = chunk.start, chunk.end
     doc = chunk.doc
-    while start < end and (doc[start].lower_ in rules.theme_drop_modifiers or doc[start].is_punct
+    while start < end and (doc[start].lower_ in rules.theme_drop_modifiers or doc[start].is_punct or doc[start].lower_ in rules.degree_adverbs
                            or doc[start].pos_ in ("DET", "PRON", "NUM", "ADP", "PART", "CCONJ") and not _glued_number(doc[start])):
         start += 1
+    # a degree ("la plus aboutie", "très") grades the subject, it does not name it
+    end = next((t.i for t in doc[start:end] if t.lower_ in rules.degree_adverbs), end)
+    while end > start and (doc[end - 1].pos_ in ("DET", "ADV") or doc[end - 1].is_punct):
+        end -= 1
     if start >= end or end - start > _MAX_THEME_TOKENS:
         return None
     phrase = doc[start:end]
@@ -318,6 +358,8 @@ def _clean(chunk: Span, rules: LanguageRules) -> Span | None:
         return None  # who takes part ("students", "health providers") is not what it is about
     if _locution(phrase.root, rules):
         return None  # "à l'instar de", "en vertu de": the noun of a compound preposition, not a subject
+    if _adverbial(phrase.root, rules) or _bare_circumstance(phrase.root, rules) or _recipients(phrase.root, rules):
+        return None  # "sur des routes sélectionnées", "en vigueur": a circumstance, not a subject
     if _generic(phrase.root, rules) and not any(c.dep_ == "compound" and c.pos_ == "NOUN" and not _generic(c, rules) for c in phrase.root.children):
         return None  # "the partnership", but "research collaborations" names its subject
     if any(t.ent_type_ in _NAMED_LABELS and not _glued_number(t) or t.ent_type_ == "ORDINAL" and t.like_num for t in phrase):
