@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from models import AgreementRecord
 from pipeline import Extractor
@@ -17,15 +18,19 @@ def extract_valid(extractor: Extractor, text: str, published: date | None = None
     return record
 
 
-def rule_parties(extractor: Extractor, text: str, folder: Path) -> list[str]:
-    """The organisations the hand-written party rules answer for ``text`` (the ``rule_party``
-    evidence of the learned decision), in order of first mention."""
+def party_candidates(extractor: Extractor, text: str, folder: Path) -> list[Any]:
+    """The party candidates of ``text`` (every organisation the decision weighs), in order of first mention."""
     path = folder / "t.txt"
     path.write_text(text, encoding="utf-8")
     _, context = extractor.analyse_file(path)
     assert context is not None
-    proposals = context.proposals
-    return [c.name for c in proposals["parties"].candidates if c.features["rule_party"]]
+    return list(context.proposals["parties"].candidates)
+
+
+def rule_parties(extractor: Extractor, text: str, folder: Path) -> list[str]:
+    """The organisations the hand-written party rules answer for ``text`` (the ``rule_party``
+    evidence of the learned decision), in order of first mention."""
+    return [c.name for c in party_candidates(extractor, text, folder) if c.features["rule_party"]]
 
 
 ARTICLES = {

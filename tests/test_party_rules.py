@@ -10,10 +10,10 @@ import pytest
 from pathlib import Path
 from typing import Any
 
-from checks import captioned_page, extract_valid, rule_parties
+from checks import captioned_page, extract_valid, party_candidates, rule_parties
 from pipeline import Extractor
 from pipeline.rules import load_rules
-from pipeline.stages.organizations import organisation_names
+from pipeline.stages.organizations import acronym_definitions, organisation_names
 
 
 @pytest.mark.parametrize(
@@ -171,10 +171,86 @@ from pipeline.stages.organizations import organisation_names
             " Adecco, ont signé une convention de partenariat.",
             [],
         ),
+        # a slot's organisation name keeps its lower-case words
+        ("La Caisse nationale d'allocations familiales et l'Institut Bolt ont signé une convention.", ["Caisse nationale d'allocations familiales", "Institut Bolt"]),
     ],
 )
 def test_party_names(extractor: Extractor, text: str, parties: list[str], tmp_path: Path) -> None:
     assert rule_parties(extractor, text, tmp_path) == parties
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "refused", "kept"),
+    [
+        # the fields of a minister's portfolio, after their prepositions, are her office
+        (
+            "fr",
+            "Élisabeth Borne, ministre du Travail, de l'Emploi et de l'Insertion, et Alexandre Viros, président du groupe"
+            " Adecco, ont signé une convention de partenariat.",
+            {"Insertion", "Emploi", "Travail"},
+            set(),
+        ),
+        # a name after "et" has no preposition: no field of the portfolio before it
+        ("fr", "La ministre de la Culture, et l'Institut Pasteur ont signé un accord.", set(), {"Institut Pasteur"}),
+        ("en", "Dr Tran Van Thuan, Deputy Minister of Health of Viet Nam, and Acme Corp signed an MoU.", {"Health of Viet Nam"}, {"Acme Corp"}),
+        (
+            "en",
+            "The MoU was signed by Mark Harbers, Minister of Infrastructure and Water Management, and Acme Corp.",
+            {"Infrastructure and Water Management"},
+            {"Acme Corp."},
+        ),
+        # an organisation after a title's preposition is no field
+        ("en", "The MoU was witnessed by the Minister of the Singapore Ministry of Law.", set(), {"Singapore Ministry of Law"}),
+    ],
+)
+def test_fields_of_a_portfolio_are_no_organisations(extractor: Extractor, language: str, text: str, refused: set[str], kept: set[str]) -> None:
+    names = {n.text for n in organisation_names(extractor.pipeline(language)(text), load_rules(language))}
+    assert not names & refused and kept <= names
+
+
+@pytest.mark.parametrize(
+    ("text", "refused"),
+    [
+        # a term the text defines for the parties
+        (
+            "La Commission canadienne de sûreté nucléaire (CCSN) et la Nuclear Regulatory Commission (NRC), appelées ci-après"
+            " les Participantes, ont signé un protocole d'entente. Les Participantes échangeront des renseignements.",
+            "Participantes",
+        ),
+        # a scheme named after a programme noun, wherever else the text names it
+        (
+            "Le ministère du Travail a signé une convention avec le groupe Manpower dans le cadre du dispositif Transitions"
+            " collectives. Transitions collectives aide les salariés.",
+            "Transitions collectives",
+        ),
+    ],
+)
+def test_defined_terms_and_schemes_are_no_party_candidates(extractor: Extractor, text: str, refused: str, tmp_path: Path) -> None:
+    assert refused not in [c.name for c in party_candidates(extractor, text, tmp_path)]
+
+
+@pytest.mark.parametrize(
+    ("text", "defined"),
+    [
+        # a name NER cut before its lower-case complement goes on up to its short form
+        (
+            "La Cnaf et l'Institut national de recherche en sciences et technologies du numérique (Inria) ont signé une convention.",
+            {"Inria": "Institut national de recherche en sciences et technologies du numérique"},
+        ),
+        # a short form after a spaced dash, spelled by the name's initials
+        ("Gaston de Souza, CEO de La Générale Des Assurances Du Bénin - GAB, a signé l'accord.", {"GAB": "Générale Des Assurances Du Bénin"}),
+        # a name in apposition to the short form its initials open
+        (
+            "JCI Madagascar a signé un protocole d'accord avec MaSAE, le réseau Madagascar Structures d'Accompagnement.",
+            {"MaSAE": "Madagascar Structures d'Accompagnement"},
+        ),
+        # a name whose initials do not run through the short form is another organisation
+        ("L'accord lie le CNRS, l'Institut Pasteur et l'Inserm.", {}),
+    ],
+)
+def test_french_short_forms_define_their_names(extractor: Extractor, text: str, defined: dict[str, str]) -> None:
+    found = {short: full.text for short, full in acronym_definitions(extractor.pipeline("fr")(text), load_rules("fr")).items()}
+    assert found == defined
 
 
 def test_a_mention_opening_with_a_defined_name_takes_all_of_it(extractor: Extractor) -> None:

@@ -26,6 +26,11 @@ _ENTITY_AT, _NAMED_AT, _ORG_ENTITY_BOUNDS = "entity_at", "named_entity_at", "org
 _AND = ("and", "&")
 _MAX_SUFFIX_TOKENS = 3  # "A", "/", "S"; "S.p", ".", "A."
 _MAX_INITIALS = 8
+_MAX_PORTFOLIO_TOKENS = 16  # "ministre de la Transformation et de la Fonction publiques"
+_TERM_WINDOW = 4  # "appelées ci-après les" before the term
+_MAX_APPOSITION_WORDS = 2  # "le réseau" between a short form's comma and its name
+_MAX_COMPLEMENT = 6  # "et technologies du numérique" after a name NER cut
+_TERMS = "defined_terms"
 
 
 def _folded(text: str) -> str:
@@ -91,10 +96,78 @@ def acronym_definitions(doc: Doc, rules: LanguageRules) -> dict[str, Span]:
         full = _name_before(doc, token.i, rules)
         if full is not None and not _ACRONYM.match(inner.text):
             full = _abbreviated_name(inner, full)
-        full = full or _spelled_by_initials(inner, rules)
+        full = full or _spelled_by_initials(inner, rules) or _with_lower_case_complement(inner, rules)
         if full is not None and not agreement_named(full) and name_key(full.text, rules) != name_key(inner.text, rules):
             found.setdefault(inner.text, full)
+    for short, full in [*_dashed_short_forms(doc, rules), *_appositive_names(doc)]:
+        if not agreement_named(full) and name_key(full.text, rules) != name_key(short.text, rules):
+            found.setdefault(short.text, full)
     return found
+
+
+def _dashed_short_forms(doc: Doc, rules: LanguageRules) -> list[tuple[Span, Span]]:
+    """"Générale Des Assurances Du Bénin - GAB": a short form after a spaced dash, spelled by
+    the initials of the name before it (its joiners skipped), defines it as brackets do."""
+    found = []
+    for dash in doc[1:-1]:
+        short = doc[dash.i + 1 : dash.i + 2]
+        after = doc[dash.i + 2] if dash.i + 2 < len(doc) else None
+        if unicodedata.category(dash.text[0]) != "Pd" or not (doc[dash.i - 1].whitespace_ and dash.whitespace_) or not _ACRONYM.match(short.text):
+            continue
+        if after is not None and after.text[:1].isupper():
+            continue  # "Acme - GAB Assurance": the dash opens another name
+        if (full := _spelled_by_initials(short, rules)) is not None:
+            found.append((short, full))
+    return found
+
+
+def _appositive_names(doc: Doc) -> list[tuple[Span, Span]]:
+    """"MaSAE, le réseau Madagascar Structures d'Accompagnement": an organisation's name in
+    apposition to a short form whose letters its capitalised words open, in order and from
+    the first, is the short form's full name."""
+    found = []
+    for entity in entities(doc):
+        if entity.label_ not in (*ORG_LABELS, "MISC"):  # small models call many such names MISC
+            continue
+        comma = entity.start - 1
+        while comma > entity.start - 1 - _MAX_APPOSITION_WORDS and comma > 0 and (doc[comma].pos_ == "DET" or (doc[comma].is_lower and doc[comma].pos_ == "NOUN")):
+            comma -= 1
+        if comma < 1 or doc[comma].text != "," or not _ACRONYM.match(doc[comma - 1].text):
+            continue
+        name = strip_article(entity)
+        if _initials_in_order([t.text[0] for t in name if t.text[:1].isupper()], doc[comma - 1].text):
+            found.append((doc[comma - 1 : comma], name))
+    return found
+
+
+def _initials_in_order(initials: list[str], short: str) -> bool:
+    """Every initial found in ``short`` in order, case aside, the first opening it."""
+    letters = short.lower()
+    if not initials or letters[:1] != initials[0].lower():
+        return False
+    position = 0
+    for initial in initials:
+        position = letters.find(initial.lower(), position)
+        if position < 0:
+            return False
+        position += 1
+    return True
+
+
+def _with_lower_case_complement(short: Span, rules: LanguageRules) -> Span | None:
+    """"Institut national de recherche en sciences" + "et technologies du numérique (Inria)":
+    NER cut an organisation's name before the lower-case words that end it, right before its
+    short form. The words between hold no verb, pronoun or punctuation, and the short form
+    opens with the name's first letter (Schwartz & Hearst's first condition)."""
+    doc, paren = short.doc, short.start - 1
+    start = paren
+    while start > 0 and paren - start < _MAX_COMPLEMENT and entity_at(doc, start - 1) is None and doc[start - 1].is_lower and doc[start - 1].pos_ not in ("VERB", "AUX", "PRON"):
+        start -= 1
+    entity = entity_at(doc, start - 1) if start < paren else None
+    if entity is None or entity.label_ not in ORG_LABELS or entity.end != start:
+        return None
+    name = strip_article(doc[entity.start : paren])
+    return name if name.text[:1].lower() == short.text[:1].lower() else None
 
 
 def _abbreviated_name(short: Span, candidate: Span) -> Span | None:
@@ -319,8 +392,9 @@ def _whole_names(doc: Doc, rules: LanguageRules) -> list[Span]:
     "président de la Région": a lower-case title word first)."""
     names: list[Span] = []
     defined = [full for full in acronym_definitions(doc, rules).values()]
+    terms = defined_terms(doc, rules)
     for entity in (_as_defined(_with_lower_case_head(e, rules), defined) for e in entities(doc)):
-        if entity.label_ not in ORG_LABELS or agreement_named(entity) or names_an_office(entity, rules):
+        if entity.label_ not in ORG_LABELS or agreement_named(entity) or names_an_office(entity, rules) or name_key(entity.text, rules) in terms:
             continue
         bracket = next((t.i for t in entity if t.text == "(" and t.i > entity.start), entity.end)
         for piece in _dash_pieces(with_location(_with_split_suffix(doc[entity.start : bracket], rules), rules)):
@@ -331,6 +405,11 @@ def _whole_names(doc: Doc, rules: LanguageRules) -> list[Span]:
     return names
 
 
+def _same_words(first: str, second: str) -> bool:
+    """The same words but for case and the apostrophe's shape ("d'allocations", "d’allocations")."""
+    return [w.lower() for w in re.findall(r"\w+", first)] == [w.lower() for w in re.findall(r"\w+", second)]
+
+
 def _as_defined(entity: Span, defined: list[Span]) -> Span:
     """"Caisse" + "nationale d'allocations familiales": NER cuts a name before its lower-case
     complement; where the text defines an acronym for the whole name ("Caisse nationale
@@ -338,14 +417,67 @@ def _as_defined(entity: Span, defined: list[Span]) -> Span:
     doc = entity.doc
     for full in sorted(defined, key=len, reverse=True):
         end = entity.start + len(full)
-        if len(full) > len(entity) and end <= len(doc) and doc[entity.start : end].text.lower() == full.text.lower():
+        if len(full) > len(entity) and end <= len(doc) and _same_words(doc[entity.start : end].text, full.text):
             return Span(doc, entity.start, end, label=entity.label_)
     return entity
 
 
 def names_an_office(entity: Span, rules: LanguageRules) -> bool:
-    """The entity opens with a lower-case title word: it names someone's office, not an organisation."""
-    return entity[0].is_lower and entity[0].lower_ in rules.title_words
+    """The entity opens with a lower-case title word ("ministre du Travail"), or is a field of
+    the portfolio a title names before it ("ministre du Travail, de l'Emploi et de
+    l'[Insertion]"): it names someone's office, not an organisation."""
+    return (entity[0].is_lower and entity[0].lower_ in rules.title_words) or _in_portfolio(entity, rules)
+
+
+def _in_portfolio(entity: Span, rules: LanguageRules) -> bool:
+    """The fields of a portfolio follow its title (``portfolio_titles``), each after a
+    preposition of the name ("de", "of") and its article, with commas or a conjunction between
+    them: walked back field by field, the entity reaches the title. A name right after "et"
+    ("la ministre de la Culture, et l'Institut Pasteur") has no preposition, and a name with an
+    institution word ("Minister of the [Ministry of Law]") is an organisation: neither is a field."""
+    if organisation_words(entity, rules, weak=False):
+        return False
+    doc = entity.doc
+    floor = max(entity.sent.start, entity.start - _MAX_PORTFOLIO_TOKENS)
+    i = entity.start - 1
+    while i >= floor:
+        while i >= floor and doc[i].lower_ not in rules.name_prepositions and (doc[i].pos_ == "DET" or _elided(doc[i])):
+            i -= 1  # the field's article: "de [la] Fonction", "de [l']Insertion"
+        if i < floor or doc[i].lower_ not in rules.name_prepositions:
+            return False
+        i -= 1
+        if i >= floor and doc[i].lower_ in rules.portfolio_titles:
+            return True
+        while i >= floor and (doc[i].text == "," or doc[i].pos_ == "CCONJ"):
+            i -= 1
+        field_end = i
+        while i >= floor and (doc[i].text[:1].isupper() or (doc[i].is_lower and doc[i].pos_ == "ADJ")):
+            i -= 1  # the field before: "Travail", "Enseignement supérieur"
+        if i == field_end or not doc[i + 1].text[:1].isupper():
+            return False
+    return False
+
+
+def defined_terms(doc: Doc, rules: LanguageRules) -> frozenset[str]:
+    """The name keys of words that name no organisation wherever the text writes them: the
+    terms it defines for the parties ("appelées ci-après les Participantes", "hereinafter the
+    Parties": ``defined_term_markers`` just before the word) and the schemes it names after a
+    lower-case programme noun ("dispositif Transitions collectives", "plan France Relance":
+    ``programme_nouns``). An acronym a text so defines ("ci-après la CCSN") stays the
+    organisation's."""
+    if _TERMS not in doc.user_data:
+        doc.user_data[_TERMS] = frozenset(
+            name_key(e.text, rules)
+            for e in entities(doc)
+            if not _ACRONYM.match(e.text) and (_after_term_marker(e, rules) or (e.start > 0 and doc[e.start - 1].is_lower and doc[e.start - 1].lower_ in rules.programme_nouns))
+        )
+    return doc.user_data[_TERMS]
+
+
+def _after_term_marker(entity: Span, rules: LanguageRules) -> bool:
+    """A marker of a defined term ("ci-après", "hereinafter") in the few words before ``entity``."""
+    before = entity.doc[max(entity.sent.start, entity.start - _TERM_WINDOW) : entity.start].text.lower()
+    return any(m in before for m in rules.defined_term_markers)
 
 
 def _with_lower_case_head(entity: Span, rules: LanguageRules) -> Span:

@@ -30,6 +30,7 @@ from pipeline.stages.organizations import (
     agreement_named,
     continues_name,
     coordinated_parts,
+    defined_terms,
     ends_with_legal_suffix,
     name_key,
     names_an_office,
@@ -181,14 +182,18 @@ def _candidates(
     spans = [
         *(s for found in findings.spans.values() for s in found),
         *index.entities,
-        *(e for e in entities(doc) if e.label_ in _COUNTRY_LABELS and e.start_char >= document.body_start and e.sent.start in signing | agreements),
+        *(
+            e for e in entities(doc)
+            if e.label_ in _COUNTRY_LABELS and e.start_char >= document.body_start and e.sent.start in signing | agreements and not names_an_office(e, rules)
+        ),
     ]
     grouped: dict[str, tuple[str, str | None, list[Span]]] = {}
     key_by_acronym: dict[str, str] = {}  # one organisation under two names that share an acronym
+    terms = defined_terms(doc, rules)  # "ci-après les Participantes": the text's word for the parties
     for span in spans:
         name, acronym = index.canonical(span)
         key = name_key(name, rules)
-        if not key:
+        if not key or key in terms:
             continue
         if acronym:
             key = key_by_acronym.setdefault(name_key(acronym, rules), key)
@@ -585,7 +590,10 @@ def _expand_name(span: Span, own: set[int], index: OrgIndex, rules: LanguageRule
         start += 1  # "and" after another organisation's name
     while end < len(doc) and end in own and doc[end].pos_ == "PROPN" and doc[end].lower_ not in rules.title_words and doc[end].ent_type_ != "PERSON":
         end += 1
-    while end > start + 1 and (doc[end - 1].is_punct or doc[end - 1].is_lower or doc[end - 1].lower_ in rules.title_words):
+    # An organisation name starting here, its cuts repaired, keeps its lower-case words ("Caisse
+    # nationale d'allocations familiales").
+    named = next((e.end for e in index.entities if e.start == start), start + 1)
+    while end > start + 1 and (doc[end - 1].is_punct or doc[end - 1].is_lower and end > named or doc[end - 1].lower_ in rules.title_words):
         end -= 1  # "Victoria University of Wellington Vice" of "... Vice-Chancellor"
     return _located(strip_article(doc[start : _continued_end(doc[start:end], rules)]), own, rules)
 
