@@ -113,6 +113,13 @@ from pipeline.stages.organizations import acronym_definitions, organisation_name
             "The American Chamber of Commerce in Egypt and the Egyptian Exporters Association signed a letter of intent.",
             ["American Chamber of Commerce in Egypt", "Egyptian Exporters Association"],
         ),
+        # a unit's name goes on with the institution it is at; a person's unit stands for it
+        (
+            "The Department of Physics at the University of Eldermere signed a memorandum of understanding with Meridian Labs.",
+            ["Department of Physics at the University of Eldermere", "Meridian Labs"],
+        ),
+        ("Beta Ltd signed an agreement with the Department of Chemistry at Lincoln University on Monday.", ["Beta Ltd", "Department of Chemistry at Lincoln University"]),
+        ("Dean Jane Smith of the College of Engineering at Yale University signed the agreement with Beta Ltd.", ["Yale University", "Beta Ltd."]),
         # the next list item hung on the last word of a name NER missed
         ("The Embassy of Japan and UGMC signed a contract.", ["Embassy of Japan", "UGMC"]),
         ("The Port of Rotterdam and Oman Oil signed a memorandum of understanding.", ["Port of Rotterdam", "Oman Oil"]),

@@ -22,9 +22,7 @@ FIELDS = (*EXACT_FIELDS, "parties", "people", "themes")
 # Soft-matched themes: at least this share of the expected themes must be found.
 THEME_RECALL = 0.5
 # Known gaps, each a strict xfail: the day the extractor gets one right, the test says so.
-KNOWN_GAPS: dict[tuple[str, str], str] = {
-    ("photo-credit-byline", "parties"): "a department signing for its university: the name stops at 'Department of Physics' without 'at the University of Eldermere'",
-}
+KNOWN_GAPS: dict[tuple[str, str], str] = {}
 
 
 def _announcement(expected: Path) -> Path:

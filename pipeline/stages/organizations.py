@@ -495,13 +495,21 @@ def _with_lower_case_head(entity: Span, rules: LanguageRules) -> Span:
 
 def with_location(name: Span, rules: LanguageRules) -> Span:
     """"Embassy of Japan" + "in Ghana", "American Chamber of Commerce" + "in Egypt": the name of
-    an embassy or a chamber goes on with the place it is in."""
+    an embassy or a chamber goes on with the place it is in; "Department of Physics" + "at the
+    University of Eldermere": a unit's name goes on with its institution (without it, the name
+    denotes every department of physics)."""
     doc = name.doc
-    located = any(t.lower_ in rules.located_org_nouns and t.text[:1].isupper() for t in name)
-    if not located or name.end + 1 >= len(doc) or doc[name.end].lower_ not in rules.place_prepositions:
+    if name.end + 1 >= len(doc):
         return name
-    place = entity_at(doc, name.end + 1)
-    return doc[name.start : place.end] if place is not None and place.start == name.end + 1 and place.label_ in ("GPE", "LOC") else name
+    after = doc[name.end].lower_
+    words = [t for t in name if t.pos_ != "DET"]
+    located = after in rules.place_prepositions and any(t.lower_ in rules.located_org_nouns and t.text[:1].isupper() for t in name)
+    unit = after in rules.subunit_links and bool(words) and words[0].lower_ in rules.subunit_nouns and words[0].text[:1].isupper()
+    if not (located or unit):
+        return name
+    where = entity_at(doc, name.end + 1)
+    labels = ("GPE", "LOC") if located else ORG_LABELS
+    return doc[name.start : where.end] if where is not None and where.start == name.end + 1 and where.label_ in labels else name
 
 
 def _with_split_suffix(span: Span, rules: LanguageRules) -> Span:
