@@ -23,6 +23,7 @@ _ACRONYM = re.compile(r"^(?=(?:.*[A-Z]){2})[A-Z][A-Za-z0-9&*+.\-/ ]{1,24}$")  # 
 ORG_LABELS = ("ORG",)
 _NAMES, _ENTITIES = "organisation_names", "named_entities"
 _ENTITY_AT, _NAMED_AT, _ORG_ENTITY_BOUNDS = "entity_at", "named_entity_at", "org_entity_bounds"
+_ACRONYM_DEFINITIONS = "acronym_definitions"
 _AND = ("and", "&")
 _MAX_SUFFIX_TOKENS = 3  # "A", "/", "S"; "S.p", ".", "A."
 _MAX_INITIALS = 8
@@ -82,7 +83,14 @@ def _elided(token: Token) -> bool:
 
 
 def acronym_definitions(doc: Doc, rules: LanguageRules) -> dict[str, Span]:
-    """``"CAS" → span of "Chinese Academy of Sciences"`` for every "Full Name (ACR)" in the text."""
+    """``"CAS" → span of "Chinese Academy of Sciences"`` for every "Full Name (ACR)" in the text
+    (found once per doc: parties, organisations and people all ask)."""
+    if _ACRONYM_DEFINITIONS not in doc.user_data:
+        doc.user_data[_ACRONYM_DEFINITIONS] = _find_acronym_definitions(doc, rules)
+    return doc.user_data[_ACRONYM_DEFINITIONS]
+
+
+def _find_acronym_definitions(doc: Doc, rules: LanguageRules) -> dict[str, Span]:
     found: dict[str, Span] = {}
     for token in doc:
         if token.text != "(" or token.i == 0:
@@ -110,9 +118,11 @@ def _dashed_short_forms(doc: Doc, rules: LanguageRules) -> list[tuple[Span, Span
     the initials of the name before it (its joiners skipped), defines it as brackets do."""
     found = []
     for dash in doc[1:-1]:
+        if unicodedata.category(dash.text[0]) != "Pd" or not (doc[dash.i - 1].whitespace_ and dash.whitespace_):
+            continue
         short = doc[dash.i + 1 : dash.i + 2]
         after = doc[dash.i + 2] if dash.i + 2 < len(doc) else None
-        if unicodedata.category(dash.text[0]) != "Pd" or not (doc[dash.i - 1].whitespace_ and dash.whitespace_) or not _ACRONYM.match(short.text):
+        if not _ACRONYM.match(short.text):
             continue
         if after is not None and after.text[:1].isupper():
             continue  # "Acme - GAB Assurance": the dash opens another name
