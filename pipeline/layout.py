@@ -97,7 +97,12 @@ def prose_end(doc: Doc) -> int:
     """Where the prose ends: at the first figure caption the reader put after it, else at the
     end of the text."""
     captions, text = doc.spans.get(LAYOUT_CAPTIONS, []), text_of(doc)
-    return len(text[: captions[0].start_char].rstrip()) if captions else len(text)
+    if not captions:
+        return len(text)
+    end = captions[0].start_char
+    while end > 0 and text[end - 1].isspace():
+        end -= 1  # no copy of the text: stages ask for every document
+    return end
 
 
 def in_layout(span: Span, group: str) -> bool:

@@ -96,7 +96,8 @@ def signing_clauses(doc: Doc, document: Document, rules: LanguageRules) -> list[
 def partnering_clauses(doc: Doc, document: Document, rules: LanguageRules, lead: int = 4) -> list[SigningClause]:
     """Lead sentences where organisations "agree", "partner" or "team up" (active voice): where
     the parties are named when the signing sentence only says "the two organisations"."""
-    body = [s for s in doc.sents if s.end_char > document.body_start and s.start_char < prose_end(doc)][:lead]
+    end = prose_end(doc)
+    body = [s for s in doc.sents if s.end_char > document.body_start and s.start_char < end][:lead]
     clauses = []
     for sentence in body:
         verb = next(
