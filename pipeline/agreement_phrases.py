@@ -16,7 +16,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from spacy.attrs import IS_ALPHA, LEMMA, LOWER, POS
 from spacy.language import Language
+from spacy.parts_of_speech import ADJ, NOUN
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
@@ -39,7 +41,7 @@ KIND_PRECEDENCE = (
     "contract",
     "other",
 )
-_WORD_CLASSES = frozenset({"NOUN", "ADJ"})
+_WORD_CLASSES = frozenset({NOUN, ADJ})
 _HYPHEN = {"ORTH": "-", "OP": "?"}
 _DETERMINER = {"POS": "DET", "OP": "?"}
 
@@ -130,10 +132,10 @@ class AgreementPhrases:
         self.vocabulary = PhraseVocabulary.of(rules)
         self.lemmatizer = nlp.get_pipe("lemmatizer") if "lemmatizer" in nlp.pipe_names else None
         self.nlp_vocab = nlp.vocab
-        self._noun_lemmas: dict[str, str] = {}
         self.matcher = Matcher(nlp.vocab)
         self.heads: dict[str, int] = {}
-        for index, (head, pattern) in enumerate(phrase_patterns(self.vocabulary)):
+        patterns = phrase_patterns(self.vocabulary)
+        for index, (head, pattern) in enumerate(patterns):
             key = f"agreement-phrase-{index}"
             self.matcher.add(key, [pattern])
             self.heads[key] = head
@@ -142,38 +144,78 @@ class AgreementPhrases:
             self.exact.add(kind, [nlp.make_doc(p) for p in phrases])
         self.exclusions = Matcher(nlp.vocab)
         self.exclusions.add("manner", exclusion_patterns(self.vocabulary))
+        self.head_lemmas = frozenset(self.vocabulary.heads) | {h for g in self.vocabulary.groups for h in g.heads}
+        self.reach = pattern_reach(patterns)
+        self._lemma_of: dict[tuple[int, int, int, int], str] = {}
 
     def __call__(self, doc: Doc) -> Doc:
-        for token in doc:
-            token._.set(AGREEMENT_LEMMA, self._lemma(token))
+        """Match only around the tokens whose lemma is a head: every phrase holds one, and the
+        matcher's lemma predicates are Python calls, too slow to run over every token."""
+        lemmas = self._lemmas(doc)
+        windows = head_windows([i for i, lemma in enumerate(lemmas) if lemma in self.head_lemmas], self.reach, len(doc))
+        exact = [(doc.vocab.strings[match_id], start, end) for match_id, start, end in self.exact(doc)]
+        for start, end in [*windows, *((start, end) for _, start, end in exact)]:
+            for token in doc[start:end]:
+                token._.set(AGREEMENT_LEMMA, lemmas[token.i])
         found: dict[tuple[int, int], str] = {}
-        for match_id, start, end, alignment in self.matcher(doc, with_alignments=True):
-            head = doc[start + alignment.index(self.heads[self.nlp_vocab.strings[match_id]])]
-            modifiers = (t._.get(AGREEMENT_LEMMA) for t in doc[start:end] if t.i != head.i)
-            kind = self.vocabulary.kind(head._.get(AGREEMENT_LEMMA), modifiers)
-            if kind is not None:
-                found[(start, end)] = kind
-        for match_id, start, end in self.exact(doc):  # the exact phrases keep their kind
-            found[(start, end)] = self.nlp_vocab.strings[match_id]
+        for window_start, window_end in windows:
+            for match_id, start, end, alignment in self.matcher(doc[window_start:window_end], with_alignments=True):
+                start, end = start + window_start, end + window_start
+                head = start + alignment.index(self.heads[self.nlp_vocab.strings[match_id]])
+                kind = self.vocabulary.kind(lemmas[head], (lemmas[i] for i in range(start, end) if i != head))
+                if kind is not None:
+                    found[(start, end)] = kind
+        for kind, start, end in exact:  # the exact phrases keep their kind
+            found[(start, end)] = kind
         manner = {i for _, start, end in self.exclusions(doc) for i in range(start, end)}
         doc.spans[AGREEMENT_SPANS] = [
             Span(doc, start, end, label=kind) for (start, end), kind in sorted(found.items()) if not (end - start == 1 and start in manner)
         ]
         return doc
 
-    def _lemma(self, token: Token) -> str:
-        """The token's lemma, lower-cased; a title-case word the tagger took for a name
-        ("Cooperation Agreements") gets the lemma it would have as a common noun."""
-        if token.pos_ in _WORD_CLASSES or self.lemmatizer is None or not token.is_alpha:
-            return token.lemma_.lower()
-        text = token.lower_
-        if text not in self._noun_lemmas:
-            noun = Doc(self.nlp_vocab, words=[text], pos=["NOUN"])
-            self._noun_lemmas[text] = self.lemmatizer(noun)[0].lemma_.lower()
-        return self._noun_lemmas[text]
+    def _lemmas(self, doc: Doc) -> list[str]:
+        """Every token's lemma, lower-cased, read from the Doc's arrays (no Token objects); a
+        title-case word the tagger took for a name ("Cooperation Agreements") gets the lemma it
+        would have as a common noun."""
+        lemmas = []
+        for row in doc.to_array([LEMMA, POS, LOWER, IS_ALPHA]).tolist():
+            key = (row[0], row[1], row[2], row[3])
+            if key not in self._lemma_of:
+                self._lemma_of[key] = self._lemma(*key)
+            lemmas.append(self._lemma_of[key])
+        return lemmas
+
+    def _lemma(self, lemma: int, pos: int, lower: int, is_alpha: int) -> str:
+        strings = self.nlp_vocab.strings
+        if pos in _WORD_CLASSES or self.lemmatizer is None or not is_alpha:
+            return strings[lemma].lower()
+        noun = Doc(self.nlp_vocab, words=[strings[lower]], pos=["NOUN"])
+        return self.lemmatizer(noun)[0].lemma_.lower()
+
+
+def pattern_reach(patterns: list[tuple[int, list[dict]]]) -> tuple[int, int]:
+    """How many tokens a phrase can span before and after its head (patterns repeat no token:
+    "?" at most)."""
+    assert all(token.get("OP", "?") == "?" for _, pattern in patterns for token in pattern), "a phrase pattern repeats a token"
+    return max(head for head, _ in patterns), max(len(pattern) - head - 1 for head, pattern in patterns)
+
+
+def head_windows(heads: list[int], reach: tuple[int, int], length: int) -> list[tuple[int, int]]:
+    """The token ranges a phrase around one of ``heads`` can cover, overlapping ones merged
+    (so no phrase is matched twice)."""
+    windows: list[tuple[int, int]] = []
+    for head in heads:
+        start, end = max(0, head - reach[0]), min(length, head + reach[1] + 1)
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], end)
+        else:
+            windows.append((start, end))
+    return windows
 
 
 if not Token.has_extension(AGREEMENT_LEMMA):
+    # set on the tokens around agreement heads and on the exact phrases, which every agreement
+    # span lies in: the stages read it on those spans only
     Token.set_extension(AGREEMENT_LEMMA, default="")
 
 

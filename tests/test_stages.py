@@ -8,6 +8,8 @@ import pytest
 
 from checks import extract_valid
 from pipeline import Extractor
+from pipeline.agreement_phrases import head_windows
+from pipeline.stages.views import longest_spans
 
 
 @pytest.mark.parametrize(
@@ -50,6 +52,30 @@ from pipeline import Extractor
 )
 def test_agreement_type(extractor: Extractor, text: str, kind: str) -> None:
     assert extract_valid(extractor, text).agreement_type.value == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "phrases"),
+    [
+        ("Memorandum of understanding signed", [("Memorandum of understanding", "memorandum_of_understanding")]),
+        ("They signed an agreement on cooperation", [("agreement on cooperation", "cooperation_agreement")]),
+        # two heads a few words apart: their windows merge, each phrase is found once
+        ("A framework agreement and a cooperation agreement were signed.", [("framework agreement", "framework_agreement"), ("cooperation agreement", "cooperation_agreement")]),
+        ("No such thing was signed.", []),
+    ],
+)
+def test_agreement_phrases_at_the_edges_and_side_by_side(extractor: Extractor, text: str, phrases: list[tuple[str, str]]) -> None:
+    """The component matches only around head words: a phrase at the text's start or end, or
+    beside another, is found whole, once."""
+    assert [(s.text, s.label_) for s in longest_spans(extractor.nlp(text), "agreements")] == phrases
+
+
+@pytest.mark.parametrize(
+    ("heads", "windows"),
+    [([], []), ([0], [(0, 3)]), ([5], [(3, 8)]), ([5, 7], [(3, 10)]), ([2, 9], [(0, 5), (7, 10)]), ([9], [(7, 10)])],
+)
+def test_head_windows_cover_every_phrase_once(heads: list[int], windows: list[tuple[int, int]]) -> None:
+    assert head_windows(heads, (2, 2), 10) == windows
 
 
 @pytest.mark.parametrize(
