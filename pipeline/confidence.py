@@ -19,6 +19,7 @@ from pipeline.features.confidence import ValueEvidence, confidence_features
 from pipeline.layout import LAYOUT_BOILERPLATE, LAYOUT_HEADLINE, LAYOUT_LEAD, LAYOUT_QUOTES, in_layout
 from pipeline.rules import LanguageRules
 from pipeline.stages.contract import Candidate, Context
+from pipeline.stages.views import text_of
 
 CALIBRATED_FIELDS = ("agreement_type", "signing_date", "publication_date", "signing_place", "parties", "people", "themes")
 """The fields whose values the annotation guide scores, so whose confidence can be calibrated.
@@ -156,7 +157,7 @@ def name_continues(rules: LanguageRules, mention: Span) -> bool:
         return token.is_alpha and token.text[:1].isupper() and token.lower_ not in titles
 
     def on_line(start: int, end: int) -> bool:
-        return "\n" not in doc.text[start:end]
+        return "\n" not in text_of(doc)[start:end]
 
     after = doc[mention.end : mention.end + 2]
     if len(after) and named(after[0]) and after[0].lower_ not in rules.legal_suffixes and on_line(mention.end_char, after[0].idx):

@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span, Token
 from pipeline.document import Document
 from pipeline.agreement_phrases import AGREEMENT_SPANS
 from pipeline.rules import LanguageRules
-from pipeline.stages.views import text_of
+from pipeline.stages.views import span_text, text_of
 
 LAYOUT_FRONT_MATTER = "layout:front_matter"
 LAYOUT_HEADLINE = "layout:headline"
@@ -52,7 +52,7 @@ def analyse_layout(doc: Doc, document: Document, rules: LanguageRules) -> None:
     contact" to the end of the prose) and the figure captions the reader put after the prose."""
     captions = _spans(doc, [(c.start, c.end) for c in document.captions])
     captions_start = captions[0].start if captions else len(doc)
-    body = [s for s in doc.sents if s.end_char > document.body_start and s.start < captions_start and s.text.strip()]
+    body = [s for s in doc.sents if s.end_char > document.body_start and s.start < captions_start and span_text(s).strip()]
     paragraphs = _paragraphs(doc, document)
     headline = _headline(doc, document, body)
     boilerplate_start = next((s for s in body if ends_announcement(s, rules)), None)
@@ -65,7 +65,7 @@ def analyse_layout(doc: Doc, document: Document, rules: LanguageRules) -> None:
     doc.spans[LAYOUT_PARAGRAPHS] = paragraphs
     doc.spans[LAYOUT_LEAD] = [p for p in paragraphs if first is not None and p.start <= first.start < p.end][:1]
     doc.spans[LAYOUT_QUOTES] = [s for s in body if is_quote(s)]
-    doc.spans[LAYOUT_LISTS] = [s for s in body if LIST_MARKER.match(line_text(s)) or LIST_MARKER.match(s.text)]
+    doc.spans[LAYOUT_LISTS] = [s for s in body if LIST_MARKER.match(line_text(s)) or LIST_MARKER.match(span_text(s))]
     doc.spans[LAYOUT_BOILERPLATE] = [doc[boilerplate_start.start : captions_start]] if boilerplate_start is not None else []
     doc.spans[LAYOUT_CAPTIONS] = captions
 
@@ -113,13 +113,23 @@ def in_layout(span: Span, group: str) -> bool:
 def is_headline(sentence: Span) -> bool:
     """A short line of its own without final punctuation: a title or a section heading."""
     text = text_of(sentence.doc)
-    words = [t for t in sentence if not t.is_space]
-    if not words:
+    words = _edge_words(sentence)
+    if words is None:
         return False
     line_start = text.rfind("\n", 0, words[0].idx) + 1
-    line_end = text.find("\n", words[-1].idx)
+    line_end = text.find("\n", words[1].idx)
     line = text[line_start : line_end if line_end != -1 else len(text)].strip().strip("*_#").strip()
-    return line == sentence.text.strip().strip("*_#").strip() and len(line) <= _HEADLINE_CHARS and line[-1:] not in ".!?\"”»"
+    return line == span_text(sentence).strip().strip("*_#").strip() and len(line) <= _HEADLINE_CHARS and line[-1:] not in ".!?\"”»"
+
+
+def _edge_words(sentence: Span) -> tuple[Token, Token] | None:
+    """The sentence's first and last tokens that are not blanks (None: it has none); found from
+    each end, as layout tests run on every sentence."""
+    first = next((t for t in sentence if not t.is_space), None)
+    if first is None:
+        return None
+    last = next(sentence[i] for i in range(len(sentence) - 1, -1, -1) if not sentence[i].is_space)
+    return first, last
 
 
 def dateline_end(sentence: Span) -> int:
@@ -243,13 +253,13 @@ def ends_announcement(sentence: Span, rules: LanguageRules) -> bool:
 
 def line_text(sentence: Span) -> str:
     """The sentence lower-cased, without Markdown emphasis and heading marks around it."""
-    return sentence.text.strip().strip("*_#").strip().lower()
+    return span_text(sentence).strip().strip("*_#").strip().lower()
 
 
 def is_list_item(sentence: Span) -> bool:
     """A line of a list: it opens with a bullet or a number ("- ", "2.", "(b)"), or it goes on
     with the list (";", ", and", no final period)."""
-    text = sentence.text.strip()
+    text = span_text(sentence).strip()
     if LIST_MARKER.match(text):
         return True
     doc_text, i = text_of(sentence.doc), sentence.start_char
@@ -262,9 +272,11 @@ def is_list_item(sentence: Span) -> bool:
 def is_heading(sentence: Span) -> bool:
     """A short line without final punctuation opens a new section; a line that introduces or
     continues a list ("will:", "; and") does not."""
-    words = [t for t in sentence if not t.is_space]
-    text = sentence.text.strip()
-    return bool(words) and len(text) <= _HEADING_CHARS and text[-1:] not in ".!?\"”:;," and words[-1].pos_ != "CCONJ"
+    text = span_text(sentence).strip()
+    if not text or len(text) > _HEADING_CHARS or text[-1:] in ".!?\"”:;,":
+        return False
+    words = _edge_words(sentence)
+    return words is not None and words[1].pos_ != "CCONJ"
 
 
 def is_quote(sentence: Span) -> bool:

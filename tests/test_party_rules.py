@@ -13,7 +13,7 @@ from typing import Any
 from checks import captioned_page, extract_valid, party_candidates, rule_parties
 from pipeline import Extractor
 from pipeline.rules import load_rules
-from pipeline.stages.organizations import acronym_definitions, organisation_names
+from pipeline.stages.organizations import acronym_definitions, organisation_names, word_occurrences
 
 
 @pytest.mark.parametrize(
@@ -361,3 +361,18 @@ def test_a_figure_caption_changes_no_party_candidate(extractor: Extractor, tmp_p
     assert context.document.captions
     assert captioned == plain
     assert all(c.sentence.start_char < context.document.captions[0].start for c in context.clauses)
+
+
+@pytest.mark.parametrize(
+    ("text", "needle", "options", "expected"),
+    [
+        ("Acme and Acme Corp; Acmes", "Acme", {}, [0, 9]),  # "Acmes" goes on: no word of its own
+        ("xAcme Acme", "Acme", {}, [6]),
+        ("ACME Ltd and acme ltd", "Acme", {"ignore_case": True, "word_end": False}, [0, 13]),
+        ("Acme Acme", "Acme", {"start": 1}, [5]),
+        ("İstanbul Acme", "acme", {"ignore_case": True}, [9]),  # "İ" lower-cases to two characters
+        ("A A A", "A A", {}, [0]),  # non-overlapping, as re.finditer
+    ],
+)
+def test_word_occurrences_find_what_a_bounded_pattern_finds(text: str, needle: str, options: dict[str, Any], expected: list[int]) -> None:
+    assert word_occurrences(text, needle, **options) == expected

@@ -56,11 +56,18 @@ class DateMention:
 _DATEPARSER_LANGUAGES = frozenset(default_loader.get_locale_map())
 
 
+_ABSOLUTE_PARSERS = ["timestamp", "custom-formats", "absolute-time"]
+"""dateparser's parsers without "relative-time" ("3 days ago"), for a date that writes its year:
+that parser cannot read it and costs most of the time of a failed attempt."""
+
+
 @lru_cache(maxsize=64)
-def _parser(language: str, order: str, anchor: date | None, direction: str = "past") -> DateDataParser:
-    settings = {"PREFER_DATES_FROM": direction, "DATE_ORDER": order, "PREFER_DAY_OF_MONTH": "first"}
+def _parser(language: str, order: str, anchor: date | None, direction: str = "past", absolute: bool = False) -> DateDataParser:
+    settings: dict[str, Any] = {"PREFER_DATES_FROM": direction, "DATE_ORDER": order, "PREFER_DAY_OF_MONTH": "first"}
     if anchor is not None:
         settings["RELATIVE_BASE"] = datetime(anchor.year, anchor.month, anchor.day)
+    if absolute:
+        settings["PARSERS"] = _ABSOLUTE_PARSERS
     return DateDataParser(languages=[language], settings=settings)
 
 
@@ -96,7 +103,8 @@ def normalise(
     relative = not has_year and any(w in rules.relative_day_words or w in rules.duration_exceptions for w in words)
     if anchor is None and not has_year:
         return None  # "on Tuesday", "Jun. 28": nothing to resolve them against
-    data = _parser(rules.language, order, anchor, "future" if future else "past").get_date_data(_without_modifiers(quote, rules))
+    parser = _parser(rules.language, order, anchor, "future" if future else "past", has_year and not relative)
+    data = parser.get_date_data(_without_modifiers(quote, rules))
     if data.date_obj is None or data.period not in ("day", "month", "year", "time"):
         return None
     when = data.date_obj.date()
@@ -202,7 +210,8 @@ def metadata_date(document: Document, order: str = "DMY") -> DateMention | None:
 @lru_cache(maxsize=16)
 def _metadata_parser(languages: tuple[str, ...], order: str) -> DateDataParser:
     """Built once per languages and order: a parser loads its locales (no languages: any)."""
-    return DateDataParser(languages=list(languages) or None, settings={"DATE_ORDER": order, "PREFER_DAY_OF_MONTH": "first"})
+    settings = {"DATE_ORDER": order, "PREFER_DAY_OF_MONTH": "first", "PARSERS": _ABSOLUTE_PARSERS}  # a declared date has its year
+    return DateDataParser(languages=list(languages) or None, settings=settings)
 
 
 def _timestamp_date(quote: str, start: int, end: int) -> DateMention | None:

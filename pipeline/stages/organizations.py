@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from functools import cache
+from functools import cache, lru_cache
+from itertools import islice, takewhile
 import unicodedata
 
 from spacy.tokens import Doc, Span, Token
@@ -17,7 +18,7 @@ from spacy.tokens import Doc, Span, Token
 from pipeline.agreement_phrases import AGREEMENT_SPANS
 from pipeline.nlp import PERSON_SPANS
 from pipeline.rules import LanguageRules
-from pipeline.stages.views import text_of, entities
+from pipeline.stages.views import entities, span_text, text_of
 
 _ACRONYM = re.compile(r"^(?=(?:.*[A-Z]){2})[A-Z][A-Za-z0-9&*+.\-/ ]{1,24}$")  # "A*STAR", "R&D"
 ORG_LABELS = ("ORG",)
@@ -58,9 +59,21 @@ def name_key(name: str, rules: LanguageRules) -> str:
         words.pop(0)
         if len(words) > 1 and words[0] in _folded_words(rules.name_prepositions):
             words.pop(0)
-    while len(words) > 1 and words[-1] in {s.strip(".") for s in rules.legal_suffixes}:
+    while len(words) > 1 and words[-1] in _bare_suffixes(rules.legal_suffixes):
         words.pop()
     return " ".join(words)
+
+
+@cache
+def _bare_suffixes(suffixes: frozenset[str]) -> frozenset[str]:
+    """Legal suffixes without their dots, as name keys write them; made once per list."""
+    return frozenset(s.strip(".") for s in suffixes)
+
+
+@cache
+def _suffix_beginnings(suffixes: frozenset[str]) -> frozenset[str]:
+    """Every beginning of a legal suffix ("a", "a/", "a/s"): a token that is none starts no suffix."""
+    return frozenset(s.lower()[:end] for s in suffixes for end in range(1, len(s) + 1))
 
 
 def strip_article(span: Span) -> Span:
@@ -296,11 +309,43 @@ def legal_form(name: str, text: str, rules: LanguageRules) -> str | None:
         return None
     suffix = _suffix_after(rules.legal_suffixes)
     forms = [
-        text[found.start() : after.end()]
-        for found in re.finditer(rf"(?<!\w){re.escape(name)}", text, re.IGNORECASE)
-        if (after := suffix.match(text, found.end())) is not None and after.group(1)[0].isupper()
+        text[start : after.end()]
+        for start in word_occurrences(text, name, ignore_case=True, word_end=False)
+        if (after := suffix.match(text, start + len(name))) is not None and after.group(1)[0].isupper()
     ]
     return max(forms, key=len, default=None)
+
+
+_WORD_CHARACTER = re.compile(r"\w")
+
+
+def word_occurrences(text: str, needle: str, ignore_case: bool = False, word_end: bool = True, start: int = 0) -> list[int]:
+    """Where ``needle`` starts in ``text`` (from ``start`` on) as a word of its own: no word
+    character right before it (nor right after, with ``word_end``); non-overlapping, left to
+    right, as ``re.finditer(r"(?<!\w)needle(?!\w)")`` finds them, without compiling a pattern
+    per needle."""
+    if ignore_case:
+        lowered = _lowered(text)
+        if len(lowered) != len(text) or len(needle.lower()) != len(needle):  # "İ" lower-cases to two characters
+            flags = re.IGNORECASE
+            end = r"(?!\w)" if word_end else ""
+            return [m.start() for m in re.compile(rf"(?<!\w){re.escape(needle)}{end}", flags).finditer(text, start)]
+        text, needle = lowered, needle.lower()
+    found, start = [], text.find(needle, start)
+    while start != -1 and needle:
+        end = start + len(needle)
+        if not (start and _WORD_CHARACTER.match(text, start - 1)) and not (word_end and _WORD_CHARACTER.match(text, end)):
+            found.append(start)
+            start = text.find(needle, end)
+        else:
+            start = text.find(needle, start + 1)
+    return found
+
+
+@lru_cache(maxsize=2)
+def _lowered(text: str) -> str:
+    """The text lower-cased once per document (its text is one object, its hash kept)."""
+    return text.lower()
 
 
 def coordinated_parts(span: Span, rules: LanguageRules) -> list[Span]:
@@ -531,6 +576,8 @@ def _with_split_suffix(span: Span, rules: LanguageRules) -> Span:
 def _legal_suffix_at(doc: Doc, start: int, rules: LanguageRules) -> int:
     """How many tokens a capitalised legal suffix written as one word ("Ltd", "A / S") takes
     from ``start`` on; 0 when none starts there."""
+    if start >= len(doc) or doc[start].lower_ not in _suffix_beginnings(rules.legal_suffixes):
+        return 0
     for length in range(_MAX_SUFFIX_TOKENS, 0, -1):
         suffix = doc[start : start + length]
         if len(suffix) == length and not any(t.whitespace_ for t in suffix[:-1]) and suffix.text.lower() in rules.legal_suffixes and suffix.text[0].isupper():
@@ -547,6 +594,8 @@ def _dash_pieces(span: Span) -> list[Span]:
     """The parts of an entity between spaced dashes: "Mercedes-Benz" is one name,
     "Kingston — Acme Corp" two."""
     doc = span.doc
+    if not any(unicodedata.category(c) == "Pd" for c in span_text(span)):
+        return [span] if len(span) else []  # most names: no token to look at
     dashes = [t.i for t in span[1:] if unicodedata.category(t.text[0]) == "Pd" and doc[t.i - 1].whitespace_ and t.whitespace_]
     bounds = zip([span.start, *(d + 1 for d in dashes)], [*dashes, span.end])
     return [doc[start:end] for start, end in bounds if end > start]
@@ -645,7 +694,7 @@ class OrgIndex:
         for known, known_key in self._known:
             if len(known.text) > len(self._longest_by_key.get(known_key, "")):
                 self._longest_by_key[known_key] = known.text
-        self._known_texts = [s.text for s in self.acronyms.values()] + [e.text for e in self.entities]
+        self._known_texts = sorted({s.text for s in self.acronyms.values()} | {e.text for e in self.entities})
         self._acronym_keys = [(acronym, name_key(full.text, rules)) for acronym, full in self.acronyms.items()]
         self._legal_forms: dict[str, str] = {}  # name → its fullest form: one search of the text per name
 
@@ -693,8 +742,10 @@ class OrgIndex:
     def completed(self, span: Span) -> Span:
         """The span grown to a longer known name written at the same place ("Universiti" of
         "Universiti Putra Malaysia" when NER cut the rest off as a person)."""
-        rest = text_of(self.doc)[span.start_char :]
-        longer = [k for k in self._known_texts if len(k) > len(span.text) and rest.startswith(k)]
+        text, name = text_of(self.doc), span.text
+        # a longer name written there starts with this one: the sorted names from it on
+        following = islice(self._known_texts, bisect_left(self._known_texts, name), None)
+        longer = [k for k in takewhile(lambda k: k.startswith(name), following) if len(k) > len(name) and text.startswith(k, span.start_char)]
         if not longer:
             return span
         grown = self.doc.char_span(span.start_char, span.start_char + len(max(longer, key=len)))
@@ -708,7 +759,7 @@ class OrgIndex:
         """Every occurrence of any of the organisation's written forms (name, acronym, the
         words a slot used) from ``start_char`` on."""
         spans: list[tuple[int, int]] = []
+        text = text_of(self.doc)
         for needle in set(filter(None, forms)):
-            pattern = re.compile(rf"(?<!\w){re.escape(needle)}(?!\w)")
-            spans.extend(m.span() for m in pattern.finditer(text_of(self.doc), start_char))
+            spans.extend((start, start + len(needle)) for start in word_occurrences(text, needle, start=start_char))
         return sorted(set(spans))

@@ -45,7 +45,7 @@ from pipeline.layout import capitals, dateline_end, prose_end
 from pipeline.stages import signals, syntax
 from pipeline.stages.syntax import introduced_by
 from pipeline.stages.signals import SigningClause
-from pipeline.stages.views import text_of, entities
+from pipeline.stages.views import entities, positions_of, text_of
 
 _CLIMB_DEPS = ("advcl", "xcomp", "pcomp", "conj", "acl", "relcl", "ccomp", "acl:relcl")
 _MAX_CLAUSES = 3
@@ -494,7 +494,8 @@ def _lone_name(entity: Span, rules: LanguageRules) -> bool:
     if len(entity) != 1 or entity[0].ent_type_ not in ("PERSON", "GPE", "MISC") or entity[0].pos_ != "PROPN" or entity[0].lower_ in rules.title_words:
         return False
     surname = any(e.label_ == "PERSON" and len(e) > 1 and entity.text in e.text.split() for e in entities(entity.doc))
-    return not surname and not any(t.text == entity.text and _is_place(t, rules) for t in entity.doc if t.i != entity.start)
+    doc = entity.doc
+    return not surname and not any(_is_place(doc[i], rules) for i in positions_of(doc, entity.text) if i != entity.start)
 
 
 def _listed_after(entity: Span, head: Token, rules: LanguageRules) -> list[Span]:

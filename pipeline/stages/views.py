@@ -10,16 +10,35 @@ from __future__ import annotations
 
 from bisect import bisect_left
 
+from spacy.attrs import ORTH
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 _TEXT, _ENTITIES, _CHUNKS, _CHUNK_STARTS, _SPANS = "view:text", "view:entities", "view:chunks", "view:chunks-in-order", "view:spans:"
+_WORDS = "view:words"
 
 
 def text_of(doc: Doc) -> str:
     if _TEXT not in doc.user_data:
         doc.user_data[_TEXT] = doc.text
     return doc.user_data[_TEXT]
+
+
+def span_text(span: Span) -> str:
+    """``span.text`` without its pass over the span's tokens: a slice of the cached text."""
+    return text_of(span.doc)[span.start_char : span.end_char]
+
+
+def positions_of(doc: Doc, word: str) -> list[int]:
+    """Where the token ``word`` (exact text) stands in the Doc: an index of every token's text,
+    read from the Doc's arrays once, instead of a pass over the tokens per question."""
+    if _WORDS not in doc.user_data:
+        index: dict[str, list[int]] = {}
+        strings = doc.vocab.strings
+        for i, orth in enumerate(doc.to_array(ORTH).tolist()):
+            index.setdefault(strings[orth], []).append(i)
+        doc.user_data[_WORDS] = index
+    return doc.user_data[_WORDS].get(word, [])
 
 
 def entities(doc: Doc) -> tuple[Span, ...]:
