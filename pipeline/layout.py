@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span, Token
 from pipeline.document import Document
 from pipeline.agreement_phrases import AGREEMENT_SPANS
 from pipeline.rules import LanguageRules
-from pipeline.stages.views import span_text, text_of
+from pipeline.stages.views import span_text, text_of, token_texts
 
 LAYOUT_FRONT_MATTER = "layout:front_matter"
 LAYOUT_HEADLINE = "layout:headline"
@@ -282,7 +282,8 @@ def is_heading(sentence: Span) -> bool:
 def is_quote(sentence: Span) -> bool:
     """The sentence quotes someone, or continues a quotation opened earlier in its paragraph.
     Short quoted names ("Internet +" finance) are not quotations."""
-    marks = [t.i for t in sentence if t.text in QUOTE_MARKS]
+    texts = token_texts(sentence.doc)
+    marks = [i for i in range(sentence.start, sentence.end) if texts[i] in QUOTE_MARKS]
     if len(marks) % 2 == 1 or any(close - opening > _SCARE_QUOTE_TOKENS for opening, close in zip(marks[::2], marks[1::2])):
         return True
     text = text_of(sentence.doc)

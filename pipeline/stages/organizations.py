@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span, Token
 from pipeline.agreement_phrases import AGREEMENT_SPANS
 from pipeline.nlp import PERSON_SPANS
 from pipeline.rules import LanguageRules
-from pipeline.stages.views import entities, span_text, text_of
+from pipeline.stages.views import entities, positions_of, span_text, text_of, token_texts
 
 _ACRONYM = re.compile(r"^(?=(?:.*[A-Z]){2})[A-Z][A-Za-z0-9&*+.\-/ ]{1,24}$")  # "A*STAR", "R&D"
 ORG_LABELS = ("ORG",)
@@ -105,8 +105,8 @@ def acronym_definitions(doc: Doc, rules: LanguageRules) -> dict[str, Span]:
 
 def _find_acronym_definitions(doc: Doc, rules: LanguageRules) -> dict[str, Span]:
     found: dict[str, Span] = {}
-    for token in doc:
-        if token.text != "(" or token.i == 0:
+    for token in (doc[i] for i in positions_of(doc, "(")):
+        if token.i == 0:
             continue
         close = next((t for t in doc[token.i + 1 : token.i + 6] if t.text == ")"), None)
         if close is None:
@@ -130,8 +130,9 @@ def _dashed_short_forms(doc: Doc, rules: LanguageRules) -> list[tuple[Span, Span
     """"Générale Des Assurances Du Bénin - GAB": a short form after a spaced dash, spelled by
     the initials of the name before it (its joiners skipped), defines it as brackets do."""
     found = []
-    for dash in doc[1:-1]:
-        if unicodedata.category(dash.text[0]) != "Pd" or not (doc[dash.i - 1].whitespace_ and dash.whitespace_):
+    texts = token_texts(doc)
+    for dash in (doc[i] for i in range(1, len(doc) - 1) if unicodedata.category(texts[i][0]) == "Pd"):
+        if not (doc[dash.i - 1].whitespace_ and dash.whitespace_):
             continue
         short = doc[dash.i + 1 : dash.i + 2]
         after = doc[dash.i + 2] if dash.i + 2 < len(doc) else None

@@ -28,7 +28,7 @@ from pipeline.rules import LanguageRules
 from pipeline.stages import syntax
 from pipeline.stages.contract import SIGNATORY_TOKENS, Context, Proposal
 from pipeline.stages.organizations import acronym_definitions, entity_at, legal_form, strip_article
-from pipeline.stages.views import text_of, entities
+from pipeline.stages.views import entities, tagged, text_of, token_texts
 
 # The links between the words of one name: "Lamine" → "Diop" (English compounds), "Jean" ←
 # "Dupont" (French flat names), "van" → "Jean-Pierre" (French particles).
@@ -271,8 +271,8 @@ def _titled_names(doc: Doc, rules: LanguageRules) -> list[Span]:
     """Names, whatever NER labelled them, that a title beside them shows to be people: two to
     four name words (no organisation's word) and a title right before or after them."""
     names = []
-    for token in doc:
-        if token.pos_ != "PROPN" or _name_head(token) != token or not _name_word(_hyphenated_word(doc, token.i), rules):
+    for token in (doc[i] for i in tagged(doc, "PROPN")):
+        if _name_head(token) != token or not _name_word(_hyphenated_word(doc, token.i), rules):
             continue  # the cheap tests first: widening the name is the costly step
         name = _whole_name(doc[token.i : token.i + 1], rules)
         if 2 <= len(name.text.split()) <= 4 and not _inside_other_entity(name) and _beside_title(name, rules):
@@ -332,10 +332,9 @@ def _contact_names(doc: Doc, rules: LanguageRules) -> list[Span]:
     next, up to a comma or dash: at the start, or after an organisation and a dash ("Media
     inquiries:\nAcme Pharma – Jonas Friis, ..."); not a department ("Media enquiries: Monash
     Media", "Contact: Public Relations, ...")."""
-    names = []
-    for token in doc[:-2]:
-        if (token.lower_ not in rules.contact_cues and token.lower_ not in rules.contact_labels) or not doc[token.i + 1].text.startswith(":"):
-            continue
+    names, texts = [], token_texts(doc)
+    cued = (i for i in range(len(doc) - 2) if texts[i + 1].startswith(":") and (texts[i].lower() in rules.contact_cues or texts[i].lower() in rules.contact_labels))
+    for token in (doc[i] for i in cued):
         start = token.i + 2
         while start < len(doc) and doc[start].text.strip("*_ \n") == "":
             start += 1
@@ -668,12 +667,13 @@ def _organisation_following(doc: Doc, i: int) -> str | None:
 
 def _opening_mark(doc: Doc, i: int) -> bool:
     """The apostrophe spaCy split from the word it opens ("'Akau'ola")."""
-    return doc[i].text in _APOSTROPHES and not doc[i].whitespace_ and i + 1 < len(doc) and doc[i + 1].text[:1].isalpha()
+    texts = token_texts(doc)
+    return texts[i] in _APOSTROPHES and not doc[i].whitespace_ and i + 1 < len(doc) and texts[i + 1][:1].isalpha()
 
 
 def _inner_hyphen(doc: Doc, i: int) -> bool:
     """The hyphen of "Vice-Chancellor"."""
-    return doc[i].text == "-" and 0 < i < len(doc) - 1 and not doc[i].whitespace_ and not doc[i - 1].whitespace_
+    return token_texts(doc)[i] == "-" and 0 < i < len(doc) - 1 and not doc[i].whitespace_ and not doc[i - 1].whitespace_
 
 
 def _title_before(doc: Doc, name: Span, rules: LanguageRules) -> tuple[str | None, str | None]:

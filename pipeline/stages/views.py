@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from bisect import bisect_left
 
-from spacy.attrs import ORTH
+from spacy.attrs import ORTH, POS
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 _TEXT, _ENTITIES, _CHUNKS, _CHUNK_STARTS, _SPANS = "view:text", "view:entities", "view:chunks", "view:chunks-in-order", "view:spans:"
-_WORDS = "view:words"
+_WORDS, _POSITIONS, _TAGGED = "view:words", "view:positions", "view:tagged:"
 
 
 def text_of(doc: Doc) -> str:
@@ -29,16 +29,32 @@ def span_text(span: Span) -> str:
     return text_of(span.doc)[span.start_char : span.end_char]
 
 
-def positions_of(doc: Doc, word: str) -> list[int]:
-    """Where the token ``word`` (exact text) stands in the Doc: an index of every token's text,
-    read from the Doc's arrays once, instead of a pass over the tokens per question."""
+def token_texts(doc: Doc) -> list[str]:
+    """Every token's text, read from the Doc's arrays once: a pass that only looks at the words
+    then makes no Token object (each costs more than the test)."""
     if _WORDS not in doc.user_data:
-        index: dict[str, list[int]] = {}
         strings = doc.vocab.strings
-        for i, orth in enumerate(doc.to_array(ORTH).tolist()):
-            index.setdefault(strings[orth], []).append(i)
-        doc.user_data[_WORDS] = index
-    return doc.user_data[_WORDS].get(word, [])
+        doc.user_data[_WORDS] = [strings[orth] for orth in doc.to_array(ORTH).tolist()]
+    return doc.user_data[_WORDS]
+
+
+def tagged(doc: Doc, pos: str) -> list[int]:
+    """Where the tokens of part of speech ``pos`` ("PROPN") stand, read from the Doc's arrays."""
+    key = _TAGGED + pos
+    if key not in doc.user_data:
+        wanted = doc.vocab.strings[pos]
+        doc.user_data[key] = [i for i, tag in enumerate(doc.to_array(POS).tolist()) if tag == wanted]
+    return doc.user_data[key]
+
+
+def positions_of(doc: Doc, word: str) -> list[int]:
+    """Where the token ``word`` (exact text) stands in the Doc."""
+    if _POSITIONS not in doc.user_data:
+        index: dict[str, list[int]] = {}
+        for i, text in enumerate(token_texts(doc)):
+            index.setdefault(text, []).append(i)
+        doc.user_data[_POSITIONS] = index
+    return doc.user_data[_POSITIONS].get(word, [])
 
 
 def entities(doc: Doc) -> tuple[Span, ...]:
