@@ -1,7 +1,7 @@
 """Hide markup from the NLP without moving a single character.
 
-Markdown link targets, image links, HTML tags and character references left in Markdown,
-kramdown attribute lists (``{:start="3"}``), and "words" too long to be prose, confuse the tagger, the NER and the sentence
+Markdown link targets, image links, hard line breaks, HTML tags and character references left
+in Markdown, kramdown attribute lists (``{:start="3"}``), and "words" too long to be prose, confuse the tagger, the NER and the sentence
 and heading boundaries ("Victoria University of Wellington](https://..." became an organisation).
 They are replaced by spaces of the same length (emphasis and heading markers are kept:
 the model handles them better than runs of spaces), so every offset found in the masked text
@@ -27,6 +27,9 @@ _NOT_A_WORD = re.compile(r"\S{%d,}" % MAX_WORD_CHARS)
 debris, such as a front matter of 15,000 nested brackets: spaCy's tokenizer splits affixes off
 such a run one at a time, in quadratic time (30,000 brackets: over a minute)."""
 _CHARACTER_REFERENCE = re.compile(r"&(?:[A-Za-z]{2,8}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
+_HARD_BREAK = re.compile(r"\\(?=\r?\n)")
+"""CommonMark's hard line break, a backslash ending a line: left in, the tokenizer glued it to
+the last word ("Papikyan.\\"), and NER lost the name."""
 
 
 def _blank(match: re.Match[str]) -> str:
@@ -48,7 +51,7 @@ def _link_text_only(match: re.Match[str]) -> str:
 def mask_markup(text: str) -> str:
     """``text`` with markup replaced by spaces: same length, same newlines."""
     text = _HTML_TAG.sub(_blank, _LINK.sub(_link_text_only, text))
-    text = _CHARACTER_REFERENCE.sub(_blank_whitespace, _ATTRIBUTE_LIST.sub(_blank, text))
+    text = _CHARACTER_REFERENCE.sub(_blank_whitespace, _ATTRIBUTE_LIST.sub(_blank, _HARD_BREAK.sub(" ", text)))
     return _NOT_A_WORD.sub(_blank, text)
 
 
