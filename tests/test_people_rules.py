@@ -117,6 +117,11 @@ def test_person_title_affiliation_and_role(extractor: Extractor, text: str, name
         (_SIGNED + "It was signed by Professor Ana Silva.\n\nMedia contacts: In Geneva, Matthew Saltmarsh, saltmars@acme.example.org", ["Ana Silva", "Matthew Saltmarsh"]),
         # a byline stays out, hyphenated or not
         (_SIGNED + "Ms Jane Doe attended.\n\nReported by: Oluwaseun Adeyemi-Johnson", ["Jane Doe"]),
+        # a party's name NER ran into the name after a title; a title word NER ran in before it
+        ("Acme Corp and Hughes India signed an MoU on 20 February 2019. The MoU was signed by President, Hughes India Partho Banerjee.", ["Partho Banerjee"]),
+        ("NASA Administrator Bill Nelson and Swiss Federal Councillor Guy Parmelin signed the agreement on 15 April 2024.", ["Bill Nelson", "Guy Parmelin"]),
+        # a markdown hard line break after a name leaves the name whole
+        (_SIGNED + "It was signed by the defence minister, Suren Papikyan.\\\n\\\nThe agreement runs for five years.", ["Suren Papikyan"]),
     ],
 )
 def test_people_named(extractor: Extractor, text: str, names: list[str]) -> None:

@@ -65,12 +65,15 @@ class PersonRecord:
 def propose(context: Context) -> Proposal:
     """Every real person with a part in the announcement, once, in order of first mention; the
     organisations found tell names of things from names of people, the signing slots who signed."""
-    names = [o.name for o in (*context.value("parties"), *context.value("organizations"))]
-    found = _find_people(context.doc, context.document, context.rules, context.evidence(SIGNATORY_TOKENS), names)
+    parties = [o.name for o in context.value("parties")]
+    names = [*parties, *(o.name for o in context.value("organizations"))]
+    found = _find_people(context.doc, context.document, context.rules, context.evidence(SIGNATORY_TOKENS), names, parties)
     return Proposal({"people": found})
 
 
-def _find_people(doc: Doc, document: Document, rules: LanguageRules, signatory_tokens: frozenset[int], organisation_names: list[str]) -> list[PersonRecord]:
+def _find_people(
+    doc: Doc, document: Document, rules: LanguageRules, signatory_tokens: frozenset[int], organisation_names: list[str], party_names: list[str]
+) -> list[PersonRecord]:
     people: dict[str, dict] = {}
     organisation_keys = frozenset(o.lower() for o in [*organisation_names, *acronym_definitions(doc, rules)])
     evidenced = _evidenced_names(doc, rules)
@@ -79,6 +82,7 @@ def _find_people(doc: Doc, document: Document, rules: LanguageRules, signatory_t
         if entity.start_char < document.body_start:
             continue
         name = _clean_name(entity, rules)
+        name = name if name is None else _after_party_name(name, party_names)
         if name is None or _in_credit_or_byline(doc, name, rules):
             continue
         if (entity.start, entity.end) not in strong and _names_a_thing(name, organisation_keys, rules):
@@ -422,6 +426,20 @@ def _clean_name(entity: Span, rules: LanguageRules) -> Span | None:
         return None
     if not all(t.text[:1].isupper() for t in name if t.is_alpha and t.lower_ not in rules.name_particles and not _inner_hyphen(doc, t.i - 1)):
         return None  # lower case only in "van der Meer" and "Ji-hoon"
+    return name
+
+
+def _after_party_name(name: Span, party_names: list[str]) -> Span:
+    """"President, Hughes India [Partho Banerjee]": NER ran the organisation the title belongs to
+    into the name after it; a name that opens with a party's name, whole words, and goes on
+    with two words or more is the person after it (parties, not every organisation: those
+    hold stray words NER called organisations, "Henrique" of "Henrique dos Santos Pereira")."""
+    text = name.text
+    for organisation in sorted(party_names, key=len, reverse=True):
+        if text.startswith(organisation + " "):
+            rest = name.doc.char_span(name.start_char + len(organisation) + 1, name.end_char)
+            if rest is not None and len(rest) >= 2:
+                return rest
     return name
 
 
