@@ -126,30 +126,66 @@ def extract_items(config: ExtractorConfig, items: Sequence[Item], n_process: int
     done. With one process and no time limit, in this process, which releases a language's
     pipeline when a later group needs another; with a time limit, even one process is a worker,
     which is killed and replaced when a document escapes the limit in C code. Nothing is loaded
-    before the first record is asked for, and nothing at all when ``items`` is empty."""
+    before the first record is asked for, and nothing at all when ``items`` is empty.
+
+    The first group's pool starts before the files are grouped (a read and a language detection
+    each), its workers without a model: their start (spawn, imports) overlaps the grouping, and
+    each loads the pipeline of its first document, the first group's language."""
     if not items:
         return
-    groups = language_groups(config, items)
-    for index, (language, group) in enumerate(groups):
-        if n_process > 1 or config.timeout_s is not None:
-            yield from extract_in_pool(config, group, min(n_process, math.ceil(len(group) / config.batch_size)), language)
-            continue
-        extractor = extractor_for(config, lazy=True)
-        yield from extractor.extract_named(group)
-        if language is not None and index < len(groups) - 1:
-            extractor.release(language)
+    pooled = n_process > 1 or config.timeout_s is not None
+    first = _pool(config, _workers(config, len(items), n_process), None, start=True) if pooled and config.language == AUTO else None
+    try:
+        groups = language_groups(config, items)
+        for index, (language, group) in enumerate(groups):
+            if pooled:
+                pool, first = (first, None) if index == 0 else (None, None)
+                yield from extract_in_pool(config, group, _workers(config, len(group), n_process), language, pool)
+                continue
+            extractor = extractor_for(config, lazy=True)
+            yield from extractor.extract_named(group)
+            if language is not None and index < len(groups) - 1:
+                extractor.release(language)
+    finally:
+        if first is not None:  # the caller stopped before the first record
+            _stop(first)
 
 
-def extract_in_pool(config: ExtractorConfig, items: Sequence[Item], n_process: int, language: str | None = None) -> Iterator[Record]:
-    """Records of ``items`` in input order, extracted by ``n_process`` worker processes (module
-    docstring) that load ``language``'s pipeline when they start (None: each on its first document)."""
+def _workers(config: ExtractorConfig, documents: int, n_process: int) -> int:
+    """No more workers than there are chunks of work."""
+    return min(n_process, math.ceil(documents / config.batch_size))
+
+
+def _pool(config: ExtractorConfig, n_process: int, language: str | None, start: bool = False) -> ProcessPool:
+    """A pool of ``n_process`` workers that load ``language``'s pipeline when they start (None:
+    each on its first document); with ``start``, its workers start now rather than on the first chunk."""
     initargs = (config, os.getpid(), logging.getLogger("pipeline").level, language)
     pool = ProcessPool(n_process, initializer=_start_worker, initargs=initargs, context=multiprocessing.get_context("spawn"))
+    if start:
+        pool.schedule(_ready)
+    return pool
+
+
+def _ready() -> None:
+    """A task that only makes a pool start its workers."""
+
+
+def _stop(pool: ProcessPool) -> None:
+    pool.stop()
+    pool.join()
+
+
+def extract_in_pool(
+    config: ExtractorConfig, items: Sequence[Item], n_process: int, language: str | None = None, pool: ProcessPool | None = None
+) -> Iterator[Record]:
+    """Records of ``items`` in input order, extracted by ``n_process`` worker processes (module
+    docstring) that load ``language``'s pipeline when they start (None: each on its first
+    document); ``pool``: such a pool already started, which this stops when done."""
+    pool = _pool(config, n_process, language) if pool is None else pool
     try:
         yield from in_chunks(partial(_PoolChunk, pool, config), items, config.batch_size, n_process)
     finally:  # also on Ctrl-C, SIGTERM or when the caller stops early: no worker outlives the run
-        pool.stop()
-        pool.join()
+        _stop(pool)
 
 
 class _PoolChunk:
