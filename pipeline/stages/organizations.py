@@ -604,12 +604,13 @@ def _dash_pieces(span: Span) -> list[Span]:
 
 def _continues_run(previous: Span, entity: Span, rules: LanguageRules) -> bool:
     """``entity`` goes on with ``previous``: after a comma of its own list of fields, after an
-    "and" (:func:`coordinated_parts` then splits the run where names really start), or as the
+    "and", its own or NER's last word (:func:`coordinated_parts` then splits the run where
+    names really start), or as the
     institution a possessive that is no organisation's name names ("St Aidan's" + "Hospital",
     not "Oxford University's" + "Department of Physics")."""
     gap = [t.lower_ for t in previous.doc[previous.end : entity.start]]
-    if len(gap) == 1 and gap[0] in _AND:
-        return True
+    if len(gap) == 1 and gap[0] in _AND or not gap and previous[-1].lower_ in _AND:
+        return True  # NER may keep the "and" ("[Commonwealth Scientific and] [Industrial Research Organisation]")
     if not gap and previous[-1].lower_ in ("'s", "’s"):
         return organisation_words(entity, rules, weak=False) and not organisation_words(previous, rules, weak=True)
     return continues_name(previous, entity, rules)
