@@ -166,3 +166,12 @@ def test_people_of_a_figure_caption(extractor: Extractor, tmp_path: Path, captio
 def test_a_name_without_part_in_the_prose_is_still_only_mentioned(extractor: Extractor) -> None:
     """The same words as prose: a name with no title, role or prefix has no part in the news."""
     assert extract_valid(extractor, _SIGNED + "Jane Roe and Ola Nordmann visited the site in June.").people == []
+
+
+def test_a_place_the_text_names_elsewhere_is_no_person(extractor: Extractor) -> None:
+    """NER labels the first "Papua New Guinea" PERSON and the second GPE: the text's own place."""
+    text = (
+        "Lincoln University signed an MoU with Papua New Guinea on 5 May 2023 in Port Moresby. The agreement was signed by "
+        "Lincoln University’s Vice-Chancellor, Dr Andrew West, and, from Papua New Guinea, the Vice Minister (Treasury), the Honourable Delilah Gore."
+    )
+    assert "Papua New Guinea" not in [p.name for p in extract_valid(extractor, text).people]

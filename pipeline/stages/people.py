@@ -37,6 +37,7 @@ _TITLE_STOP = frozenset({",", ".", ";", ":", "(", ")", "“", "”", '"', "–",
 _DASHES = ("-", "–", "—")
 _APOSTROPHES = ("'", "’", "ʻ")
 _NO_APOSTROPHES = str.maketrans(dict.fromkeys(_APOSTROPHES))
+_PLACE_LABELS = ("GPE", "LOC")
 _FUNCTION_WORDS = frozenset({"ADP", "DET", "CCONJ", "SCONJ", "PRON"})
 _MAX_TITLE_TOKENS = 12
 _MAX_POSITION_TOKENS = 8
@@ -390,6 +391,8 @@ def _names_a_thing(name: Span, organisation_keys: frozenset[str], rules: Languag
         return True
     if any(t.is_upper and len(t) > 1 and t.lower_ in organisation_keys for t in name):
         return True
+    if any(e.label_ in _PLACE_LABELS and e.text == name.text for e in entities(name.doc)):
+        return True  # "Papua New Guinea", a place elsewhere in the text, NER's "person" here
     return any(o == key or f" {key} " in f" {o} " for o in organisation_keys)
 
 
