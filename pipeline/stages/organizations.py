@@ -280,8 +280,9 @@ def _suffix_alternation(suffixes: frozenset[str]) -> str:
 
 @cache
 def _suffix_after(suffixes: frozenset[str]) -> re.Pattern[str]:
-    """A legal suffix right after a name (compiled once: the alternation is long)."""
-    return re.compile(rf",? ((?:{_suffix_alternation(suffixes)}))(?!\w)", re.IGNORECASE)
+    """A legal suffix right after a name (compiled once: the alternation is long), a whole
+    word: the "Co" of "GreenFurrow Co-operative" is none."""
+    return re.compile(rf",? ((?:{_suffix_alternation(suffixes)}))(?!\w|-\w)", re.IGNORECASE)
 
 
 @cache
@@ -655,8 +656,23 @@ class OrgIndex:
         full = self.full_by_acronym_key.get(key)
         if full is not None:
             return self._fullest(full), span.text if span.text in self.acronyms else self._acronym_of_name(full.text)
-        fullest = self._fullest(span)
+        referred = self._named_by_kind(span)
+        fullest = self._with_legal_suffix(referred) if referred is not None else self._fullest(span)
         return fullest, self._acronym_of_name(fullest)
+
+    def _named_by_kind(self, span: Span) -> str | None:
+        """"the Institute" of a text that names one institute, "the Harlow Institute of
+        Agriculture": a kind word alone (``org_head_nouns``) refers back to the one name of
+        the text it heads. Names that complete one another ("Harlow Institute", "... of
+        Agriculture") are one; two different names ("Acme Institute", "Beta Institute") leave
+        the word as it is."""
+        stripped = strip_article(span)
+        if len(stripped) != 1 or stripped[0].lower_ not in self.rules.org_head_nouns:
+            return None
+        word = name_key(stripped.text, self.rules)
+        keys = {key for _, key in self._known if key != word and word in key.split()}
+        longest = [key for key in keys if not any(other.startswith(key + " ") for other in keys)]
+        return self._longest_by_key[longest[0]] if len(longest) == 1 else None
 
     def _fullest(self, span: Span) -> str:
         """The longest organisation name with the same key, or one completing it ("Ministry
@@ -706,9 +722,15 @@ class OrgIndex:
 
     def mention_spans(self, forms: list[str | None], start_char: int) -> list[tuple[int, int]]:
         """Every occurrence of any of the organisation's written forms (name, acronym, the
-        words a slot used) from ``start_char`` on."""
-        spans: list[tuple[int, int]] = []
+        words a slot used) from ``start_char`` on; a short form inside a longer one ("Institute"
+        of "Harlow Institute of Agriculture") is that mention, not another."""
+        spans: set[tuple[int, int]] = set()
         for needle in set(filter(None, forms)):
             pattern = re.compile(rf"(?<!\w){re.escape(needle)}(?!\w)")
-            spans.extend(m.span() for m in pattern.finditer(text_of(self.doc), start_char))
-        return sorted(set(spans))
+            spans.update(m.span() for m in pattern.finditer(text_of(self.doc), start_char))
+        outermost, reach = [], -1
+        for start, end in sorted(spans, key=lambda s: (s[0], -s[1])):  # a span before those it holds
+            if end > reach:
+                outermost.append((start, end))
+                reach = end
+        return outermost
