@@ -29,7 +29,8 @@ missed one:
 Agreements are blocked by their set of canonical parties (at least two), so grouping is linear
 in the records: only records with the same parties are ever compared. Within a block, records
 join one agreement when their types agree (or one has none) and their dates are compatible
-(``_compatible``); values the sources give differently are all kept and the field named in
+(``_compatible``), and a record with no date at all joins the one dated agreement its type
+fits, if only one does (``_undated_home``); values the sources give differently are all kept and the field named in
 ``conflicts``. An agreement whose records name only some of another's parties joins it when
 both were signed on the same day with the same type and no other agreement fits
 (``_join_partial``, found by party and day: linear too).

@@ -649,6 +649,8 @@ class OrgIndex:
         self._known_texts = [s.text for s in self.acronyms.values()] + [e.text for e in self.entities]
         self._acronym_keys = [(acronym, name_key(full.text, rules)) for acronym, full in self.acronyms.items()]
         self._legal_forms: dict[str, str] = {}  # name → its fullest form: one search of the text per name
+        self._keys_by_word: dict[str, set[str]] = {}  # word → the known names' keys holding it, made on first need
+        self._named_by_word: dict[str, str | None] = {}  # kind word → the one name it heads, if one
 
     def canonical(self, span: Span) -> tuple[str, str | None]:
         """The fullest name used for the organisation ``span`` names, and its acronym."""
@@ -670,9 +672,15 @@ class OrgIndex:
         if len(stripped) != 1 or stripped[0].lower_ not in self.rules.org_head_nouns:
             return None
         word = name_key(stripped.text, self.rules)
-        keys = {key for _, key in self._known if key != word and word in key.split()}
-        longest = [key for key in keys if not any(other.startswith(key + " ") for other in keys)]
-        return self._longest_by_key[longest[0]] if len(longest) == 1 else None
+        if word not in self._named_by_word:  # once per word, from an index of the known names' words: a long list stays linear
+            if not self._keys_by_word:
+                for _, key in self._known:
+                    for known_word in set(key.split()):
+                        self._keys_by_word.setdefault(known_word, set()).add(key)
+            keys = sorted(self._keys_by_word.get(word, set()) - {word}, key=len)
+            one = bool(keys) and all(longer.startswith(shorter + " ") for shorter, longer in zip(keys, keys[1:]))
+            self._named_by_word[word] = self._longest_by_key[keys[-1]] if one else None
+        return self._named_by_word[word]
 
     def _fullest(self, span: Span) -> str:
         """The longest organisation name with the same key, or one completing it ("Ministry
