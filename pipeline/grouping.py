@@ -29,7 +29,8 @@ missed one:
 Agreements are blocked by their set of canonical parties (at least two), so grouping is linear
 in the records: only records with the same parties are ever compared. Within a block, records
 join one agreement when their types agree (or one has none) and their dates are compatible
-(``_compatible``); values the sources give differently are all kept and the field named in
+(``_compatible``), and a record with no date at all joins the one dated agreement its type
+fits, if only one does (``_undated_home``); values the sources give differently are all kept and the field named in
 ``conflicts``. An agreement whose records name only some of another's parties joins it when
 both were signed on the same day with the same type and no other agreement fits
 (``_join_partial``, found by party and day: linear too).
@@ -88,7 +89,7 @@ def rules() -> Rules:
         articles=frozenset(data["articles"]),
         linking_words=frozenset(data["linking_words"]),
         generic_words=frozenset(data["generic_words"]),
-        droppable_kind_words=frozenset(data["droppable_kind_words"]),
+        droppable_kind_words=frozenset(_fold(kind) for kind in data["droppable_kind_words"]),  # "co-operative": two words
         same_signing_days=data["same_signing_days"],
         publication_days=data["publication_days"],
     )
@@ -297,9 +298,10 @@ def _scoped_key(mention: Mention, key: str, within: bool = False) -> str:
 
 def is_without_kind(short: str, name: str) -> bool:
     """Is ``short`` the name without its last word, a word for what the whole organisation is
-    ("Tsinghua", "Tsinghua University"; ``droppable_kind_words``)?"""
-    words = name_key(name).split()
-    return len(words) > 1 and words[-1] in rules().droppable_kind_words and " ".join(words[:-1]) == name_key(short)
+    ("Tsinghua", "Tsinghua University", "GreenFurrow", "GreenFurrow Co-operative";
+    ``droppable_kind_words``)?"""
+    key, short_key = name_key(name), name_key(short)
+    return bool(short_key) and any(key == f"{short_key} {kind}" for kind in rules().droppable_kind_words)
 
 
 def is_part(short: str, name: str) -> bool:
@@ -535,11 +537,17 @@ def _facts(record: AgreementRecord, parties: frozenset[str]) -> _Facts:
     return _Facts(record.id, parties, value("agreement_type"), _When.of(value("signing_date")), _When.of(value("publication_date")), value("signing_place"))
 
 
+def _same_kind(a: _Facts, b: _Facts) -> bool:
+    """The types agree, or one is missing or "other"."""
+    return not (a.kind and b.kind and a.kind != b.kind and "other" not in (a.kind, b.kind))
+
+
 def _compatible(a: _Facts, b: _Facts) -> bool:
     """Could ``a`` and ``b`` report one signing? Types agree (or one is missing or "other") and
     the dates fit: signing dates overlap or are a few days apart (a conflict, flagged), a
-    publication date is close to the other's signing or publication date. No date at all: no."""
-    if a.kind and b.kind and a.kind != b.kind and "other" not in (a.kind, b.kind):
+    publication date is close to the other's signing or publication date. No date at all: no
+    (``_undated_home`` says where such a record goes)."""
+    if not _same_kind(a, b):
         return False
     limits = rules()
     if a.signed and b.signed:
@@ -566,13 +574,25 @@ def _in_blocks(facts: list[_Facts]) -> list[list[_Facts]]:
             continue
         formed: list[list[_Facts]] = []
         for fact in sorted(block, key=lambda f: ((f.signed or f.published or _NO_DATE).first, f.record)):
-            home = next((group for group in formed if all(_compatible(fact, member) for member in group)), None)
+            if fact.signed or fact.published:
+                home = next((group for group in formed if all(_compatible(fact, member) for member in group)), None)
+            else:  # the undated come last, when the dated agreements are formed
+                home = _undated_home(fact, formed)
             if home is None:
                 formed.append([fact])
             else:
                 home.append(fact)
         groups += formed
     return _join_partial(groups)
+
+
+def _undated_home(fact: _Facts, formed: list[list[_Facts]]) -> list[_Facts] | None:
+    """A record with no date at all ("SALTMERE, Aug 20 (Coastal Wire) - ... on Monday": no year
+    anywhere) reports the signing of its parties when they have only one dated agreement its
+    type fits; with two (a letter of intent, then a framework agreement, and a record of
+    neither type) or none, it stays apart."""
+    fitting = [group for group in formed if all(member.signed or member.published for member in group) and all(_same_kind(fact, member) for member in group)]
+    return fitting[0] if len(fitting) == 1 else None
 
 
 def _signing_days(group: list[_Facts]) -> set[date]:

@@ -136,16 +136,22 @@ def dateline_end(sentence: Span) -> int:
     """The first token after a leading dateline — places (and dates) before a dash, as in
     "Nairobi, Kenya –", "KINGSTON —" (NER often calls an all-caps city an organisation),
     "Amman –" or "Rio de Janeiro, 21 March 2024 —" (cities NER missed), "**Turku, Finland** —",
-    or before a colon after a date or a place in capitals ("New Delhi, 20/09/2024:", "DOHA:",
-    not "Press Release:") — or the
-    sentence's start when it has none."""
+    "SALTMERE, Aug 20 (Coastal Wire) -", "COPENHAGEN--(BUSINESS WIRE)--" (a wire's name in
+    brackets), or before a colon after a date or a place in capitals ("New Delhi, 20/09/2024:",
+    "DOHA:", not "Press Release:") — or the sentence's start when it has none."""
+    doc = sentence.doc
+    bracket = False  # inside a wire's name in brackets: any word but a lower-case one
     for token in sentence:
-        if _dateline_word(token):
+        dash = unicodedata.category(token.text[0]) == "Pd"
+        if token.text in ("(", ")"):
+            bracket = token.text == "("
             continue
-        before = sentence.doc[sentence.start : token.i]
+        if _dateline_word(token) or bracket and not token.is_lower or dash and token.i + 1 < sentence.end and doc[token.i + 1].text == "(":
+            continue
+        before = doc[sentence.start : token.i]
         # A colon closes a dated dateline, or one in capitals ("DOHA:"), not "Press Release:".
         dated = any(t.pos_ == "NUM" or t.ent_type_ == "DATE" for t in before) or all(capitals(t) for t in before if t.is_alpha)
-        ends = unicodedata.category(token.text[0]) == "Pd" or token.text == ":" and dated
+        ends = dash or token.text == ":" and dated
         has_place = any(t.ent_type_ in ("GPE", "LOC") or capitals(t) or _untagged_name(t) for t in before)
         return token.i + 1 if ends and has_place else sentence.start
     return sentence.start

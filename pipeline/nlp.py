@@ -165,16 +165,26 @@ _DATELINE_TOKENS = 12
 
 def _break_after_datelines(doc: Doc, starts: numpy.ndarray) -> None:
     """"OSLO, 14 March 2024 — Acme and Bolt signed ...": the dateline is not the sentence's subject
-    (``starts``: ``line_sentences``' array of sentence starts)."""
+    (``starts``: ``line_sentences``' array of sentence starts). A hyphen inside a word
+    ("Co-operative", "24-7") ends no dateline."""
     line_first = 0
     for token in doc:
         if "\n" in token.text:
             line_first = token.i + 1
             continue
-        if token.text in _DATELINE_DASHES and token.i - line_first <= _DATELINE_TOKENS and token.i + 1 < len(doc):
+        if token.text in _DATELINE_DASHES and token.i - line_first <= _DATELINE_TOKENS and token.i + 1 < len(doc) and not joins_a_word(token):
             prefix = doc[line_first : token.i]
             if any(t.like_num and len(t.text) == 4 or "/" in t.text for t in prefix) and any(t.text == "," for t in prefix):
                 starts[token.i + 1] = 1
+
+
+def joins_a_word(hyphen: Token) -> bool:
+    """A hyphen with a letter or digit right on both sides ("Co-operative", "24-7"), which the tokenizer split off."""
+    doc = hyphen.doc
+    if hyphen.text != "-" or not 0 < hyphen.i < len(doc) - 1:
+        return False
+    before, after = doc[hyphen.i - 1], doc[hyphen.i + 1]
+    return not before.whitespace_ and not hyphen.whitespace_ and before.text[-1:].isalnum() and after.text[:1].isalnum()
 
 
 def load_model(model: str | Path) -> Language:

@@ -267,6 +267,12 @@ def test_a_name_without_its_kind_is_that_organization_in_its_record_only() -> No
     assert not same_organization(grouping, ("c.md", "parties", 0), ("c.md", "parties", 1))  # two kinds: either
 
 
+def test_a_hyphenated_kind_word_drops_whole() -> None:
+    """"GreenFurrow" beside "GreenFurrow Co-operative": the kind word is two words once folded."""
+    grouping = group_records([record("a.md", [party("GreenFurrow Co-operative"), party("Harlow Institute")], organizations=[party("GreenFurrow")])])
+    assert same_organization(grouping, ("a.md", "parties", 0), ("a.md", "organizations", 0))
+
+
 def test_other_organizations_are_resolved_with_the_parties() -> None:
     grouping = group_records(
         [
@@ -318,12 +324,36 @@ REVERSED = [party("CAS"), party("INRIA")]
         ({"signed": "2024-06-02"}, {}, False),
         ({"kind": "letter_of_intent"}, {}, False),
         ({"signed": None, "published": "2024-09-01"}, {}, False),
-        ({"signed": None}, {}, False),  # no date at all: nothing tells it is the same signing
+        ({"signed": None}, {}, True),  # no date at all: the parties' only dated signing its type fits
+        ({"signed": None, "kind": "letter_of_intent"}, {}, False),  # ... of another type
+        ({"signed": None}, {"signed": None}, False),  # two undated records: nothing tells it is the same signing
     ],
 )
 def test_records_of_the_same_parties_join_when_type_and_dates_fit(first: dict[str, Any], second: dict[str, Any], together: bool) -> None:
     grouping = group_records([record("a.md", PARTIES, **first), record("b.md", REVERSED, **second)])
     assert (grouping.agreement_of["a.md"] == grouping.agreement_of["b.md"]) is together
+
+
+@pytest.mark.parametrize(
+    ("kind", "joins"),
+    [
+        ("framework_agreement", "c.md"),  # the one dated agreement of its type
+        (None, None),  # fits both: it stays apart
+        ("other", None),
+    ],
+)
+def test_an_undated_record_joins_only_the_one_dated_agreement_it_fits(kind: str | None, joins: str | None) -> None:
+    """A wire without a year ("SALTMERE, Aug 20 (Coastal Wire) - ... on Monday") beside the
+    parties' letter of intent of 2022 and framework agreement of 2023."""
+    grouping = group_records(
+        [
+            record("a.md", PARTIES, kind=kind, signed=None),
+            record("b.md", REVERSED, kind="letter_of_intent", signed="2022-02-15"),
+            record("c.md", PARTIES, kind="framework_agreement", signed="2023-10-09"),
+        ]
+    )
+    together = [other for other in ("b.md", "c.md") if grouping.agreement_of[other] == grouping.agreement_of["a.md"]]
+    assert together == ([joins] if joins else [])
 
 
 def test_other_parties_make_another_agreement() -> None:

@@ -271,3 +271,23 @@ def test_forced_language_is_used(extractor: Extractor) -> None:
 def test_hard_wrapped_lines(extractor: Extractor, text: str, sentences: list[str]) -> None:
     doc = extractor.pipeline("fr")(text)
     assert [s.text_with_ws for s in doc.sents] == sentences
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        # the dateline ends at its first dash, not at a hyphen inside a word of the sentence
+        (
+            "PERTH, 12 October 2023 - The Meadowbank Co-operative announced that it has signed an agreement.",
+            ["PERTH, 12 October 2023 - ", "The Meadowbank Co-operative announced that it has signed an agreement."],
+        ),
+        # a dash between words still ends it
+        (
+            "LONDON, 16 April 2024 -- Acme Corp and Beta-Gamma LLC signed an MoU.",
+            ["LONDON, 16 April 2024 -- ", "Acme Corp and Beta-Gamma LLC signed an MoU."],
+        ),
+    ],
+)
+def test_a_dateline_ends_its_sentence_at_its_dash(extractor: Extractor, text: str, sentences: list[str]) -> None:
+    doc = extractor.pipeline("en")(text)
+    assert [s.text_with_ws for s in doc.sents] == sentences

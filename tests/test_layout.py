@@ -99,3 +99,20 @@ def test_boilerplate_ends_where_the_captions_start(extractor: Extractor) -> None
     analyse_layout(doc, document, load_rules("en"))
     assert _texts(doc, LAYOUT_CAPTIONS) == ["Jane Doe of Acme"]
     assert _texts(doc, LAYOUT_BOILERPLATE) == ["About Acme\n\nAcme Corp makes batteries."]
+
+
+@pytest.mark.parametrize(
+    ("text", "dateline"),
+    [
+        ("SALTMERE, Aug 20 (Coastal Wire) - Acme Shipping signed a memorandum of understanding.", "SALTMERE, Aug 20 (Coastal Wire) -"),
+        ("LONDON, Aug 20 (Reuters) - Acme Shipping signed a memorandum of understanding.", "LONDON, Aug 20 (Reuters) -"),
+        ("COPENHAGEN, Denmark--(BUSINESS WIRE)--Acme A/S and Beta Corp signed an MoU.", "COPENHAGEN, Denmark--(BUSINESS WIRE)--"),
+        # a bracket of prose is no wire's name
+        ("Acme (a shipping line) - and Beta signed an MoU.", None),
+    ],
+)
+def test_a_wire_name_in_brackets_is_part_of_the_dateline(extractor: Extractor, text: str, dateline: str | None) -> None:
+    document = document_from_text(f"Acme signs an MoU\n\n{text}", "a.txt", "txt")
+    doc = extractor.nlp(mask_markup(document.text))
+    analyse_layout(doc, document, load_rules("en"))
+    assert _texts(doc, LAYOUT_DATELINE) == ([dateline] if dateline else [])

@@ -13,7 +13,7 @@ from typing import Any
 from checks import captioned_page, extract_valid, party_candidates, rule_parties
 from pipeline import Extractor
 from pipeline.rules import load_rules
-from pipeline.stages.organizations import acronym_definitions, organisation_names, word_occurrences
+from pipeline.stages.organizations import OrgIndex, acronym_definitions, legal_form, organisation_names, word_occurrences
 
 
 @pytest.mark.parametrize(
@@ -177,6 +177,22 @@ from pipeline.stages.organizations import acronym_definitions, organisation_name
             "Le 14 décembre 2021, Elisabeth Borne, ministre du Travail, et Alexandre Viros, président France du groupe"
             " Adecco, ont signé une convention de partenariat.",
             [],
+        ),
+        # a wire's dateline ("(Reuters)") is no party, and the signatory the parser hung on its date is one
+        (
+            "LONDON, Aug 20 (Reuters) - Dunmore Freight signed a memorandum of understanding with the Port of Bristol Authority on Monday.",
+            ["Dunmore Freight", "Port of Bristol Authority"],
+        ),
+        # an earlier agreement's participle ("the letter of intent signed last year") is not the sentence's signing
+        (
+            "Building on the letter of intent signed last year, the Kestrel Institute of Agriculture and the Meadowbank"
+            " Co-operative signed a framework agreement on 9 October 2023.",
+            ["Kestrel Institute of Agriculture", "Meadowbank Co-operative"],
+        ),
+        # a hyphenated name the tokenizer split, whichever piece the parser made the subject
+        (
+            "The Meadowbank Co-operative announced that it has signed a framework agreement with the Kestrel Institute of Agriculture.",
+            ["Meadowbank Co-operative", "Kestrel Institute of Agriculture"],
         ),
         # a slot's organisation name keeps its lower-case words
         ("La Caisse nationale d'allocations familiales et l'Institut Bolt ont signé une convention.", ["Caisse nationale d'allocations familiales", "Institut Bolt"]),
@@ -392,3 +408,52 @@ def test_a_name_ner_ended_on_and_goes_on_with_the_next(extractor: Extractor, cut
     starts = [text.index(part) for part in cut]
     doc.ents = [doc.char_span(start, start + len(part), label="ORG") for start, part in zip(starts, cut)]
     assert [n.text for n in organisation_names(doc, load_rules("en"))] == names
+
+
+def test_the_signing_of_the_main_clause_outranks_an_earlier_agreements_participle(extractor: Extractor) -> None:
+    record = extract_valid(
+        extractor,
+        "Building on the letter of intent signed last year, the Kestrel Institute of Agriculture and the Meadowbank"
+        " Co-operative signed a five-year framework agreement on 9 October 2023 in Harlow.",
+    )
+    assert record.agreement_type is not None and record.agreement_type.value == "framework_agreement"
+    assert record.signing_date is not None and record.signing_date.value == "2023-10-09"
+
+
+TITLED = (
+    "The Kestrel Institute of Agriculture and the Meadowbank Trust signed a framework agreement."
+    " The agreement was signed by Professor Ruth Bellamy, Director of the Institute, and Tom Whitlock, Chair of Meadowbank."
+)
+
+
+def test_a_kind_word_alone_is_the_one_name_it_heads_and_a_titled_person_no_candidate(extractor: Extractor, tmp_path: Path) -> None:
+    """"the Institute" is the Kestrel Institute of Agriculture (its mentions that institute's, each once);
+    "Tom Whitlock, Chair of ..." is a person whatever list he stands in."""
+    candidates = {c.name: c for c in party_candidates(extractor, TITLED, tmp_path)}
+    assert "Institute" not in candidates and "Tom Whitlock" not in candidates
+    institute = candidates["Kestrel Institute of Agriculture"]
+    assert [TITLED[s:e] for s, e in institute.spans] == ["Kestrel Institute of Agriculture", "Institute"]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # two institutes: "the Institute" says not which
+        ("The Kestrel Institute and the Harlow Institute signed an MoU. The Institute will host it.", "Institute"),
+        # names completing one another are one
+        ("The Harlow Institute signed an MoU with Acme Corp. The Harlow Institute of Agriculture and the Institute will host it.", "Harlow Institute of Agriculture"),
+    ],
+)
+def test_a_kind_word_alone_names_only_one_organisation(extractor: Extractor, text: str, name: str) -> None:
+    doc = extractor.pipeline("en")(text)
+    rules = load_rules("en")
+    index = OrgIndex(doc, rules)
+    word = next(t for t in reversed(doc) if t.text == "Institute")
+    assert index.canonical(doc[word.i : word.i + 1])[0] == name
+
+
+def test_a_legal_suffix_is_a_whole_word() -> None:
+    """The "Co" of "Meadowbank Co-operative" is no legal suffix; "Co." is one."""
+    rules = load_rules("en")
+    assert legal_form("Meadowbank", "The Meadowbank Co-operative signed.", rules) is None
+    assert legal_form("Meadowbank", "Meadowbank Co. signed.", rules) == "Meadowbank Co."

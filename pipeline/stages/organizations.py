@@ -294,8 +294,9 @@ def _suffix_alternation(suffixes: frozenset[str]) -> str:
 
 @cache
 def _suffix_after(suffixes: frozenset[str]) -> re.Pattern[str]:
-    """A legal suffix right after a name (compiled once: the alternation is long)."""
-    return re.compile(rf",? ((?:{_suffix_alternation(suffixes)}))(?!\w)", re.IGNORECASE)
+    """A legal suffix right after a name (compiled once: the alternation is long), a whole
+    word: the "Co" of "GreenFurrow Co-operative" is none."""
+    return re.compile(rf",? ((?:{_suffix_alternation(suffixes)}))(?!\w|-\w)", re.IGNORECASE)
 
 
 @cache
@@ -699,6 +700,8 @@ class OrgIndex:
         self._known_texts = sorted({s.text for s in self.acronyms.values()} | {e.text for e in self.entities})
         self._acronym_keys = [(acronym, name_key(full.text, rules)) for acronym, full in self.acronyms.items()]
         self._legal_forms: dict[str, str] = {}  # name → its fullest form: one search of the text per name
+        self._keys_by_word: dict[str, set[str]] = {}  # word → the known names' keys holding it, made on first need
+        self._named_by_word: dict[str, str | None] = {}  # kind word → the one name it heads, if one
 
     def canonical(self, span: Span) -> tuple[str, str | None]:
         """The fullest name used for the organisation ``span`` names, and its acronym."""
@@ -706,8 +709,29 @@ class OrgIndex:
         full = self.full_by_acronym_key.get(key)
         if full is not None:
             return self._fullest(full), span.text if span.text in self.acronyms else self._acronym_of_name(full.text)
-        fullest = self._fullest(span)
+        referred = self._named_by_kind(span)
+        fullest = self._with_legal_suffix(referred) if referred is not None else self._fullest(span)
         return fullest, self._acronym_of_name(fullest)
+
+    def _named_by_kind(self, span: Span) -> str | None:
+        """"the Institute" of a text that names one institute, "the Harlow Institute of
+        Agriculture": a kind word alone (``org_head_nouns``) refers back to the one name of
+        the text it heads. Names that complete one another ("Harlow Institute", "... of
+        Agriculture") are one; two different names ("Acme Institute", "Beta Institute") leave
+        the word as it is."""
+        stripped = strip_article(span)
+        if len(stripped) != 1 or stripped[0].lower_ not in self.rules.org_head_nouns:
+            return None
+        word = name_key(stripped.text, self.rules)
+        if word not in self._named_by_word:  # once per word, from an index of the known names' words: a long list stays linear
+            if not self._keys_by_word:
+                for _, key in self._known:
+                    for known_word in set(key.split()):
+                        self._keys_by_word.setdefault(known_word, set()).add(key)
+            keys = sorted(self._keys_by_word.get(word, set()) - {word}, key=len)
+            one = bool(keys) and all(longer.startswith(shorter + " ") for shorter, longer in zip(keys, keys[1:]))
+            self._named_by_word[word] = self._longest_by_key[keys[-1]] if one else None
+        return self._named_by_word[word]
 
     def _fullest(self, span: Span) -> str:
         """The longest organisation name with the same key, or one completing it ("Ministry
@@ -759,9 +783,15 @@ class OrgIndex:
 
     def mention_spans(self, forms: list[str | None], start_char: int) -> list[tuple[int, int]]:
         """Every occurrence of any of the organisation's written forms (name, acronym, the
-        words a slot used) from ``start_char`` on."""
-        spans: list[tuple[int, int]] = []
+        words a slot used) from ``start_char`` on; a short form inside a longer one ("Institute"
+        of "Harlow Institute of Agriculture") is that mention, not another."""
+        spans: set[tuple[int, int]] = set()
         text = text_of(self.doc)
         for needle in set(filter(None, forms)):
-            spans.extend((start, start + len(needle)) for start in word_occurrences(text, needle, start=start_char))
-        return sorted(set(spans))
+            spans.update((start, start + len(needle)) for start in word_occurrences(text, needle, start=start_char))
+        outermost, reach = [], -1
+        for start, end in sorted(spans, key=lambda s: (s[0], -s[1])):  # a span before those it holds
+            if end > reach:
+                outermost.append((start, end))
+                reach = end
+        return outermost

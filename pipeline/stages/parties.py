@@ -21,7 +21,7 @@ from models import RecordWarning
 from pipeline.decisions import load_decision, select
 from pipeline.document import Document
 from pipeline.features.parties import PartyEvidence, party_features
-from pipeline.nlp import PERSON_SPANS
+from pipeline.nlp import PERSON_SPANS, joins_a_word
 from pipeline.rules import LanguageRules
 from pipeline.stages.contract import SIGNATORY_TOKENS, Context, Proposal
 from pipeline.stages.organizations import (
@@ -270,7 +270,7 @@ def _slot_heads(clause: SigningClause, rules: LanguageRules) -> list[Token]:
             # "Nairobi, Kenya – Acme and Beta signed": the parser makes the dateline's place
             # the subject and the signatories its apposition.
             # A description among them ("BIS, the national standards body of India, and SA") names no one.
-            heads_after = [a for a in appositions if a.i >= after_dateline]
+            heads_after = _appositions_after_dateline(head, after_dateline)
             expanded.extend(h for a in heads_after for h in (a, *a.conjuncts) if not (h.pos_ == "NOUN" and h.is_lower))
             continue
         # "X, Title of A, and Y, Title of B" and "A, B and C": the parser often hangs the next
@@ -284,7 +284,18 @@ def _slot_heads(clause: SigningClause, rules: LanguageRules) -> list[Token]:
         appositions += [c for t in (entity or ()) if t != head for c in t.children if c.dep_ == "appos"]
         listed = [c for a in appositions for c in ((a, *a.conjuncts) if _named_apposition(a) and a.conjuncts else a.conjuncts)]
         expanded.extend([*(naming[:1] or [head]), *head.conjuncts, *listed, *_stray_items(head, rules)])
-    return sorted({_past_locution(t, rules) for t in expanded}, key=lambda t: t.i)
+    return sorted({_past_locution(_first_piece(t), rules) for t in expanded}, key=lambda t: t.i)
+
+
+def _appositions_after_dateline(head: Token, after_dateline: int) -> list[Token]:
+    """The appositions of a dateline's word that stand after the dateline, through the other
+    dateline words the parser hung them on ("SALTMERE, Aug 20 (Coastal Wire) - Acme signed":
+    "Acme" an apposition of "Aug", itself one of "SALTMERE")."""
+    found, inside = [], [head]
+    while inside:
+        for apposition in (c for c in inside.pop().children if c.dep_ == "appos"):
+            (found if apposition.i >= after_dateline else inside).append(apposition)
+    return sorted(found, key=lambda t: t.i)
 
 
 def _past_locution(head: Token, rules: LanguageRules) -> Token:
@@ -665,8 +676,8 @@ def _listed_with_organisation(span: Span, rules: LanguageRules) -> bool:
     doc = span.doc
     if any(t.lower_.strip(".") in rules.person_honorifics or t.lower_ in rules.title_words for t in doc[max(span.start - 1, 0) : span.end]):
         return False  # "Dean Li Gucheng", "President X"
-    if span.end + 1 < len(doc) and doc[span.end].text == "," and doc[span.end + 1].is_lower and doc[span.end + 1].lower_ in rules.title_words:
-        return False  # "Alexandre Viros, président de ...": a title after the name
+    if span.end + 1 < len(doc) and doc[span.end].text == "," and doc[span.end + 1].lower_ in rules.title_words and not doc[span.end + 1].ent_type_:
+        return False  # "Alexandre Viros, président de ...", "Tom Whitlock, Chair of ...": a title after the name
     if any(p.start < span.end and span.start < p.end for p in doc.spans.get(PERSON_SPANS, [])):
         return False
     sentence = span.sent
@@ -758,7 +769,7 @@ def _proper_phrase(head: Token, own: set[int], rules: LanguageRules) -> Span | N
         elif right.dep_ in ("prep", "nmod") and (right.lower_ in rules.name_prepositions or introduced_by(right, rules.name_prepositions)):
             keep.extend(t.i for t in right.subtree)  # "University of X", "Académie des sciences"
     keep = sorted(i for i in keep if i in own)
-    span = _located(strip_article(head.doc[keep[0] : keep[-1] + 1]), own, rules)
+    span = _located(strip_article(_whole_last_word(head.doc[keep[0] : keep[-1] + 1])), own, rules)
     if not any(t.pos_ == "PROPN" and not _written_lowercase(t) or capitals(t) for t in span) or any(t.text in (",", ";", "(") for t in span):
         return None
     if any(t.pos_ == "NUM" or t.lower_ in ("all", "both", "each", "several", "many") for t in span):
@@ -766,6 +777,25 @@ def _proper_phrase(head: Token, own: set[int], rules: LanguageRules) -> Span | N
     if any(t.lower_ in rules.generic_types or t.lemma_.lower() in ("agreement", "memorandum", "mou") for t in span):
         return None
     return _without_description(span, head)
+
+
+def _whole_last_word(span: Span) -> Span:
+    """The span to the end of its last word when the tokenizer split it at a hyphen the parser
+    then hung elsewhere ("GreenFurrow Co" of "GreenFurrow Co-operative")."""
+    doc, end = span.doc, span.end
+    while end < len(doc) and joins_a_word(doc[end]):
+        end += 2
+    return doc[span.start : end]
+
+
+def _first_piece(token: Token) -> Token:
+    """The first piece of a hyphenated word the tokenizer split, when the parser made a later
+    piece a slot of its own ("operative" of "the GreenFurrow Co-operative announced"); a piece
+    heading the whole word ("Chancellor" of "Vice-Chancellor") stays."""
+    doc, i = token.doc, token.i
+    while joins_a_word(doc[i]) or i > 1 and joins_a_word(doc[i - 1]):
+        i -= 1
+    return token if token.left_edge.i <= i else doc[i]
 
 
 def _without_description(name: Span, head: Token) -> Span:

@@ -19,6 +19,7 @@ from pipeline.layout import is_headline, prose_end
 from pipeline.stages.views import longest_spans
 
 _PAST_MARKER_WINDOW = 3
+_NOUN_CLAUSE_DEPS = ("acl", "relcl", "acl:relcl")
 @dataclass(frozen=True)
 class SigningClause:
     """A sentence that reports a signing, its trigger word and the agreement it names."""
@@ -76,7 +77,8 @@ def signing_clauses(doc: Doc, document: Document, rules: LanguageRules) -> list[
         triggers = [t for t in sentence if is_signing_trigger(t, rules)]
         if not triggers:
             continue
-        trigger = next((t for t in triggers if t.pos_ in ("VERB", "AUX")), triggers[0])
+        verbs = [t for t in triggers if t.pos_ in ("VERB", "AUX")]
+        trigger = min(verbs, key=_describes_a_noun) if verbs else triggers[0]
         named = [m for m in mentions if sentence.start <= m.start < sentence.end]
         agreement = _closest(named, trigger)
         clauses.append(
@@ -108,6 +110,12 @@ def partnering_clauses(doc: Doc, document: Document, rules: LanguageRules, lead:
         if verb is not None:
             clauses.append(SigningClause(sentence, verb, None, is_future(verb, rules), False))
     return clauses
+
+
+def _describes_a_noun(trigger: Token) -> bool:
+    """"Building on the letter of intent signed last year, A and B signed ...": a participle or
+    relative clause describing a noun tells of that thing, the sentence's own verb of its signing."""
+    return trigger.dep_ in _NOUN_CLAUSE_DEPS
 
 
 def _closest(spans: list[Span], token: Token) -> Span | None:
