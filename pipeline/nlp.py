@@ -209,7 +209,7 @@ _WIRE_DASHES = r"--+|(?<=--)\(|\)(?=--)"
 
 
 def _adapt_tokenizer(nlp: Language) -> None:
-    infixes = [*nlp.Defaults.infixes, _GLUED_SENTENCE_END, _WIRE_DASHES]
+    infixes = [_WIRE_DASHES, *nlp.Defaults.infixes, _GLUED_SENTENCE_END]  # first: "2024--Acme" is a wire dash, not a hyphen
     prefixes = [*nlp.Defaults.prefixes, r"[.!?](?=[«“\"A-ZÀ-Ý][a-zà-ÿ])"]
     suffixes = [*nlp.Defaults.suffixes, _MIXED_CASE_ACRONYM_END]
     nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer

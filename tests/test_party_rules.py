@@ -400,6 +400,8 @@ def test_word_occurrences_find_what_a_bounded_pattern_finds(text: str, needle: s
         # NER kept the "and" and started the next name after it: one run, split where names start
         (["University of Otago and", "Otago Museum"], ["University of Otago", "Otago Museum"]),
         (["Ministry of Defence and", "Acme Corp"], ["Ministry of Defence", "Acme Corp"]),
+        # the words before the "and" name no organisation: the name goes on
+        (["Commonwealth Scientific and", "Industrial Research Organisation"], ["Commonwealth Scientific and Industrial Research Organisation"]),
     ],
 )
 def test_a_name_ner_ended_on_and_goes_on_with_the_next(extractor: Extractor, cut: list[str], names: list[str]) -> None:

@@ -190,6 +190,8 @@ def test_signing_place(extractor: Extractor, text: str, place: str | None) -> No
     [
         ("Inria and the Chinese Academy of Sciences (CAS) signed a memorandum of understanding on AI.", [("Inria", None), ("Chinese Academy of Sciences", "CAS")]),
         ("Lincoln University has signed a Memorandum of Understanding with the University of Tokyo.", [("Lincoln University", None), ("University of Tokyo", None)]),
+        # a wire's double dash after the dateline's year is no hyphen of the name after it
+        ("BOSTON, April 16, 2024--Orbitas Energy Corp. and Acme University signed a memorandum of understanding.", [("Orbitas Energy Corp.", None), ("Acme University", None)]),
         ("The Royal New Zealand Navy and Victoria University today signed an agreement.", [("Royal New Zealand Navy", None), ("Victoria University", None)]),
         pytest.param(
             "Halvorsen Polytechnic University, the Tyrolean Institute for Alpine Hydrology and Vellmar Energie AG signed a cooperation agreement.",
