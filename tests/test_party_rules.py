@@ -394,24 +394,6 @@ def test_word_occurrences_find_what_a_bounded_pattern_finds(text: str, needle: s
     assert word_occurrences(text, needle, **options) == expected
 
 
-@pytest.mark.parametrize(
-    ("cut", "names"),
-    [
-        # NER kept the "and" and started the next name after it: one run, split where names start
-        (["University of Otago and", "Otago Museum"], ["University of Otago", "Otago Museum"]),
-        (["Ministry of Defence and", "Acme Corp"], ["Ministry of Defence", "Acme Corp"]),
-        # the words before the "and" name no organisation: the name goes on
-        (["Commonwealth Scientific and", "Industrial Research Organisation"], ["Commonwealth Scientific and Industrial Research Organisation"]),
-    ],
-)
-def test_a_name_ner_ended_on_and_goes_on_with_the_next(extractor: Extractor, cut: list[str], names: list[str]) -> None:
-    text = "A new MoU between " + " ".join(cut) + " was signed."
-    doc = extractor.nlp(text)
-    starts = [text.index(part) for part in cut]
-    doc.ents = [doc.char_span(start, start + len(part), label="ORG") for start, part in zip(starts, cut)]
-    assert [n.text for n in organisation_names(doc, load_rules("en"))] == names
-
-
 def test_the_signing_of_the_main_clause_outranks_an_earlier_agreements_participle(extractor: Extractor) -> None:
     record = extract_valid(
         extractor,

@@ -362,8 +362,8 @@ def coordinated_parts(span: Span, rules: LanguageRules) -> list[Span]:
     cuts = [t.i for t in span if t.lower_ in _AND and t.text != "&" and span.start < t.i < span.end - 1]
     pieces = [doc[start:end] for start, end in zip([span.start, *(cut + 1 for cut in cuts)], [*cuts, span.end])]
     parts = [pieces[0]]
-    for cut, piece in zip(cuts, pieces[1:]):
-        if _whole_entity(piece) and not _ends_entity(doc[cut]) or _starts_new_name(parts[-1], piece, rules):
+    for piece in pieces[1:]:
+        if _whole_entity(piece) or _starts_new_name(parts[-1], piece, rules):
             parts.append(piece)
         else:
             parts[-1] = doc[parts[-1].start : piece.end]
@@ -378,13 +378,6 @@ def _starts_new_name(left: Span, right: Span, rules: LanguageRules) -> bool:
         return False
     takes_fields = any(t.lower_ in rules.name_joiners and t.lower_ not in _AND for t in strip_article(left))
     return not takes_fields or _names_organisation(right, rules, weak=False)
-
-
-def _ends_entity(token: Token) -> bool:
-    """NER ended an entity on this "and" ("[Commonwealth Scientific and] [Industrial Research
-    Organisation]"): the entity after it is the name going on, not a name of its own."""
-    doc = token.doc
-    return token.ent_type_ != "" and (token.i + 1 == len(doc) or doc[token.i + 1].ent_iob_ != "I")
 
 
 def _whole_entity(span: Span) -> bool:
@@ -612,13 +605,12 @@ def _dash_pieces(span: Span) -> list[Span]:
 
 def _continues_run(previous: Span, entity: Span, rules: LanguageRules) -> bool:
     """``entity`` goes on with ``previous``: after a comma of its own list of fields, after an
-    "and", its own or NER's last word (:func:`coordinated_parts` then splits the run where
-    names really start), or as the
+    "and" (:func:`coordinated_parts` then splits the run where names really start), or as the
     institution a possessive that is no organisation's name names ("St Aidan's" + "Hospital",
     not "Oxford University's" + "Department of Physics")."""
     gap = [t.lower_ for t in previous.doc[previous.end : entity.start]]
-    if len(gap) == 1 and gap[0] in _AND or not gap and previous[-1].lower_ in _AND:
-        return True  # NER may keep the "and" ("[Commonwealth Scientific and] [Industrial Research Organisation]")
+    if len(gap) == 1 and gap[0] in _AND:
+        return True
     if not gap and previous[-1].lower_ in ("'s", "’s"):
         return organisation_words(entity, rules, weak=False) and not organisation_words(previous, rules, weak=True)
     return continues_name(previous, entity, rules)
