@@ -10,7 +10,7 @@ holdout), copied round-robin into a temporary folder until it holds ``--docs`` f
   timed); the ratio's reference. Beside it, the extractor's own ``nlp`` (the model plus the rule
   components of ``pipeline/nlp.py``), to show what parsing costs inside the extractor. Before
   2026-12-06 the reference was that second pipeline, which counted our components as spaCy's
-  (0.72 then; 0.62 against the model alone, in one run, after the agreement phrases got 6x faster);
+  (0.72 then; 0.66-0.68 against the model alone at the end of that day's work);
 - extractor, 1 and 2 processes: ``run_batch`` into a temporary folder with the command line's
   defaults, so reading, language detection, parsing, stages, validation and writing are all
   timed, and so is starting the workers (spawn + model load): under the default time limit even
