@@ -196,7 +196,8 @@ class AgreementPhrases:
 def pattern_reach(patterns: list[tuple[int, list[dict]]]) -> tuple[int, int]:
     """How many tokens a phrase can span before and after its head (patterns repeat no token:
     "?" at most)."""
-    assert all(token.get("OP", "?") == "?" for _, pattern in patterns for token in pattern), "a phrase pattern repeats a token"
+    if any(token.get("OP", "?") != "?" for _, pattern in patterns for token in pattern):
+        raise ValueError("an agreement phrase pattern repeats a token: its reach around the head has no bound")
     return max(head for head, _ in patterns), max(len(pattern) - head - 1 for head, pattern in patterns)
 
 

@@ -20,6 +20,8 @@ from pipeline.stages.views import longest_spans
 
 _PAST_MARKER_WINDOW = 3
 _NOUN_CLAUSE_DEPS = ("acl", "relcl", "acl:relcl")
+
+
 @dataclass(frozen=True)
 class SigningClause:
     """A sentence that reports a signing, its trigger word and the agreement it names."""
