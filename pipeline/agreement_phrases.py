@@ -18,11 +18,12 @@ from dataclasses import dataclass
 
 from spacy.attrs import IS_ALPHA, LEMMA, LOWER, POS
 from spacy.language import Language
-from spacy.parts_of_speech import ADJ, NOUN
+from spacy.parts_of_speech import ADJ, NAMES as POS_NAMES, NOUN
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.rules import LanguageRules, load_rules
+from pipeline.windows import head_windows, pattern_reach
 
 AGREEMENT_SPANS = "agreements"
 FACTORY = "agreement_phrases"
@@ -88,7 +89,9 @@ class PhraseVocabulary:
 
 
 def _words(words: Iterable[str], op: str | None = None) -> dict:
-    pattern: dict = {"_": {AGREEMENT_LEMMA: {"IN": sorted(words)}}}
+    """A token whose agreement lemma is one of ``words`` (the matcher reads it as the LEMMA of
+    the window Docs ``AgreementPhrases`` builds)."""
+    pattern: dict = {"LEMMA": {"IN": sorted(words)}}
     return {**pattern, "OP": op} if op else pattern
 
 
@@ -149,9 +152,10 @@ class AgreementPhrases:
         self._lemma_of: dict[tuple[int, int, int, int], str] = {}
 
     def __call__(self, doc: Doc) -> Doc:
-        """Match only around the tokens whose lemma is a head: every phrase holds one, and the
-        matcher's lemma predicates are Python calls, too slow to run over every token."""
-        lemmas = self._lemmas(doc)
+        """Match only around the tokens whose lemma is a head (every phrase holds one), on a small
+        Doc per window whose LEMMA is the agreement lemma: the matcher then tests native
+        attributes, where predicates on a custom attribute are a Python call per token."""
+        lemmas, lowers, parts_of_speech = self._words(doc)
         windows = head_windows([i for i, lemma in enumerate(lemmas) if lemma in self.head_lemmas], self.reach, len(doc))
         exact = [(doc.vocab.strings[match_id], start, end) for match_id, start, end in self.exact(doc)]
         for start, end in [*windows, *((start, end) for _, start, end in exact)]:
@@ -159,7 +163,13 @@ class AgreementPhrases:
                 token._.set(AGREEMENT_LEMMA, lemmas[token.i])
         found: dict[tuple[int, int], str] = {}
         for window_start, window_end in windows:
-            for match_id, start, end, alignment in self.matcher(doc[window_start:window_end], with_alignments=True):
+            window = Doc(
+                self.nlp_vocab,
+                words=lowers[window_start:window_end],
+                lemmas=lemmas[window_start:window_end],
+                pos=parts_of_speech[window_start:window_end],
+            )
+            for match_id, start, end, alignment in self.matcher(window, with_alignments=True):
                 start, end = start + window_start, end + window_start
                 head = start + alignment.index(self.heads[self.nlp_vocab.strings[match_id]])
                 kind = self.vocabulary.kind(lemmas[head], (lemmas[i] for i in range(start, end) if i != head))
@@ -173,17 +183,20 @@ class AgreementPhrases:
         ]
         return doc
 
-    def _lemmas(self, doc: Doc) -> list[str]:
-        """Every token's lemma, lower-cased, read from the Doc's arrays (no Token objects); a
-        title-case word the tagger took for a name ("Cooperation Agreements") gets the lemma it
-        would have as a common noun."""
-        lemmas = []
+    def _words(self, doc: Doc) -> tuple[list[str], list[str], list[str]]:
+        """Every token's agreement lemma, lower-cased form and part of speech, read from the Doc's
+        arrays (no Token objects). The lemma is lower-cased, and a title-case word the tagger took
+        for a name ("Cooperation Agreements") gets the lemma it would have as a common noun."""
+        strings = self.nlp_vocab.strings
+        lemmas, lowers, parts_of_speech = [], [], []
         for row in doc.to_array([LEMMA, POS, LOWER, IS_ALPHA]).tolist():
             key = (row[0], row[1], row[2], row[3])
             if key not in self._lemma_of:
                 self._lemma_of[key] = self._lemma(*key)
             lemmas.append(self._lemma_of[key])
-        return lemmas
+            lowers.append(strings[row[2]])
+            parts_of_speech.append(POS_NAMES[row[1]])
+        return lemmas, lowers, parts_of_speech
 
     def _lemma(self, lemma: int, pos: int, lower: int, is_alpha: int) -> str:
         strings = self.nlp_vocab.strings
@@ -191,27 +204,6 @@ class AgreementPhrases:
             return strings[lemma].lower()
         noun = Doc(self.nlp_vocab, words=[strings[lower]], pos=["NOUN"])
         return self.lemmatizer(noun)[0].lemma_.lower()
-
-
-def pattern_reach(patterns: list[tuple[int, list[dict]]]) -> tuple[int, int]:
-    """How many tokens a phrase can span before and after its head (patterns repeat no token:
-    "?" at most)."""
-    if any(token.get("OP", "?") != "?" for _, pattern in patterns for token in pattern):
-        raise ValueError("an agreement phrase pattern repeats a token: its reach around the head has no bound")
-    return max(head for head, _ in patterns), max(len(pattern) - head - 1 for head, pattern in patterns)
-
-
-def head_windows(heads: list[int], reach: tuple[int, int], length: int) -> list[tuple[int, int]]:
-    """The token ranges a phrase around one of ``heads`` can cover, overlapping ones merged
-    (so no phrase is matched twice)."""
-    windows: list[tuple[int, int]] = []
-    for head in heads:
-        start, end = max(0, head - reach[0]), min(length, head + reach[1] + 1)
-        if windows and start <= windows[-1][1]:
-            windows[-1] = (windows[-1][0], end)
-        else:
-            windows.append((start, end))
-    return windows
 
 
 if not Token.has_extension(AGREEMENT_LEMMA):

@@ -12,46 +12,16 @@ from pathlib import Path
 
 import numpy
 import spacy
-from spacy.attrs import SENT_START
+from spacy.attrs import IDX, SENT_START, SPACY
 from spacy.symbols import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from pipeline import agreement_phrases
+from pipeline import agreement_phrases, date_ruler
 from pipeline.rules import LanguageRules
+from pipeline.stages.views import text_of, token_texts
 
-DATE_SPANS = "rule_dates"
 PERSON_SPANS = "prefixed_names"
-
-_DAY = {"TEXT": {"REGEX": r"^\d{1,2}(st|nd|rd|th|er|e)?$"}}
-_YEAR = {"TEXT": {"REGEX": r"^(1[89]|20)\d{2}$"}}
-_NUMBER = {"TEXT": {"REGEX": r"^\d{1,2}$"}}
-_COMMA = {"TEXT": ",", "OP": "?"}
-
-
-def date_patterns(rules: LanguageRules) -> list[dict]:
-    """Dates the statistical NER often misses or mislabels ("03/04/2022" as PERSON,
-    "28 Jun 2017" as nothing; the French model has no DATE label at all): numeric and ISO
-    dates (day and month first with "/", "." or "-"), day/month/year in either order, weekdays with a date, and relative days."""
-    month = {"LOWER": {"IN": list(rules.month_names)}}
-    weekday = {"LOWER": {"IN": list(rules.weekday_names)}}
-    relative = [[{"LOWER": word} for word in phrase.split()] for phrase in rules.relative_day_words]
-    token_patterns = [
-        *relative,
-        [weekday, _COMMA, _DAY, month, _COMMA, _YEAR],
-        [weekday, _COMMA, _DAY, month],
-        [weekday, _COMMA, month, _DAY, _COMMA, _YEAR],
-        [{"TEXT": {"REGEX": r"^\d{1,2}[/.]\d{1,2}[/.](\d{2}|\d{4})$"}}],
-        [{"TEXT": {"REGEX": r"^\d{4}/\d{1,2}/\d{1,2}$"}}],
-        [_YEAR, {"TEXT": "-"}, {"TEXT": {"REGEX": r"^\d{2}$"}}, {"TEXT": "-"}, {"TEXT": {"REGEX": r"^\d{2}"}}],
-        [_NUMBER, {"TEXT": "-"}, _NUMBER, {"TEXT": "-"}, _YEAR],  # "19-12-2023"
-        [_DAY, month, _COMMA, _YEAR],
-        [_DAY, month],
-        [month, _DAY, _COMMA, _YEAR],
-        [month, _DAY],
-        [month, _YEAR],
-    ]
-    return [{"label": "DATE", "pattern": pattern} for pattern in token_patterns]
 
 
 def name_patterns(prefixes: tuple[str, ...]) -> list[dict]:
@@ -82,35 +52,37 @@ def line_sentences(doc: Doc) -> Doc:
     setter scans the whole Doc for a parse on every call, quadratic on a long list (a 127 KB
     list of dates took 23 s here)."""
     starts = doc.to_array(SENT_START).astype(numpy.int64)  # 1 starts a sentence, -1 does not, 0 unknown
+    words = token_texts(doc)  # the passes test words only: no Token objects
+    spaced = doc.to_array(SPACY).tolist()  # a token's trailing whitespace (a line break is a token of its own)
     _break_after_datelines(doc, starts)
-    for token in doc[1:-1]:
-        if token.text in (".", "!", "?") and not token.whitespace_ and not doc[token.i - 1].whitespace_ and doc[token.i + 1].text[:1].isupper():
-            starts[token.i] = -1  # "électriques.Le": the period ends the first sentence
-            starts[token.i + 1] = 1
-    for token in doc[1:]:
-        previous = doc[token.i - 1]
-        if starts[token.i] == 1 or previous.is_space or "\n" in previous.whitespace_ or previous.text in _MID_LINE_SENTENCE_END:
+    for i in range(1, len(doc) - 1):
+        if words[i] in (".", "!", "?") and not spaced[i] and not spaced[i - 1] and words[i + 1][:1].isupper():
+            starts[i] = -1  # "électriques.Le": the period ends the first sentence
+            starts[i + 1] = 1
+    for i in range(1, len(doc)):
+        previous = words[i - 1]
+        if starts[i] == 1 or previous.isspace() or previous in _MID_LINE_SENTENCE_END:
             continue
-        starts[token.i] = -1  # no sentence starts mid-line after a word, a comma or a dash
+        starts[i] = -1  # no sentence starts mid-line after a word, a comma or a dash
     line_start = 0
-    text = doc.text  # built from the tokens on every access
-    for token in doc[:-1]:
-        if "\n" not in token.text and "\n" not in token.whitespace_:
+    text = text_of(doc)
+    for i, (word, offset) in enumerate(zip(words[:-1], doc.to_array(IDX).tolist())):
+        if "\n" not in word:
             continue
-        line = text[line_start : token.idx]
-        line_start = token.idx + len(token.text)
-        previous = doc[token.i - 1] if token.is_space and token.i > 0 else token
-        if "\n\n" in token.text + token.whitespace_ or previous.text[-1:] in _SENTENCE_END:
-            starts[token.i + 1] = 1
-        elif len(line.strip()) <= _SHORT_LINE and not _hard_wrapped(line, doc[token.i + 1]):
-            starts[token.i + 1] = 1
+        line = text[line_start:offset]
+        line_start = offset + len(word)
+        previous = words[i - 1] if word.isspace() and i > 0 else word
+        if "\n\n" in word or previous[-1:] in _SENTENCE_END:
+            starts[i + 1] = 1
+        elif len(line.strip()) <= _SHORT_LINE and not _hard_wrapped(line, words[i + 1]):
+            starts[i + 1] = 1
     return doc.from_array([SENT_START], starts.astype(numpy.uint64))  # uint64 is spaCy's array type; -1 wraps and back
 
 
-def _hard_wrapped(line: str, following: Token) -> bool:
+def _hard_wrapped(line: str, following: str) -> bool:
     """A line of a source wrapped at a fixed width: long enough, and its sentence goes on in
     lower case on the next line ("... a signé une convention" / "de partenariat avec ...")."""
-    return len(line.strip()) >= _WRAP_WIDTH and following.text[:1].islower()
+    return len(line.strip()) >= _WRAP_WIDTH and following[:1].islower()
 
 
 _COMPOUND_TENSE_AUXILIARIES = frozenset({"aux:tense", "aux:pass"})
@@ -168,14 +140,14 @@ def _break_after_datelines(doc: Doc, starts: numpy.ndarray) -> None:
     (``starts``: ``line_sentences``' array of sentence starts). A hyphen inside a word
     ("Co-operative", "24-7") ends no dateline."""
     line_first = 0
-    for token in doc:
-        if "\n" in token.text:
-            line_first = token.i + 1
+    for i, word in enumerate(token_texts(doc)):
+        if "\n" in word:
+            line_first = i + 1
             continue
-        if token.text in _DATELINE_DASHES and token.i - line_first <= _DATELINE_TOKENS and token.i + 1 < len(doc) and not joins_a_word(token):
-            prefix = doc[line_first : token.i]
+        if word in _DATELINE_DASHES and i - line_first <= _DATELINE_TOKENS and i + 1 < len(doc) and not joins_a_word(doc[i]):
+            prefix = doc[line_first:i]
             if any(t.like_num and len(t.text) == 4 or "/" in t.text for t in prefix) and any(t.text == "," for t in prefix):
-                starts[token.i + 1] = 1
+                starts[i + 1] = 1
 
 
 def joins_a_word(hyphen: Token) -> bool:
@@ -244,10 +216,7 @@ def adapt_pipeline(nlp: Language, rules: LanguageRules) -> Language:
         nlp.add_pipe("verb_forms", after=nlp.pipe_names[-1], config={"gerund_markers": list(rules.gerund_markers), "participle_endings": list(rules.participle_endings)})
         nlp.add_pipe("line_sentences", before="parser")
     nlp.add_pipe(agreement_phrases.FACTORY, config={"language": rules.language})
-    dates = nlp.add_pipe(
-        "span_ruler", name="date_ruler", config={"spans_key": DATE_SPANS, "overwrite": True}
-    )
-    dates.add_patterns(date_patterns(rules))
+    nlp.add_pipe(date_ruler.FACTORY, config={"language": rules.language})
     if rules.ner_label_map and "ner" in nlp.pipe_names:
         nlp.add_pipe("ner_label_map", after="ner", config={"mapping": rules.ner_label_map})
     names = nlp.add_pipe("span_ruler", name="name_ruler", config={"spans_key": PERSON_SPANS, "overwrite": True})

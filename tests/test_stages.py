@@ -8,7 +8,9 @@ import pytest
 
 from checks import extract_valid
 from pipeline import Extractor
-from pipeline.agreement_phrases import head_windows
+from pipeline.date_ruler import DATE_SPANS, date_patterns
+from pipeline.rules import load_rules
+from pipeline.windows import head_windows
 from pipeline.stages.views import longest_spans
 
 
@@ -76,6 +78,28 @@ def test_agreement_phrases_at_the_edges_and_side_by_side(extractor: Extractor, t
 )
 def test_head_windows_cover_every_phrase_once(heads: list[int], windows: list[tuple[int, int]]) -> None:
     assert head_windows(heads, (2, 2), 10) == windows
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "Signed on Tuesday, 5 April 2018 in Paris; renewed 03/04/2022, 2022/04/03 and 2023-05-12T10:00."),
+        ("en", "May 2019: the deal of 19-12-2023 (1st May) replaces the one of yesterday and June 7, 2020"),
+        ("en", "12 May"),
+        ("fr", "Signé le mardi 5 avril 2018 à Paris, renouvelé le 1er mai 2019, le 3.4.22 et aujourd'hui."),
+    ],
+)
+def test_date_ruler_finds_what_a_span_ruler_finds_over_the_whole_doc(extractor: Extractor, language: str, text: str) -> None:
+    """The windowed matcher misses no date a SpanRuler with the same patterns finds."""
+    nlp = extractor.pipeline(language)
+    whole = nlp.add_pipe("span_ruler", name="whole_doc_dates", config={"spans_key": "whole_doc_dates"})
+    try:
+        whole.add_patterns([{"label": "DATE", "pattern": pattern} for pattern in date_patterns(load_rules(language))])
+        doc = nlp(text)
+        expected = [(s.start, s.end) for s in doc.spans["whole_doc_dates"]]
+        assert expected and [(s.start, s.end) for s in doc.spans[DATE_SPANS]] == expected
+    finally:
+        nlp.remove_pipe("whole_doc_dates")
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,7 @@ from spacy.tokens import Doc, Span
 
 from models import RecordWarning
 from pipeline.document import Document
-from pipeline.nlp import DATE_SPANS
+from pipeline.date_ruler import DATE_SPANS
 from pipeline.rules import LanguageRules
 from pipeline.stages.views import entities, longest_spans
 
