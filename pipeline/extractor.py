@@ -242,9 +242,10 @@ class Extractor:
         except BrokenProcessPool as broken:
             raise RuntimeError(POOL_NEEDS_MAIN_GUARD if _main_is_script() else f"the worker processes could not start: {broken}") from None
 
-    def extract_named(self, items: Iterable[tuple[Path, str | None]]) -> Iterator[Record]:
-        """Like ``extract_files`` for ``(path, source name)`` pairs (``None``: the path as given)."""
-        return self.extract_documents(self._read(path, name or path.as_posix()) for path, name in items)
+    def extract_named(self, items: Iterable[tuple[Path, str | None] | Document | ErrorRecord]) -> Iterator[Record]:
+        """Like ``extract_files`` for ``(path, source name)`` pairs (``None``: the path as given);
+        a document or error record among them is one read already (``read_in_language``)."""
+        return self.extract_documents(item if isinstance(item, (Document, ErrorRecord)) else self._read(item[0], item[1] or item[0].as_posix()) for item in items)
 
     def _read(self, path: Path, name: str) -> Document | ErrorRecord:
         """The file's Document or error record; reading counts against the document's time limit
@@ -409,7 +410,10 @@ def read_item(config: ExtractorConfig, path: Path, name: str) -> Document | Erro
 
 
 def document_language(config: ExtractorConfig, document: Document, masked: str | None = None) -> tuple[str, list[RecordWarning]]:
-    """``Extractor.language_of`` for an extractor of ``config``."""
+    """``Extractor.language_of`` for an extractor of ``config``. A document whose language is
+    decided already (``read_in_language``: its warnings hold the detection's) keeps it."""
+    if document.language is not None:
+        return document.language, []
     if config.language != AUTO:
         return config.language, []
     masked = mask_document(document) if masked is None else masked
@@ -419,17 +423,24 @@ def document_language(config: ExtractorConfig, document: Document, masked: str |
     return language, []
 
 
-def pipeline_language(config: ExtractorConfig, path: Path, name: str) -> str | None:
-    """The language whose spaCy pipeline an extractor of ``config`` will parse the file with,
-    decided as it decides; None when it needs none (the file gives an error record, or is in a
-    language without rules). Costs a read and a language detection, no model."""
-    if config.language != AUTO:
-        return config.language
+def read_in_language(config: ExtractorConfig, path: Path, name: str) -> Document | ErrorRecord:
+    """The file as an extractor of ``config`` reads it, its language decided as it decides
+    (``language`` set, the detection's warnings added to the document's): a batch run's parent
+    groups files by it and hands these documents to its workers, which then neither read nor
+    detect again. A text over ``max_chars`` is left undecided: it gets its error record unparsed."""
     document = read_item(config, path, name)
     if isinstance(document, ErrorRecord) or len(document.text) > config.max_chars:
+        return document
+    language, warnings = document_language(config, document)
+    return replace(document, language=language, warnings=(*document.warnings, *warnings))
+
+
+def pipeline_language(read: Document | ErrorRecord) -> str | None:
+    """The language whose spaCy pipeline will parse a document ``read_in_language`` gave; None
+    when it needs none (an error record, a text too long, a language without rules)."""
+    if isinstance(read, ErrorRecord) or read.language not in available_languages():
         return None
-    language = document_language(config, document)[0]
-    return language if language in available_languages() else None
+    return read.language
 
 
 def _source(document: Document) -> dict:

@@ -1,8 +1,9 @@
 """Several cores, and limits that C code cannot escape: pools of worker processes with one
 Extractor each, fed chunks of files, one language's documents after another.
 
-A run's documents are grouped by language first (``language_groups``: a read and a language
-detection each, no model), and each group gets its own pool, stopped when the group is done,
+A run's documents are grouped by language (``language_groups``: a read and a language
+detection each, no model; the primary language's group streams while the others are put
+aside), and each group gets its own pool, stopped when the group is done,
 whose workers load only that language's pipeline: no process holds two (the French pipeline
 alone is about 200 MB). Whenever a time limit is set, even one process is a one-worker pool.
 
@@ -28,6 +29,7 @@ The pool is pebble's ``ProcessPool``, because a worker can be lost without losin
 from __future__ import annotations
 
 import ctypes
+import itertools
 import logging
 import math
 import multiprocessing
@@ -35,7 +37,7 @@ import os
 import signal
 import sys
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import TimeoutError as FutureTimeout
 from functools import lru_cache, partial
 from pathlib import Path
@@ -43,11 +45,24 @@ from typing import Protocol, TypeVar
 
 from pebble import ProcessExpired, ProcessFuture, ProcessPool
 
-from models import Record
-from pipeline.extractor import AUTO, AUTO_PRIMARY, Extractor, ExtractorConfig, error_record, pipeline_language, show_progress_messages, timeout_message
+from models import ErrorRecord, Record
+from pipeline.document import Document
+from pipeline.extractor import (
+    AUTO,
+    AUTO_PRIMARY,
+    Extractor,
+    ExtractorConfig,
+    error_record,
+    pipeline_language,
+    read_in_language,
+    show_progress_messages,
+    timeout_message,
+)
 
 Item = tuple[Path, str | None]
 """A file to extract and its source name (``None``: the path itself)."""
+Task = Item | Document | ErrorRecord
+"""What a worker is handed: a file to read, or one its parent read already (``read_in_language``)."""
 
 CHUNKS_IN_FLIGHT_PER_WORKER = 2
 """One chunk being parsed and one queued per worker keeps every worker busy without buffering more."""
@@ -95,7 +110,14 @@ def _start_worker(config: ExtractorConfig, parent: int, message_level: int, lang
         extractor.warm_up(language)
 
 
-def _extract_chunk(config: ExtractorConfig, items: list[Item]) -> list[Record]:
+def task_name(task: Task) -> str:
+    """The source name of what a worker is handed."""
+    if isinstance(task, Document):
+        return task.path
+    return task.source.path if isinstance(task, ErrorRecord) else task[1] or task[0].as_posix()
+
+
+def _extract_chunk(config: ExtractorConfig, items: list[Task]) -> list[Record]:
     return list(extractor_for(config, lazy=True).extract_named(items))
 
 
@@ -107,16 +129,35 @@ def hard_limit(config: ExtractorConfig, documents: int) -> float | None:
     return (documents + 2) * config.timeout_s + HARD_LIMIT_GRACE_S
 
 
-def language_groups(config: ExtractorConfig, items: Sequence[Item]) -> list[tuple[str | None, list[Item]]]:
+def language_groups(config: ExtractorConfig, items: Sequence[Item]) -> Iterator[tuple[str | None, Iterable[Task]]]:
     """``items`` grouped by the language whose pipeline they need (``pipeline_language``), each group
-    in input order: the primary language's first, the others by code; the files that need no
-    pipeline join the first group. One group, and no reading, when the language is not detected."""
+    in input order: the primary language's first, with the files that need no pipeline, then the
+    others by code. One group, and no reading, when the language is not detected.
+
+    The first group streams: its files are handed on as they are read (a read and a language
+    detection each), while the other languages' are put aside, so that its extraction starts at
+    once instead of after every file of the run is read; it hands on the documents read, so its
+    workers neither read nor detect again (the others' files are read again: holding every
+    document of a run would take memory). Read each group to its end before the next."""
     if config.language != AUTO:
-        return [(config.language, list(items))]
-    languages = [pipeline_language(config, path, name or path.as_posix()) for path, name in items]
-    order = sorted({language for language in languages if language is not None}, key=lambda language: (language != AUTO_PRIMARY, language)) or [None]
-    keys = [order[0] if language is None else language for language in languages]
-    return [(language, [item for item, key in zip(items, keys) if key == language]) for language in order]
+        yield config.language, list(items)
+        return
+    others: dict[str, list[Item]] = {}
+
+    def primary() -> Iterator[Task]:
+        for path, name in items:
+            read = read_in_language(config, path, name or path.as_posix())
+            language = pipeline_language(read)
+            if language is None or language == AUTO_PRIMARY:
+                yield read
+            else:
+                others.setdefault(language, []).append((path, name))
+
+    first = primary()
+    yield AUTO_PRIMARY, first
+    if next(first, None) is not None:
+        raise RuntimeError("language_groups: a group was left before its end")
+    yield from sorted(others.items())
 
 
 def extract_items(config: ExtractorConfig, items: Sequence[Item], n_process: int = 1) -> Iterator[Record]:
@@ -128,24 +169,31 @@ def extract_items(config: ExtractorConfig, items: Sequence[Item], n_process: int
     which is killed and replaced when a document escapes the limit in C code. Nothing is loaded
     before the first record is asked for, and nothing at all when ``items`` is empty.
 
-    The first group's pool starts before the files are grouped (a read and a language detection
-    each), its workers without a model: their start (spawn, imports) overlaps the grouping, and
-    each loads the pipeline of its first document, the first group's language."""
+    The first group's pool starts before its files are read, its workers without a model: their
+    start (spawn, imports) overlaps the reading, and each loads the pipeline of its first
+    document, the first group's language; a first group that turns out empty hands its pool on."""
     if not items:
         return
     pooled = n_process > 1 or config.timeout_s is not None
     first = _pool(config, _workers(config, len(items), n_process), None, start=True) if pooled and config.language == AUTO else None
+    previous: str | None = None  # in this process: the language of the group before
     try:
-        groups = language_groups(config, items)
-        for index, (language, group) in enumerate(groups):
+        for language, group in language_groups(config, items):
+            remaining = iter(group)
+            head = list(itertools.islice(remaining, 1))
+            if not head:
+                continue
+            documents = itertools.chain(head, remaining)
             if pooled:
-                pool, first = (first, None) if index == 0 else (None, None)
-                yield from extract_in_pool(config, group, _workers(config, len(group), n_process), language, pool)
+                pool, first = first, None
+                workers = _workers(config, len(group) if isinstance(group, list) else len(items), n_process)
+                yield from extract_in_pool(config, documents, workers, language, pool)
                 continue
             extractor = extractor_for(config, lazy=True)
-            yield from extractor.extract_named(group)
-            if language is not None and index < len(groups) - 1:
-                extractor.release(language)
+            if previous is not None:
+                extractor.release(previous)
+            yield from extractor.extract_named(documents)
+            previous = language
     finally:
         if first is not None:  # the caller stopped before the first record
             _stop(first)
@@ -176,7 +224,7 @@ def _stop(pool: ProcessPool) -> None:
 
 
 def extract_in_pool(
-    config: ExtractorConfig, items: Sequence[Item], n_process: int, language: str | None = None, pool: ProcessPool | None = None
+    config: ExtractorConfig, items: Iterable[Task], n_process: int, language: str | None = None, pool: ProcessPool | None = None
 ) -> Iterator[Record]:
     """Records of ``items`` in input order, extracted by ``n_process`` worker processes (module
     docstring) that load ``language``'s pipeline when they start (None: each on its first
@@ -191,11 +239,11 @@ def extract_in_pool(
 class _PoolChunk:
     """A chunk scheduled on the pool; a lost worker costs only the documents that lose it again."""
 
-    def __init__(self, pool: ProcessPool, config: ExtractorConfig, items: list[Item]) -> None:
+    def __init__(self, pool: ProcessPool, config: ExtractorConfig, items: list[Task]) -> None:
         self.pool, self.config, self.items = pool, config, items
         self.future = self._schedule(items)
 
-    def _schedule(self, items: list[Item]) -> ProcessFuture:
+    def _schedule(self, items: list[Task]) -> ProcessFuture:
         return self.pool.schedule(_extract_chunk, (self.config, items), timeout=hard_limit(self.config, len(items)))
 
     def result(self) -> list[Record]:
@@ -207,9 +255,12 @@ class _PoolChunk:
         alone = [self._schedule([item]) for item in self.items]
         return [_first_or(future, partial(self._lost, item)) for future, item in zip(alone, self.items)]
 
-    def _lost(self, item: Item, lost: Exception) -> Record:
-        """The error record of a document whose worker was killed (out of time) or died."""
-        name = item[1] or item[0].as_posix()
+    def _lost(self, item: Task, lost: Exception) -> Record:
+        """The error record of a document whose worker was killed (out of time) or died (an error
+        record read by the parent is its own)."""
+        if isinstance(item, ErrorRecord):
+            return item
+        name = task_name(item)
         if isinstance(lost, ProcessExpired):
             message = f"{name}: the worker process died while extracting it (exit code {lost.exitcode})"
             return error_record(name, WORKER_DIED, message)
@@ -227,17 +278,19 @@ def _first_or(future: ProcessFuture, lost: Callable[[Exception], Record]) -> Rec
 
 
 def in_chunks(
-    submit: Callable[[list[T]], ChunkFuture], items: Sequence[T], chunk_size: int, workers: int
+    submit: Callable[[list[T]], ChunkFuture], items: Iterable[T], chunk_size: int, workers: int
 ) -> Iterator[Record]:
-    """Records of ``items`` in input order, from chunks of ``chunk_size`` handed to ``submit``.
+    """Records of ``items`` in input order, from chunks of ``chunk_size`` handed to ``submit``
+    (``items`` is read a chunk at a time).
 
     At most ``CHUNKS_IN_FLIGHT_PER_WORKER`` chunks per worker are submitted ahead of the one
     being read, so memory stays bounded; those still pending when the caller stops are cancelled.
     """
     in_flight: deque[ChunkFuture] = deque()
+    remaining = iter(items)
     try:
-        for start in range(0, len(items), chunk_size):
-            in_flight.append(submit(list(items[start : start + chunk_size])))
+        for chunk in iter(lambda: list(itertools.islice(remaining, chunk_size)), []):
+            in_flight.append(submit(chunk))
             if len(in_flight) >= workers * CHUNKS_IN_FLIGHT_PER_WORKER:
                 yield from in_flight.popleft().result()
         while in_flight:

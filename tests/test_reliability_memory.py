@@ -14,7 +14,9 @@ import pytest
 from pipeline import Extractor, ExtractorConfig
 from pipeline.batch import RECORDS, run_batch
 from pipeline.extractor import progress_messages
-from pipeline.parallel import extract_items, language_groups
+from pipeline import parallel
+from pipeline.document import Document
+from pipeline.parallel import extract_items, language_groups, task_name
 from test_batch import jsonl
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
@@ -41,15 +43,28 @@ def mixed_folder(folder: Path) -> list[str]:
 def test_documents_are_grouped_by_language_primary_first(tmp_path: Path) -> None:
     names = mixed_folder(tmp_path / "in")
     groups = language_groups(NO_TIME_LIMIT, [(tmp_path / "in" / name, name) for name in names])
-    assert [(language, [name for _, name in group]) for language, group in groups] == [
+    assert [(language, [task_name(task) for task in group]) for language, group in groups] == [  # each group read to its end before the next
         ("en", [n for n in names if n.endswith(ENGLISH) or n.endswith("empty.txt")]),
         ("fr", [n for n in names if n.endswith(FRENCH)]),
     ]
 
 
+def test_the_first_group_streams(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The primary language's first document is handed on once it is read, before the rest are."""
+    names = mixed_folder(tmp_path / "in")
+    items = [(tmp_path / "in" / name, name) for name in names]
+    read: list[str] = []
+    reader = parallel.read_in_language
+    monkeypatch.setattr(parallel, "read_in_language", lambda config, path, name: read.append(name) or reader(config, path, name))
+    language, group = next(language_groups(NO_TIME_LIMIT, items))
+    first = next(iter(group))
+    assert (language, read) == ("en", [names[0]])
+    assert isinstance(first, Document) and (first.path, first.language) == (names[0], "en")  # read and detected once, by the parent
+
+
 def test_a_given_language_needs_no_reading(tmp_path: Path) -> None:
     items = [(tmp_path / "absent.txt", "absent.txt")]
-    assert language_groups(replace(NO_TIME_LIMIT, language="fr"), items) == [("fr", items)]
+    assert list(language_groups(replace(NO_TIME_LIMIT, language="fr"), items)) == [("fr", items)]
 
 
 def test_one_process_never_holds_two_languages_pipelines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
