@@ -89,8 +89,8 @@ class PhraseVocabulary:
 
 
 def _words(words: Iterable[str], op: str | None = None) -> dict:
-    """A token whose agreement lemma is one of ``words`` (the matcher reads it as the LEMMA of
-    the window Docs ``AgreementPhrases`` builds)."""
+    """A token whose agreement lemma is one of ``words`` (the LEMMA of the window Docs
+    ``AgreementPhrases`` builds)."""
     pattern: dict = {"LEMMA": {"IN": sorted(words)}}
     return {**pattern, "OP": op} if op else pattern
 
@@ -153,8 +153,9 @@ class AgreementPhrases:
 
     def __call__(self, doc: Doc) -> Doc:
         """Match only around the tokens whose lemma is a head (every phrase holds one), on a small
-        Doc per window whose LEMMA is the agreement lemma: the matcher then tests native
-        attributes, where predicates on a custom attribute are a Python call per token."""
+        Doc per window whose LEMMA is the agreement lemma: the patterns then test a token
+        attribute, not a custom one, whose predicate goes through the extension machinery for
+        every token and pattern (1.3 ms more a document)."""
         lemmas, lowers, parts_of_speech = self._words(doc)
         windows = head_windows([i for i, lemma in enumerate(lemmas) if lemma in self.head_lemmas], self.reach, len(doc))
         exact = [(doc.vocab.strings[match_id], start, end) for match_id, start, end in self.exact(doc)]
