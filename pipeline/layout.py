@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span, Token
 from pipeline.document import Document
 from pipeline.agreement_phrases import AGREEMENT_SPANS
 from pipeline.rules import LanguageRules
-from pipeline.stages.views import span_text, text_of, token_texts
+from pipeline.stages.views import holds, overlaps, span_text, text_of, token_texts
 
 LAYOUT_FRONT_MATTER = "layout:front_matter"
 LAYOUT_HEADLINE = "layout:headline"
@@ -107,7 +107,7 @@ def prose_end(doc: Doc) -> int:
 
 def in_layout(span: Span, group: str) -> bool:
     """Whether ``span`` starts inside a span of the layout group ``group``."""
-    return any(part.start <= span.start < part.end for part in span.doc.spans.get(group, []))
+    return holds(span.doc, group, span.start)
 
 
 def is_headline(sentence: Span) -> bool:
@@ -227,9 +227,7 @@ def _signs(doc: Doc, start: int, end: int, rules: LanguageRules) -> bool:
     line = doc.char_span(start, end, alignment_mode="expand")
     if line is None:
         return False
-    return any(t.lemma_.lower() in rules.signing_lemmas or t.lower_ in rules.signing_nouns for t in line) or any(
-        a.start < line.end and line.start < a.end for a in doc.spans.get(AGREEMENT_SPANS, [])
-    )
+    return any(t.lemma_.lower() in rules.signing_lemmas or t.lower_ in rules.signing_nouns for t in line) or overlaps(doc, AGREEMENT_SPANS, line)
 
 
 def _runs_on(text: str, line_end: int) -> bool:

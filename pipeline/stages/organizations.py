@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span, Token
 from pipeline.agreement_phrases import AGREEMENT_SPANS
 from pipeline.nlp import PERSON_SPANS
 from pipeline.rules import LanguageRules
-from pipeline.stages.views import entities, positions_of, span_text, text_of, token_texts
+from pipeline.stages.views import entities, holds, overlaps, positions_of, span_text, text_of, token_texts
 
 _ACRONYM = re.compile(r"^(?=(?:.*[A-Z]){2})[A-Z][A-Za-z0-9&*+.\-/ ]{1,24}$")  # "A*STAR", "R&D"
 ORG_LABELS = ("ORG",)
@@ -661,12 +661,12 @@ def named_entity_at(doc: Doc, i: int, rules: LanguageRules) -> Span | None:
 
 def _is_prefixed_name(span: Span) -> bool:
     """NER calls "Dr Lukas Brandstätter" an organisation now and then; the name ruler knows better."""
-    return any(p.start <= span.start < p.end for p in span.doc.spans.get(PERSON_SPANS, []))
+    return holds(span.doc, PERSON_SPANS, span.start)
 
 
 def agreement_named(span: Span) -> bool:
     """The span overlaps an agreement phrase ("Memorandum of Understanding (MOU)")."""
-    return any(a.start < span.end and span.start < a.end for a in span.doc.spans.get(AGREEMENT_SPANS, []))
+    return overlaps(span.doc, AGREEMENT_SPANS, span)
 
 
 class OrgIndex:

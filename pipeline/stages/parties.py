@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from itertools import chain, islice
 from typing import Any
 
+from spacy.attrs import IDX
 from spacy.tokens import Doc, Span, Token
 
 from models import RecordWarning
@@ -45,7 +46,7 @@ from pipeline.layout import capitals, dateline_end, prose_end
 from pipeline.stages import signals, syntax
 from pipeline.stages.syntax import introduced_by
 from pipeline.stages.signals import SigningClause
-from pipeline.stages.views import entities, positions_of, text_of
+from pipeline.stages.views import entities, overlaps, positions_of, text_of, token_texts
 
 _CLIMB_DEPS = ("advcl", "xcomp", "pcomp", "conj", "acl", "relcl", "ccomp", "acl:relcl")
 _MAX_CLAUSES = 3
@@ -114,7 +115,7 @@ def propose(context: Context) -> Proposal:
     doc, document, clauses, rules = context.doc, context.document, context.clauses, context.rules
     end = prose_end(doc)
     index = OrgIndex(doc, rules, document.body_start, end)
-    doc.user_data[_LOWERCASE_WORDS] = {t.text for t in doc if document.body_start <= t.idx < end and t.is_lower and t.is_alpha}
+    doc.user_data[_LOWERCASE_WORDS] = {w for w, at in zip(token_texts(doc), doc.to_array(IDX).tolist()) if document.body_start <= at < end and w.islower() and w.isalpha()}
     doc.user_data[_ACRONYM_FULLS] = {full.text for full in index.acronyms.values()}
     findings = _rule_findings(doc, document, clauses, rules, index, end)
     decision = load_decision("parties")
@@ -678,7 +679,7 @@ def _listed_with_organisation(span: Span, rules: LanguageRules) -> bool:
         return False  # "Dean Li Gucheng", "President X"
     if span.end + 1 < len(doc) and doc[span.end].text == "," and doc[span.end + 1].lower_ in rules.title_words and not doc[span.end + 1].ent_type_:
         return False  # "Alexandre Viros, président de ...", "Tom Whitlock, Chair of ...": a title after the name
-    if any(p.start < span.end and span.start < p.end for p in doc.spans.get(PERSON_SPANS, [])):
+    if overlaps(doc, PERSON_SPANS, span):
         return False
     sentence = span.sent
     runs: list[list[Span]] = []  # names with only list separators between them
@@ -718,7 +719,7 @@ def _first_conjunct(token: Token) -> Token:
 
 def _in_person_name(span: Span) -> bool:
     """Part of a person's name: a PERSON entity or a name the rules found after a title."""
-    return any(t.ent_type_ == "PERSON" for t in span) or any(p.start < span.end and span.start < p.end for p in span.doc.spans.get(PERSON_SPANS, []))
+    return any(t.ent_type_ == "PERSON" for t in span) or overlaps(span.doc, PERSON_SPANS, span)
 
 
 def _titled_name(span: Span, rules: LanguageRules) -> bool:

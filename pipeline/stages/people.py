@@ -28,7 +28,7 @@ from pipeline.rules import LanguageRules
 from pipeline.stages import syntax
 from pipeline.stages.contract import SIGNATORY_TOKENS, Context, Proposal
 from pipeline.stages.organizations import acronym_definitions, entity_at, legal_form, strip_article
-from pipeline.stages.views import entities, tagged, text_of, token_texts
+from pipeline.stages.views import entities, overlaps, tagged, text_of, token_texts
 
 # The links between the words of one name: "Lamine" → "Diop" (English compounds), "Jean" ←
 # "Dupont" (French flat names), "van" → "Jean-Pierre" (French particles).
@@ -376,7 +376,7 @@ def _names_a_thing(name: Span, organisation_keys: frozenset[str], rules: Languag
     key = name.text.lower()
     if any(t.lower_ in rules.company_words for t in name[1:]):
         return True  # "Aurora Flight Sciences", "Porsche Consulting"
-    if last in rules.title_words or last in rules.place_nouns or any(s.start < name.end and name.start < s.end for s in name.doc.spans.get(AGREEMENT_SPANS, [])):
+    if last in rules.title_words or last in rules.place_nouns or overlaps(name.doc, AGREEMENT_SPANS, name):
         return True
     if last in rules.legal_suffixes or legal_form(name.text, text_of(name.doc), rules) is not None:
         return True  # "Fjellvind Subsea" of "Fjellvind Subsea AS"

@@ -7,8 +7,10 @@ so that the headline agreement comes first and references to earlier agreements 
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 
+from spacy.attrs import LEMMA, LOWER
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.document import Document
@@ -16,7 +18,7 @@ from pipeline.agreement_phrases import AGREEMENT_LEMMA, AGREEMENT_SPANS
 from pipeline.rules import LanguageRules
 from pipeline.stages import syntax
 from pipeline.layout import is_headline, prose_end
-from pipeline.stages.views import longest_spans
+from pipeline.stages.views import holds, longest_spans
 
 _PAST_MARKER_WINDOW = 3
 _NOUN_CLAUSE_DEPS = ("acl", "relcl", "acl:relcl")
@@ -47,6 +49,17 @@ def is_generic(agreement: Span, rules: LanguageRules) -> bool:
     return len(agreement) == 1 and agreement[0]._.get(AGREEMENT_LEMMA) in rules.generic_types
 
 
+def _signing_words(doc: Doc, rules: LanguageRules) -> list[int]:
+    """Where the words that can be a signing trigger stand (a signing noun, or a signing lemma),
+    read from the Doc's arrays: the triggers are looked for among them, not over every token."""
+    strings = doc.vocab.strings
+    return [
+        i
+        for i, (lower, lemma) in enumerate(doc.to_array([LOWER, LEMMA]).tolist())
+        if strings[lower] in rules.signing_nouns or strings[lemma].lower() in rules.signing_lemmas
+    ]
+
+
 def is_signing_trigger(token: Token, rules: LanguageRules) -> bool:
     """A signing verb or noun; "enter" and "exchange" only with "into" or an agreement as
     their object ("exchanged MoUs") or passive subject ("the MoU was exchanged")."""
@@ -64,7 +77,7 @@ def is_signing_trigger(token: Token, rules: LanguageRules) -> bool:
 def _names_agreement(token: Token) -> bool:
     """"entered into an agreement", "exchanged MoUs", "the MoU was exchanged"."""
     role = syntax.is_object(token) or token.dep_ in syntax.PASSIVE_SUBJECT_DEPS
-    return role and any(s.start <= token.i < s.end for s in token.doc.spans.get(AGREEMENT_SPANS, []))
+    return role and holds(token.doc, AGREEMENT_SPANS, token.i)
 
 
 def signing_clauses(doc: Doc, document: Document, rules: LanguageRules) -> list[SigningClause]:
@@ -72,11 +85,12 @@ def signing_clauses(doc: Doc, document: Document, rules: LanguageRules) -> list[
     ones. A figure caption's "signing ceremony" is the photo's, not the text's account."""
     mentions = agreement_mentions(doc, document.body_start)
     end = prose_end(doc)
+    signing_words = _signing_words(doc, rules)
     clauses: list[SigningClause] = []
     for sentence in doc.sents:
         if sentence.end_char <= document.body_start or sentence.start_char >= end:
             continue
-        triggers = [t for t in sentence if is_signing_trigger(t, rules)]
+        triggers = [doc[i] for i in signing_words[bisect_left(signing_words, sentence.start) : bisect_left(signing_words, sentence.end)] if is_signing_trigger(doc[i], rules)]
         if not triggers:
             continue
         verbs = [t for t in triggers if t.pos_ in ("VERB", "AUX")]

@@ -16,7 +16,7 @@ from pipeline.stages.contract import Candidate, Context, Found, Proposal
 from pipeline.stages.organizations import entity_at, strip_article
 from pipeline.stages.signals import SigningClause, agreement_mentions
 from pipeline.stages.syntax import introduced_by
-from pipeline.stages.views import entities
+from pipeline.stages.views import entities, overlaps
 
 _PLACE_LABELS = ("GPE", "LOC", "FAC")
 # Labels small models give cities they do not know.
@@ -290,7 +290,7 @@ def _someone_of_the_text(name: Span) -> bool:
     """A person's name or the subject of a verb elsewhere ("... at Gamma. Gamma is a bank"):
     a person or an organisation of the text, not a place."""
     doc = name.doc
-    if any(p.start < name.end and name.start < p.end for p in doc.spans.get(PERSON_SPANS, [])):
+    if overlaps(doc, PERSON_SPANS, name):
         return True
     if any(e.label_ == "PERSON" and len(e) > len(name) and name.text in e.text for e in entities(doc)):
         return True

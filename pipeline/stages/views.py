@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 _TEXT, _ENTITIES, _CHUNKS, _CHUNK_STARTS, _SPANS = "view:text", "view:entities", "view:chunks", "view:chunks-in-order", "view:spans:"
-_WORDS, _POSITIONS, _TAGGED = "view:words", "view:positions", "view:tagged:"
+_WORDS, _POSITIONS, _TAGGED, _BOUNDS = "view:words", "view:positions", "view:tagged:", "view:bounds:"
 
 
 def text_of(doc: Doc) -> str:
@@ -45,6 +45,27 @@ def tagged(doc: Doc, pos: str) -> list[int]:
         wanted = doc.vocab.strings[pos]
         doc.user_data[key] = [i for i, tag in enumerate(doc.to_array(POS).tolist()) if tag == wanted]
     return doc.user_data[key]
+
+
+def span_bounds(doc: Doc, key: str) -> list[tuple[int, int]]:
+    """The token bounds of the spans of ``doc.spans[key]``: a span group makes a Span object per
+    span on every pass. Kept once the group is there (the rule components and the layout set
+    theirs before any stage reads them, and nothing changes them after)."""
+    if key not in doc.spans:
+        return []
+    if _BOUNDS + key not in doc.user_data:
+        doc.user_data[_BOUNDS + key] = [(span.start, span.end) for span in doc.spans[key]]
+    return doc.user_data[_BOUNDS + key]
+
+
+def holds(doc: Doc, key: str, i: int) -> bool:
+    """Whether a span of ``doc.spans[key]`` holds the token at ``i``."""
+    return any(start <= i < end for start, end in span_bounds(doc, key))
+
+
+def overlaps(doc: Doc, key: str, span: Span) -> bool:
+    """Whether a span of ``doc.spans[key]`` shares a token with ``span``."""
+    return any(start < span.end and span.start < end for start, end in span_bounds(doc, key))
 
 
 def positions_of(doc: Doc, word: str) -> list[int]:
