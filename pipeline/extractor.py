@@ -26,7 +26,7 @@ from pipeline.deadline import DocumentTimeout, deadline
 from pipeline.document import Document, SourceFormat, record_id
 from pipeline.markup import mask_document, with_straight_apostrophes
 from pipeline.nlp import adapt_pipeline, build_pipeline, copy_pipeline, pipeline_name
-from pipeline.language import MIN_CONFIDENCE, detect_language
+from pipeline.language import MIN_CONFIDENCE, detect_language, load_in_background
 from pipeline.layout import analyse_layout
 from pipeline.readers import ReadError, document_from_text, read_document
 from pipeline.sources import name_files
@@ -125,6 +125,8 @@ class Extractor:
         self._given: Language | None = None
         if nlp is not None:
             self._given = self._pipelines[nlp.lang] = self._limited(adapt_pipeline(copy_pipeline(nlp), load_rules(nlp.lang)))
+        if language == AUTO and not lazy:
+            load_in_background()  # the first document's language detection then finds it loaded
         for preloaded in () if lazy else (self.primary_language, *self.config.preload):
             self.pipeline(preloaded)
 

@@ -9,6 +9,7 @@ long text is sampled at several places across it rather than at its start alone.
 from __future__ import annotations
 
 import re
+import threading
 from functools import cache
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
@@ -21,8 +22,23 @@ _NOT_PROSE = re.compile(r"""data:[\w/+.-]*(?:;[\w=.+-]*)*,[^\s"'<>()]*|(?:https?
 _BLANKS = re.compile(r"\s+")
 
 
-@cache
+_LOADING = threading.Lock()
+
+
 def _identifier() -> LanguageIdentifier:
+    """The model, loaded once (a caller arriving while ``load_in_background`` loads it waits)."""
+    with _LOADING:
+        return _loaded_identifier()
+
+
+def load_in_background() -> None:
+    """Start loading the model in a thread: about 0.6 s, half of it decompressing, which
+    releases the interpreter, so an extractor overlaps it with its spaCy model's load."""
+    threading.Thread(target=_identifier, name="language-identifier", daemon=True).start()
+
+
+@cache
+def _loaded_identifier() -> LanguageIdentifier:
     """The model restricted to its ISO 639-1 codes: records give a language in two letters, and
     the model also knows 3-letter ones ("lij", "zxx" for no language) that it picks for scraps of text."""
     identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
