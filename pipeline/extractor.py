@@ -247,7 +247,14 @@ class Extractor:
     def extract_named(self, items: Iterable[tuple[Path, str | None] | Document | ErrorRecord]) -> Iterator[Record]:
         """Like ``extract_files`` for ``(path, source name)`` pairs (``None``: the path as given);
         a document or error record among them is one read already (``read_in_language``)."""
-        return self.extract_documents(item if isinstance(item, (Document, ErrorRecord)) else self._read(item[0], item[1] or item[0].as_posix()) for item in items)
+        return self.extract_documents(map(self._read_once, items))
+
+    def _read_once(self, item: tuple[Path, str | None] | Document | ErrorRecord) -> Document | ErrorRecord:
+        """The item's document, read now unless it was read already."""
+        if isinstance(item, (Document, ErrorRecord)):
+            return item
+        path, name = item
+        return self._read(path, name or path.as_posix())
 
     def _read(self, path: Path, name: str) -> Document | ErrorRecord:
         """The file's Document or error record; reading counts against the document's time limit
